@@ -1,0 +1,22 @@
+# Two entry points: `make run` (the app on the demo workspace) and `make test` (the whole suite).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+.PHONY: run test bench lint
+run: $(STAMP)
+	$(BIN)/amx-tui --demo
+
+test: $(STAMP)
+	$(BIN)/lint-imports --config pyproject.toml
+	$(BIN)/python -m pytest -n 2 -q
+
+bench: $(STAMP)
+	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done

@@ -1,0 +1,136 @@
+"""`amx profile db|llm add|list|show|rm`."""
+
+from __future__ import annotations
+
+import click
+
+from amx_cli.app import AmxGroup, store
+from amx_cli.output import emit_json, pairs, table
+
+
+@click.group("profile", cls=AmxGroup)
+def profile_group() -> None:
+    """Database and LLM connection profiles (secrets by reference only)."""
+
+
+@profile_group.group("db", cls=AmxGroup)
+def db_group() -> None:
+    """Database profiles."""
+
+
+@profile_group.group("llm", cls=AmxGroup)
+def llm_group() -> None:
+    """LLM profiles."""
+
+
+@db_group.command("add")
+@click.argument("name")
+@click.option("--url", required=True, help="SQLAlchemy URL without password, e.g. postgresql://amx@host/db")
+@click.option("--password-env", help="Environment variable holding the password")
+@click.option("--password-key", help="Key in $AMX_HOME/secrets.env holding the password")
+@click.option("--password-keyring", help="Name in the OS keyring (service 'amx')")
+@click.option("--database", help="Default database")
+@click.option("--sample-mode", type=click.Choice(["masked", "raw"]), default="masked", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def db_add(name, url, password_env, password_key, password_keyring, database, sample_mode, as_json):
+    """Add a database profile."""
+    from amx_core.services.profiles import SecretSource, add_db_profile
+
+    view = add_db_profile(
+        store(),
+        name=name,
+        url=url,
+        password=SecretSource(env=password_env, key=password_key, keyring=password_keyring),
+        default_database=database,
+        sample_mode=sample_mode,
+    )
+    if as_json:
+        emit_json(view.to_json())
+    else:
+        click.echo(f"added DB profile {view.name} ({view.url})")
+
+
+@llm_group.command("add")
+@click.argument("name")
+@click.option("--provider", required=True, type=click.Choice(["heuristic", "openai", "anthropic"]))
+@click.option("--model")
+@click.option("--base-url")
+@click.option("--api-key-env", help="Environment variable holding the API key")
+@click.option("--api-key-key", help="Key in $AMX_HOME/secrets.env holding the API key")
+@click.option("--api-key-keyring", help="Name in the OS keyring (service 'amx')")
+@click.option("--temperature", default="0.2", show_default=True)
+@click.option("--max-concurrency", default="4", show_default=True)
+@click.option("--timeout", default="60", show_default=True, help="Seconds per request")
+@click.option("--columns-per-request", default="40", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def llm_add(name, provider, model, base_url, api_key_env, api_key_key, api_key_keyring, temperature,
+            max_concurrency, timeout, columns_per_request, as_json):
+    """Add an LLM profile."""
+    from amx_core.services.profiles import SecretSource, add_llm_profile
+
+    view = add_llm_profile(
+        store(),
+        name=name,
+        provider=provider,
+        model=model,
+        base_url=base_url,
+        api_key=SecretSource(env=api_key_env, key=api_key_key, keyring=api_key_keyring),
+        temperature=temperature,
+        max_concurrency=max_concurrency,
+        timeout_seconds=timeout,
+        columns_per_request=columns_per_request,
+    )
+    if as_json:
+        emit_json(view.to_json())
+    else:
+        click.echo(f"added LLM profile {view.name} ({view.provider})")
+
+
+def _list_command(group: click.Group, lister: str, headers, row_of) -> None:
+    @group.command("list")
+    @click.option("--json", "as_json", is_flag=True)
+    def _list(as_json):
+        """List profiles."""
+        from amx_core.services import profiles
+
+        views = getattr(profiles, lister)(store())
+        if as_json:
+            emit_json([v.to_json() for v in views])
+        else:
+            table(headers, [row_of(v) for v in views])
+
+
+def _show_command(group: click.Group, shower: str) -> None:
+    @group.command("show")
+    @click.argument("name")
+    @click.option("--json", "as_json", is_flag=True)
+    def _show(name, as_json):
+        """Show one profile."""
+        from amx_core.services import profiles
+
+        view = getattr(profiles, shower)(store(), name)
+        if as_json:
+            emit_json(view.to_json())
+        else:
+            pairs(list(view.to_json().items()))
+
+
+def _rm_command(group: click.Group, remover: str) -> None:
+    @group.command("rm")
+    @click.argument("name")
+    def _rm(name):
+        """Remove a profile (refused while a schedule uses it)."""
+        from amx_core.services import profiles
+
+        getattr(profiles, remover)(store(), name)
+        click.echo(f"removed {name}")
+
+
+_list_command(db_group, "list_db_profiles", ("NAME", "URL", "PASSWORD", "DATABASE"),
+              lambda v: (v.name, v.url, v.password_ref or "-", v.default_database or "-"))
+_list_command(llm_group, "list_llm_profiles", ("NAME", "PROVIDER", "MODEL", "KEY"),
+              lambda v: (v.name, v.provider, v.model or "-", v.key_ref or "-"))
+_show_command(db_group, "show_db_profile")
+_show_command(llm_group, "show_llm_profile")
+_rm_command(db_group, "remove_db_profile")
+_rm_command(llm_group, "remove_llm_profile")

@@ -1,0 +1,211 @@
+"""`amx schedule ...`: the schedule verbs of DESIGN §9."""
+
+from __future__ import annotations
+
+import click
+
+from amx_cli.app import AmxGroup, store
+from amx_cli.output import emit_json, pairs, table
+
+
+@click.group("schedule", cls=AmxGroup)
+def schedule_group() -> None:
+    """Plan analyze and cache-refresh runs."""
+
+
+def schedule_options(func):
+    """The options shared by `add` and `edit` (all optional on edit)."""
+    options = [
+        click.option("--name"),
+        click.option("--trigger", help="cron (default) or change"),
+        click.option("--at", "at", help='Local date-time, e.g. "2027-03-01 09:00"'),
+        click.option("--tz", help="IANA zone (default: this machine's)"),
+        click.option("--cron", help="Cadence: 5-field cron evaluated in the zone (empty to clear on edit)"),
+        click.option("--cap-hours", help="Change trigger: run at most every N hours"),
+        click.option("--db-profile"),
+        click.option("--database"),
+        click.option("--scope", multiple=True, help="schema[.table[.column]]; repeat for more"),
+        click.option("--llm-profile"),
+        click.option("--review", help="auto or manual"),
+        click.option("--kind", help="analyze (default) or cache_refresh"),
+        click.option("--missed", help="ask (default), run or skip"),
+        click.option("--all-columns", is_flag=True, default=None, help="Describe every column, not only undescribed ones"),
+        click.option("--retries", help="Attempts on transient errors (default 3)"),
+        click.option("--json", "as_json", is_flag=True),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _input(kw: dict, *, editing: bool):
+    from amx_core.services.schedules import ScheduleInput
+
+    scope = kw.get("scope")
+    return ScheduleInput(
+        name=kw.get("name"),
+        trigger=kw.get("trigger"),
+        at=kw.get("at"),
+        tz=kw.get("tz"),
+        cron=kw.get("cron"),
+        cap_hours=kw.get("cap_hours"),
+        db_profile=kw.get("db_profile"),
+        database=kw.get("database"),
+        scope=tuple(scope) if scope else (None if editing else ()),
+        llm_profile=kw.get("llm_profile"),
+        review=kw.get("review"),
+        kind=kw.get("kind"),
+        missed=kw.get("missed"),
+        missing_only=(not kw["all_columns"]) if kw.get("all_columns") else None,
+        retry_attempts=kw.get("retries"),
+    )
+
+
+def _fmt_local(view) -> str:
+    if view.next_fire_local is None:
+        return "on change" if view.trigger == "change" else "-"
+    return f"{view.next_fire_local:%Y-%m-%d %H:%M} {view.tz}"
+
+
+def print_schedule(view) -> None:
+    pairs(
+        [
+            ("id", view.id),
+            ("name", view.name),
+            ("status", view.status.capitalize()),
+            ("kind", view.kind),
+            ("trigger", view.trigger),
+            ("next fire", _fmt_local(view)),
+            ("next fire (UTC)", view.next_fire_utc.isoformat() if view.next_fire_utc else "-"),
+            ("cadence", f"{view.cadence} ({view.cadence_text})" if view.cadence else "one-shot" if view.trigger == "cron" else "-"),
+            ("cap hours", view.cap_hours if view.cap_hours is not None else "-"),
+            ("db profile", f"{view.db_profile}" + (f" / {view.database}" if view.database else "")),
+            ("scope", view.scope_summary),
+            ("llm profile", view.llm_profile or "-"),
+            ("review", view.review),
+            ("missing only", "yes" if view.missing_only else "no (all columns)"),
+            ("missed policy", view.missed_policy),
+            ("last error", view.last_error or "-"),
+            ("version", view.version),
+        ]
+    )
+
+
+def _print(view, as_json: bool) -> None:
+    if as_json:
+        emit_json(view.to_json())
+    else:
+        print_schedule(view)
+
+
+@schedule_group.command("add")
+@schedule_options
+def add(as_json, **kw):
+    """Create a schedule."""
+    from amx_core.services.schedules import create_schedule
+
+    _print(create_schedule(store(), _input(kw, editing=False)), as_json)
+
+
+@schedule_group.command("edit")
+@click.argument("ref")
+@click.option("--expect-version", type=int, help="Refuse if the schedule's version differs (optimistic edit)")
+@schedule_options
+def edit(ref, expect_version, as_json, **kw):
+    """Edit a schedule (refused while it runs)."""
+    from amx_core.services.schedules import edit_schedule, resolve_ref
+
+    st = store()
+    view = edit_schedule(st, resolve_ref(st, ref), _input(kw, editing=True), expected_version=expect_version)
+    _print(view, as_json)
+
+
+@schedule_group.command("list")
+@click.option("--status", help="Comma-separated statuses, e.g. pending,paused,failed")
+@click.option("--kind", help="analyze or cache_refresh")
+@click.option("--json", "as_json", is_flag=True)
+def list_cmd(status, kind, as_json):
+    """List schedules."""
+    from amx_core.services.schedules import list_schedules, parse_statuses
+    from amx_core.services.validation import one_of
+
+    kinds = (one_of(kind, ("analyze", "cache_refresh"), field="kind"),) if kind else ()
+    views = list_schedules(store(), statuses=parse_statuses(status), kinds=kinds)
+    if as_json:
+        emit_json([v.to_json() for v in views])
+        return
+    table(
+        ("ID", "NAME", "FIRE TIME", "SCOPE", "STATUS", "LLM", "REVIEW"),
+        [
+            (v.id, v.name, _fmt_local(v), v.scope_summary, v.status.capitalize(), v.llm_profile or "-", v.review)
+            for v in views
+        ],
+    )
+
+
+@schedule_group.command("show")
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True)
+def show(ref, as_json):
+    """Show one schedule."""
+    from amx_core.services.schedules import get_schedule, resolve_ref
+
+    st = store()
+    _print(get_schedule(st, resolve_ref(st, ref)), as_json)
+
+
+def _event_command(name: str, service: str, doc: str) -> None:
+    @schedule_group.command(name, help=doc)
+    @click.argument("ref")
+    @click.option("--json", "as_json", is_flag=True)
+    def _cmd(ref, as_json):
+        from amx_core.services import schedules
+
+        st = store()
+        view = getattr(schedules, service)(st, schedules.resolve_ref(st, ref))
+        if as_json:
+            emit_json(view.to_json())
+        else:
+            click.echo(f"{view.name}: {view.status.capitalize()}")
+
+
+_event_command("pause", "pause_schedule", "Pause a schedule.")
+_event_command("resume", "resume_schedule", "Resume a paused schedule at its next future occurrence.")
+_event_command("skip", "skip_schedule", "Skip a Missed schedule's occurrence.")
+_event_command("cancel", "cancel_schedule", "Cancel a schedule (kept in the list as Cancelled).")
+
+
+@schedule_group.command("rm")
+@click.argument("ref")
+@click.option("--yes", is_flag=True, help="Do not ask")
+def rm(ref, yes):
+    """Delete a schedule (its runs stay in history)."""
+    from amx_core.services.schedules import delete_schedule, get_schedule, resolve_ref
+
+    st = store()
+    sid = resolve_ref(st, ref)
+    view = get_schedule(st, sid)
+    if not yes and not click.confirm(f"Delete schedule {view.id} {view.name!r}?", default=False):
+        raise SystemExit(1)
+    delete_schedule(st, sid)
+    click.echo(f"deleted {view.name}")
+
+
+@schedule_group.command("preview")
+@click.option("--cron", required=True)
+@click.option("--tz")
+@click.option("--from", "start", help="ISO instant to start from (default now)")
+@click.option("--count", default="5", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def preview_cmd(cron, tz, start, count, as_json):
+    """The next fire times of a cadence, in local time and UTC."""
+    from amx_core.services.schedules import preview
+    from amx_core.instants import parse_instant
+    from amx_core.timing import describe_cadence, local_zone_name
+
+    fires = preview(cron, tz, start=parse_instant(start, field="from") if start else None, count=count)
+    if as_json:
+        emit_json([f.to_json() for f in fires])
+        return
+    click.echo(f"{cron}: {describe_cadence(cron)} ({tz or local_zone_name()})")
+    table(("LOCAL", "UTC"), [(f.local.isoformat(), f.utc.isoformat()) for f in fires])

@@ -1,0 +1,20 @@
+"""ISO-8601 instants from the command line (`--now`, `--from`, `--since`); naive means UTC."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from amx_core.errors import ValidationError
+
+
+def parse_instant(text: str, *, field: str) -> datetime:
+    raw = text.strip()
+    if raw.endswith(("Z", "z")):
+        raw = raw[:-1] + "+00:00"
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(field, f"{text!r} is not an ISO-8601 instant like 2027-03-01T09:00:00Z") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)

@@ -1,0 +1,87 @@
+"""Firings and their bookkeeping: runs, claimed occurrences, the missed ledger, the tick heartbeat."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from amx_core.models.base import utc_column, utcnow
+
+
+class Run(SQLModel, table=True):
+    """One firing; kept forever, even after its schedule is deleted (so no FK cascade)."""
+
+    __tablename__ = "run"
+    __table_args__ = (sa.Index("ix_run_status_heartbeat", "status", "heartbeat_at"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    schedule_id: Optional[int] = Field(default=None, index=True)
+    schedule_name: Optional[str] = Field(default=None, max_length=200)
+    kind: str = Field(default="analyze", max_length=32)
+    reason: str = Field(max_length=16)  # time | change | run-now | catch-up | retry
+    status: str = Field(default="running", max_length=16)  # running | completed | failed | cancelled
+    occurrence_utc: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    attempt: int = Field(default=1)
+    started_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
+    ended_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    heartbeat_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    host: Optional[str] = Field(default=None, max_length=255)
+    pid: Optional[int] = Field(default=None)
+    tables_planned: int = Field(default=0)
+    tables_done: int = Field(default=0)
+    columns_planned: int = Field(default=0)
+    columns_described: int = Field(default=0)
+    columns_applied: int = Field(default=0)
+    columns_queued: int = Field(default=0)
+    columns_failed: int = Field(default=0)
+    tokens_in: int = Field(default=0)
+    tokens_out: int = Field(default=0)
+    error: Optional[str] = Field(default=None)
+    log: str = Field(default="")
+    retry_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+
+
+class Occurrence(SQLModel, table=True):
+    """The claim ledger: a (schedule, fire instant) pair exists once, so nothing fires twice."""
+
+    __tablename__ = "occurrence"
+    __table_args__ = (sa.UniqueConstraint("schedule_id", "fire_utc", name="uq_occurrence_slot"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    schedule_id: int = Field(index=True)
+    fire_utc: datetime = Field(sa_column=utc_column(nullable=False))
+    reason: str = Field(max_length=16)
+    run_id: Optional[int] = Field(default=None)
+    claimed_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
+    host: Optional[str] = Field(default=None, max_length=255)
+    pid: Optional[int] = Field(default=None)
+
+
+class MissedSlot(SQLModel, table=True):
+    """Every occurrence that passed without firing, with why (no tick ran, paused, ...)."""
+
+    __tablename__ = "missed_slot"
+    __table_args__ = (sa.UniqueConstraint("schedule_id", "slot_utc", name="uq_missed_slot"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    schedule_id: int = Field(index=True)
+    slot_utc: datetime = Field(sa_column=utc_column(nullable=False))
+    detected_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
+    reason: str = Field(max_length=200)
+    action: str = Field(max_length=16)  # ask | run | skip
+
+
+class TickHeartbeat(SQLModel, table=True):
+    """A single row (id=1): the last tick pass, which the daemon badge reads."""
+
+    __tablename__ = "tick_heartbeat"
+
+    id: int = Field(default=1, primary_key=True)
+    last_tick_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    duration_ms: Optional[float] = Field(default=None)
+    host: Optional[str] = Field(default=None, max_length=255)
+    pid: Optional[int] = Field(default=None)
+    last_fired: int = Field(default=0)

@@ -1,0 +1,1 @@
+"""Domain services: the only code that opens sessions; every face calls these."""

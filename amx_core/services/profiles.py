@@ -1,0 +1,232 @@
+"""DB and LLM profiles: create, list, show, delete; secrets only by reference."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from amx_core.errors import ConflictError, NotFoundError, ValidationError
+from amx_core.models import DbProfile, LlmProfile, Schedule
+from amx_core.models.base import utcnow
+from amx_core.secrets.masking import mask_url
+from amx_core.secrets.refs import make_ref
+from amx_core.services.validation import one_of, positive_number, profile_name
+from amx_core.store import Store
+from amx_core.views import DbProfileView, LlmProfileView
+
+PROVIDERS = ("heuristic", "openai", "anthropic")
+SAMPLE_MODES = ("masked", "raw")
+
+
+@dataclass(frozen=True)
+class SecretSource:
+    """Where a secret lives: exactly one of env var or secrets.env key (or keyring name)."""
+
+    env: str | None = None
+    key: str | None = None
+    keyring: str | None = None
+
+    def to_ref(self, field: str) -> str | None:
+        given = [(s, n) for s, n in (("env", self.env), ("key", self.key), ("keyring", self.keyring)) if n]
+        if len(given) > 1:
+            raise ValidationError(field, "give only one of the environment variable, secrets.env key or keyring name")
+        if not given:
+            return None
+        return make_ref(given[0][0], given[0][1], field=field)
+
+
+def db_view(row: DbProfile) -> DbProfileView:
+    return DbProfileView(
+        id=row.id,
+        name=row.name,
+        url=mask_url(row.url),
+        password_ref=row.password_ref,
+        default_database=row.default_database,
+        sample_mode=row.sample_mode,
+        dialect=sa.engine.make_url(row.url).get_backend_name(),
+    )
+
+
+def llm_view(row: LlmProfile) -> LlmProfileView:
+    return LlmProfileView(
+        id=row.id,
+        name=row.name,
+        provider=row.provider,
+        model=row.model,
+        base_url=row.base_url,
+        key_ref=row.key_ref,
+        temperature=row.temperature,
+        max_concurrency=row.max_concurrency,
+        timeout_seconds=row.timeout_seconds,
+        columns_per_request=row.columns_per_request,
+    )
+
+
+def _check_url(url: str, field: str = "url") -> str:
+    """A SQLAlchemy URL with no inline password (the password goes by reference)."""
+    if not url or not url.strip():
+        raise ValidationError(field, "must not be empty")
+    try:
+        parsed = sa.engine.make_url(url.strip())
+    except Exception:  # noqa: BLE001 - sqlalchemy raises ArgumentError and others
+        raise ValidationError(field, f"{mask_url(url)!r} is not a SQLAlchemy URL like postgresql://user@host/db") from None
+    if parsed.password:
+        raise ValidationError(
+            field, "must not contain a password; use --password-env VAR or --password-key KEY instead"
+        )
+    try:
+        parsed.get_dialect()
+    except Exception:  # noqa: BLE001
+        raise ValidationError(field, f"no SQLAlchemy dialect for {parsed.drivername!r}") from None
+    return parsed.render_as_string(hide_password=False)
+
+
+def _unique(session: Session, model, name: str, what: str) -> None:
+    if session.exec(select(model).where(model.name == name)).first() is not None:
+        raise ConflictError("name", f"a {what} named {name!r} already exists")
+
+
+def add_db_profile(
+    store: Store,
+    *,
+    name: str,
+    url: str,
+    password: SecretSource = SecretSource(),
+    default_database: str | None = None,
+    sample_mode: str = "masked",
+) -> DbProfileView:
+    name = profile_name(name)
+    url = _check_url(url)
+    ref = password.to_ref("password")
+    one_of(sample_mode, SAMPLE_MODES, field="sample-mode")
+    with store.session() as s:
+        _unique(s, DbProfile, name, "DB profile")
+        row = DbProfile(name=name, url=url, password_ref=ref, default_database=default_database or None, sample_mode=sample_mode)
+        s.add(row)
+        s.flush()
+        return db_view(row)
+
+
+def add_llm_profile(
+    store: Store,
+    *,
+    name: str,
+    provider: str,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: SecretSource = SecretSource(),
+    temperature: float = 0.2,
+    max_concurrency: int = 4,
+    timeout_seconds: float = 60.0,
+    columns_per_request: int = 40,
+) -> LlmProfileView:
+    name = profile_name(name)
+    one_of(provider, PROVIDERS, field="provider")
+    ref = api_key.to_ref("api-key")
+    if base_url is not None:
+        if not base_url.startswith(("http://", "https://")):
+            raise ValidationError("base-url", f"{base_url!r} must start with http:// or https://")
+        if "@" in base_url.split("//", 1)[1].split("/", 1)[0]:
+            raise ValidationError("base-url", "must not carry credentials; use --api-key-env or --api-key-key")
+    try:
+        temperature = float(temperature)
+    except (TypeError, ValueError):
+        raise ValidationError("temperature", f"{temperature!r} is not a number") from None
+    if not 0 <= temperature <= 2:
+        raise ValidationError("temperature", "must be between 0 and 2")
+    max_concurrency = positive_number(max_concurrency, field="max-concurrency", maximum=64, integer=True)
+    timeout_seconds = positive_number(timeout_seconds, field="timeout", maximum=3600)
+    columns_per_request = positive_number(columns_per_request, field="columns-per-request", maximum=500, integer=True)
+    with store.session() as s:
+        _unique(s, LlmProfile, name, "LLM profile")
+        row = LlmProfile(
+            name=name,
+            provider=provider,
+            model=model,
+            base_url=base_url,
+            key_ref=ref,
+            temperature=temperature,
+            max_concurrency=max_concurrency,
+            timeout_seconds=timeout_seconds,
+            columns_per_request=columns_per_request,
+        )
+        s.add(row)
+        s.flush()
+        return llm_view(row)
+
+
+def get_db_row(session: Session, name: str, field: str = "db-profile") -> DbProfile:
+    row = session.exec(select(DbProfile).where(DbProfile.name == name)).first()
+    if row is None:
+        raise NotFoundError(field, f"no DB profile named {name!r}")
+    return row
+
+
+def get_llm_row(session: Session, name: str, field: str = "llm-profile") -> LlmProfile:
+    row = session.exec(select(LlmProfile).where(LlmProfile.name == name)).first()
+    if row is None:
+        raise NotFoundError(field, f"no LLM profile named {name!r}")
+    return row
+
+
+def list_db_profiles(store: Store) -> list[DbProfileView]:
+    with store.session() as s:
+        return [db_view(r) for r in s.exec(select(DbProfile).order_by(DbProfile.name))]
+
+
+def list_llm_profiles(store: Store) -> list[LlmProfileView]:
+    with store.session() as s:
+        return [llm_view(r) for r in s.exec(select(LlmProfile).order_by(LlmProfile.name))]
+
+
+def show_db_profile(store: Store, name: str) -> DbProfileView:
+    with store.session() as s:
+        return db_view(get_db_row(s, name, "name"))
+
+
+def show_llm_profile(store: Store, name: str) -> LlmProfileView:
+    with store.session() as s:
+        return llm_view(get_llm_row(s, name, "name"))
+
+
+def _refuse_if_used(session: Session, column, profile_id: int, name: str) -> None:
+    users = session.exec(select(Schedule.name).where(column == profile_id)).all()
+    if users:
+        raise ConflictError("name", f"profile {name!r} is used by schedule(s): {', '.join(sorted(users)[:5])}")
+
+
+def remove_db_profile(store: Store, name: str) -> None:
+    with store.session() as s:
+        row = get_db_row(s, name, "name")
+        _refuse_if_used(s, Schedule.db_profile_id, row.id, name)
+        s.delete(row)
+
+
+def remove_llm_profile(store: Store, name: str) -> None:
+    with store.session() as s:
+        row = get_llm_row(s, name, "name")
+        _refuse_if_used(s, Schedule.llm_profile_id, row.id, name)
+        s.delete(row)
+
+
+def db_connect_url(store: Store, name: str, database: str | None = None) -> str:
+    """The real connection URL with the password resolved: for the catalog and executors, never shown."""
+    from amx_core.secrets.resolve import resolve_secret
+
+    with store.session() as s:
+        row = get_db_row(s, name)
+        url, ref, default_db = row.url, row.password_ref, row.default_database
+    parsed = sa.engine.make_url(url)
+    password = resolve_secret(ref, required=bool(ref), what="password")
+    if password is not None:
+        parsed = parsed.set(password=password)
+    db = database or default_db
+    if db and parsed.get_backend_name() != "sqlite":
+        parsed = parsed.set(database=db)
+    return parsed.render_as_string(hide_password=False)
+
+
+def touch(row) -> None:
+    row.updated_at = utcnow()

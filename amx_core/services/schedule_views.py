@@ -1,0 +1,43 @@
+"""Schedule rows to ScheduleView: the one converter every face gets its schedules from."""
+
+from __future__ import annotations
+
+import json
+
+from amx_core.models import Schedule
+from amx_core.scope.paths import summarize_scope
+from amx_core.timing import describe_cadence, to_local
+from amx_core.views import ScheduleView
+
+
+def schedule_view(row: Schedule, db_profile: str, llm_profile: str | None) -> ScheduleView:
+    scope = tuple(json.loads(row.scope_json or "[]"))
+    return ScheduleView(
+        id=row.id,
+        name=row.name,
+        kind=row.kind,
+        trigger=row.trigger,
+        status=row.status,
+        tz=row.tz,
+        fire_at_utc=row.fire_at_utc,
+        cadence=row.cadence,
+        cadence_text=describe_cadence(row.cadence) if row.cadence else None,
+        cap_hours=row.cap_hours,
+        db_profile=db_profile,
+        database=row.database,
+        scope=scope,
+        scope_summary=summarize_scope(list(scope)),
+        llm_profile=llm_profile,
+        review=row.review,
+        missing_only=row.missing_only,
+        missed_policy=row.missed_policy,
+        retry_max_attempts=row.retry_max_attempts,
+        next_fire_utc=row.next_fire_utc,
+        next_fire_local=to_local(row.next_fire_utc, row.tz) if row.next_fire_utc else None,
+        last_fire_utc=row.last_fire_utc,
+        last_error=row.last_error,
+        running_since=row.running_since,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+    )

@@ -1,0 +1,510 @@
+"""Schedule services: create, edit, pause, resume, skip, cancel, delete, list, show, preview.
+
+All rules of DESIGN §3-§4 live here so the TUI, the CLI and the tick agree; every refusal
+is a ValidationError naming the field (exit 2), and a refused call writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields, replace
+from datetime import datetime, timezone
+
+from sqlmodel import Session, select
+
+from amx_core.errors import ConflictError, NotFoundError, ValidationError
+from amx_core.models import DbProfile, LlmProfile, MissedSlot, Schedule
+from amx_core.models.base import utcnow
+from amx_core.scope.paths import normalize_scope
+from amx_core.services import schedule_rules as rules
+from amx_core.services.profiles import get_db_row, get_llm_row
+from amx_core.services.schedule_views import schedule_view
+from amx_core.services.validation import clean_name, one_of, positive_number
+from amx_core.store import Store
+from amx_core.timing import (
+    ensure_future,
+    local_zone_name,
+    next_fire_after,
+    next_fires,
+    parse_local,
+    resolve_zone,
+    to_local,
+    validate_cadence,
+)
+from amx_core.views import ScheduleView
+
+MAX_CAP_HOURS = 24 * 366
+MAX_RETRIES = 10
+UNSET = None
+
+
+@dataclass(frozen=True)
+class ScheduleInput:
+    """What a form or the CLI supplies; None means "not given" (keep the current value on edit)."""
+
+    name: str | None = None
+    trigger: str | None = None
+    at: str | None = None
+    tz: str | None = None
+    cron: str | None = None  # "" clears the cadence on edit
+    cap_hours: float | str | None = None
+    db_profile: str | None = None
+    database: str | None = None
+    scope: tuple[str, ...] | list[str] | None = None
+    llm_profile: str | None = None
+    review: str | None = None
+    kind: str | None = None
+    missed: str | None = None
+    missing_only: bool | None = None
+    retry_attempts: int | None = None
+
+
+@dataclass(frozen=True)
+class FirePreview:
+    utc: datetime
+    local: datetime
+
+    def to_json(self) -> dict[str, str]:
+        return {"utc": self.utc.isoformat(), "local": self.local.isoformat()}
+
+
+def _now(now: datetime | None) -> datetime:
+    return (now or utcnow()).astimezone(timezone.utc)
+
+
+def _profiles_of(session: Session, row: Schedule) -> tuple[str, str | None]:
+    db = session.get(DbProfile, row.db_profile_id)
+    llm = session.get(LlmProfile, row.llm_profile_id) if row.llm_profile_id else None
+    return db.name if db else "?", llm.name if llm else None
+
+
+def view_of(session: Session, row: Schedule) -> ScheduleView:
+    return schedule_view(row, *_profiles_of(session, row))
+
+
+def get_row(session: Session, schedule_id: int, *, for_update: bool = False) -> Schedule:
+    stmt = select(Schedule).where(Schedule.id == schedule_id)
+    if for_update and session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    row = session.exec(stmt).first()
+    if row is None:
+        raise NotFoundError("id", f"no schedule with id {schedule_id}")
+    return row
+
+
+def resolve_ref(store: Store, ref: str | int) -> int:
+    """An id, or a unique name, to the schedule id (the CLI accepts either)."""
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+        return int(ref)
+    with store.session() as s:
+        row = s.exec(select(Schedule.id).where(Schedule.name == ref)).first()
+    if row is None:
+        raise NotFoundError("id", f"no schedule with id or name {ref!r}")
+    return row
+
+
+# --- field normalisation -------------------------------------------------------------------
+
+
+def _scope(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    return normalize_scope(list(value), field="scope")
+
+
+def _cap(value) -> float:
+    return positive_number(value, field="cap-hours", maximum=MAX_CAP_HOURS)
+
+
+def _retries(value) -> int:
+    number = positive_number(value, field="retries", maximum=MAX_RETRIES, integer=True)
+    return int(number)
+
+
+@dataclass
+class _Plan:
+    """The fully validated target state of a schedule, before it touches a row."""
+
+    name: str
+    kind: str
+    trigger: str
+    tz: str
+    fire_at_utc: datetime | None
+    cadence: str | None
+    cap_hours: float | None
+    db_profile_id: int
+    database: str | None
+    scope: list[str]
+    llm_profile_id: int | None
+    review: str
+    missing_only: bool
+    missed_policy: str
+    retry_max_attempts: int
+    time_changed: bool
+
+
+def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: datetime) -> _Plan:
+    get = lambda attr, default: getattr(inp, attr) if getattr(inp, attr) is not None else default  # noqa: E731
+    name = clean_name(get("name", current.name if current else None), field="name")
+    kind = one_of(get("kind", current.kind if current else "analyze"), rules.KINDS, field="kind")
+    trigger = one_of(get("trigger", current.trigger if current else "cron"), rules.TRIGGERS, field="trigger")
+    tz_name = get("tz", current.tz if current else None) or local_zone_name()
+    resolve_zone(tz_name, field="tz")
+    review = one_of(get("review", current.review if current else "manual"), rules.REVIEWS, field="review")
+    missed = one_of(get("missed", current.missed_policy if current else "ask"), rules.MISSED_POLICIES, field="missed")
+    missing_only = get("missing_only", current.missing_only if current else True)
+    retries = _retries(get("retry_attempts", current.retry_max_attempts if current else 3))
+
+    db_name = inp.db_profile
+    if db_name is not None:
+        db_row = get_db_row(session, db_name, "db-profile")
+    elif current is not None:
+        db_row = session.get(DbProfile, current.db_profile_id)
+    else:
+        raise ValidationError("db-profile", "is required")
+    database = inp.database if inp.database is not None else (current.database if current and db_name is None else None)
+    database = (database or db_row.default_database or None) if not db_row.url.startswith("sqlite") else None
+    if inp.database and db_row.url.startswith("sqlite"):
+        raise ValidationError("database", "a SQLite profile has a single database; leave --database out")
+
+    llm_id = current.llm_profile_id if current else None
+    if inp.llm_profile is not None:
+        llm_id = get_llm_row(session, inp.llm_profile, "llm-profile").id if inp.llm_profile else None
+    if kind == "analyze" and llm_id is None:
+        raise ValidationError("llm-profile", "is required for an analyze schedule")
+
+    scope = _scope(inp.scope) if inp.scope is not None else (json.loads(current.scope_json) if current else [])
+
+    cadence = current.cadence if current else None
+    if inp.cron is not None:
+        cadence = validate_cadence(inp.cron, field="cron") if inp.cron.strip() else None
+
+    fire_at = current.fire_at_utc if current else None
+    cap = current.cap_hours if current else None
+    time_changed = False
+    if trigger == "cron":
+        if inp.cap_hours is not None:
+            raise ValidationError("cap-hours", "applies to change-triggered schedules only (use --trigger change)")
+        cap = None
+        if inp.at is not None:
+            fire_at = parse_local(inp.at, tz_name, field="at").utc
+            time_changed = True
+        elif current is not None and fire_at is not None and tz_name != current.tz:
+            # Editing the zone keeps the local wall time and recomputes the UTC instant.
+            wall = to_local(fire_at, current.tz).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S")
+            fire_at = parse_local(wall, tz_name, field="tz").utc
+            time_changed = True
+        if fire_at is None:
+            raise ValidationError("at", 'is required for a cron schedule (local date-time like "2027-03-01 09:00")')
+        if inp.cron is not None and current is not None and cadence != current.cadence:
+            time_changed = True
+        if current is None or inp.at is not None or current.trigger != "cron":
+            ensure_future(fire_at, now, field="at")
+        elif time_changed and not cadence:
+            ensure_future(fire_at, now, field="tz")
+    else:
+        if inp.at is not None:
+            raise ValidationError("at", "a change-triggered schedule has no fire time; use --cap-hours")
+        if inp.cron is not None and inp.cron.strip():
+            raise ValidationError("cron", "a change-triggered schedule has no cadence; use --cap-hours")
+        cadence = None
+        fire_at = None
+        cap = _cap(inp.cap_hours) if inp.cap_hours is not None else cap
+        if cap is None:
+            raise ValidationError("cap-hours", "is required for a change-triggered schedule (run at most every N hours)")
+        time_changed = current is None or current.trigger != "change"
+
+    return _Plan(
+        name=name,
+        kind=kind,
+        trigger=trigger,
+        tz=tz_name,
+        fire_at_utc=fire_at,
+        cadence=cadence,
+        cap_hours=cap,
+        db_profile_id=db_row.id,
+        database=database,
+        scope=scope,
+        llm_profile_id=llm_id,
+        review=review,
+        missing_only=bool(missing_only),
+        missed_policy=missed,
+        retry_max_attempts=retries,
+        time_changed=time_changed,
+    )
+
+
+def _unique_name(session: Session, name: str, own_id: int | None) -> None:
+    other = session.exec(select(Schedule.id).where(Schedule.name == name)).first()
+    if other is not None and other != own_id:
+        raise ConflictError("name", f"a schedule named {name!r} already exists (id {other})")
+
+
+def _apply(row: Schedule, plan: _Plan) -> None:
+    for attr in (
+        "name",
+        "kind",
+        "trigger",
+        "tz",
+        "fire_at_utc",
+        "cadence",
+        "cap_hours",
+        "db_profile_id",
+        "database",
+        "llm_profile_id",
+        "review",
+        "missing_only",
+        "missed_policy",
+        "retry_max_attempts",
+    ):
+        setattr(row, attr, getattr(plan, attr))
+    row.scope_json = json.dumps(plan.scope)
+
+
+def _first_fire(plan: _Plan, now: datetime) -> datetime | None:
+    """Cron: fire-at, or for an edited recurring schedule whose fire-at passed, the next cadence slot."""
+    if plan.trigger != "cron":
+        return None
+    if plan.fire_at_utc and plan.fire_at_utc > now:
+        return plan.fire_at_utc
+    if plan.cadence:
+        return next_fire_after(plan.cadence, plan.tz, now)
+    return plan.fire_at_utc
+
+
+# --- services ------------------------------------------------------------------------------
+
+
+def create_schedule(store: Store, inp: ScheduleInput, *, now: datetime | None = None) -> ScheduleView:
+    now = _now(now)
+    with store.session() as s:
+        plan = _plan(s, inp, None, now)
+        _unique_name(s, plan.name, None)
+        row = Schedule(name=plan.name, tz=plan.tz, db_profile_id=plan.db_profile_id, status=rules.PENDING)
+        _apply(row, plan)
+        row.next_fire_utc = _first_fire(plan, now)
+        row.created_at = row.updated_at = now
+        s.add(row)
+        s.flush()
+        return view_of(s, row)
+
+
+def edit_schedule(
+    store: Store,
+    schedule_id: int,
+    inp: ScheduleInput,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> ScheduleView:
+    """Edit any field; refused while Running and when `expected_version` is stale."""
+    now = _now(now)
+    with store.write_session() as s:
+        row = get_row(s, schedule_id, for_update=True)
+        if expected_version is not None and row.version != expected_version:
+            raise ConflictError(
+                "version",
+                f"the schedule changed since you loaded it (version {expected_version}, now {row.version}); "
+                "reload and edit again",
+            )
+        rules.check_transition("edit", row.status, running_since=_iso(row.running_since))
+        plan = _plan(s, inp, row, now)
+        _unique_name(s, plan.name, row.id)
+        _apply(row, plan)
+        if plan.time_changed:
+            row.next_fire_utc = _first_fire(plan, now)
+            row.change_seen_utc = None
+            if row.status in (rules.COMPLETED, rules.CANCELLED, rules.MISSED, rules.FAILED):
+                row.status = rules.PENDING
+        row.version += 1
+        row.updated_at = now
+        s.add(row)
+        s.flush()
+        return view_of(s, row)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value else None
+
+
+def _event(store: Store, schedule_id: int, event: str, mutate, now: datetime | None) -> ScheduleView:
+    now = _now(now)
+    with store.write_session() as s:
+        row = get_row(s, schedule_id, for_update=True)
+        if rules.check_transition(event, row.status, running_since=_iso(row.running_since)):
+            mutate(s, row, now)
+            row.version += 1
+            row.updated_at = now
+            s.add(row)
+            s.flush()
+        return view_of(s, row)
+
+
+def pause_schedule(store: Store, schedule_id: int, *, now: datetime | None = None) -> ScheduleView:
+    def mutate(_s, row, _now):
+        row.status = rules.PAUSED
+
+    return _event(store, schedule_id, "pause", mutate, now)
+
+
+def record_missed(session: Session, row: Schedule, slots: list[datetime], reason: str, action: str, now: datetime) -> int:
+    """Add ledger rows for slots not yet recorded; returns how many were new."""
+    if not slots:
+        return 0
+    known = set(
+        session.exec(
+            select(MissedSlot.slot_utc).where(MissedSlot.schedule_id == row.id, MissedSlot.slot_utc.in_(slots))
+        ).all()
+    )
+    added = 0
+    for slot in slots:
+        if slot in known:
+            continue
+        session.add(MissedSlot(schedule_id=row.id, slot_utc=slot, detected_at=now, reason=reason, action=action))
+        added += 1
+    return added
+
+
+MAX_LEDGER_SLOTS = 500
+
+
+def slots_between(row: Schedule, start: datetime, end: datetime, limit: int = MAX_LEDGER_SLOTS) -> list[datetime]:
+    """Occurrences of the schedule in [start, end): its pending slot and cadence slots after it."""
+    out: list[datetime] = []
+    if start >= end:
+        return out
+    out.append(start)
+    if not row.cadence:
+        return out
+    cursor = start
+    while len(out) < limit:
+        batch = next_fires(row.cadence, row.tz, cursor, 64)
+        for slot in batch:
+            if slot >= end or len(out) >= limit:
+                return out
+            out.append(slot)
+        if not batch:
+            return out
+        cursor = batch[-1]
+    return out
+
+
+def resume_schedule(store: Store, schedule_id: int, *, now: datetime | None = None) -> ScheduleView:
+    """Back to Pending at the next future occurrence; a one-shot whose time passed becomes Missed."""
+
+    def mutate(s, row, now):
+        due = row.next_fire_utc
+        if row.trigger == "change":
+            row.status = rules.PENDING
+            return
+        if due is not None and due <= now:
+            missed = slots_between(row, due, now)
+            record_missed(s, row, missed, "paused", row.missed_policy, now)
+            if row.cadence:
+                row.next_fire_utc = next_fire_after(row.cadence, row.tz, now)
+                row.status = rules.PENDING
+            else:
+                row.status = rules.MISSED
+                row.last_error = f"fire time {_iso(due)} passed while paused"
+            return
+        row.status = rules.PENDING
+
+    return _event(store, schedule_id, "resume", mutate, now)
+
+
+def skip_schedule(store: Store, schedule_id: int, *, now: datetime | None = None) -> ScheduleView:
+    """Drop a Missed occurrence: a one-shot is Cancelled, a recurring one waits for its next slot."""
+
+    def mutate(_s, row, now):
+        if row.trigger == "cron" and row.cadence:
+            row.next_fire_utc = next_fire_after(row.cadence, row.tz, now)
+            row.status = rules.PENDING
+        elif row.trigger == "change":
+            row.status = rules.PENDING
+        else:
+            row.status = rules.CANCELLED
+            row.next_fire_utc = None
+
+    return _event(store, schedule_id, "skip", mutate, now)
+
+
+def cancel_schedule(store: Store, schedule_id: int, *, now: datetime | None = None) -> ScheduleView:
+    def mutate(_s, row, _now):
+        row.status = rules.CANCELLED
+        row.next_fire_utc = None
+
+    return _event(store, schedule_id, "cancel", mutate, now)
+
+
+def delete_schedule(store: Store, schedule_id: int) -> ScheduleView:
+    """Remove the schedule; its runs, suggestions and ledger stay as history."""
+    with store.write_session() as s:
+        row = get_row(s, schedule_id, for_update=True)
+        rules.check_transition("delete", row.status, running_since=_iso(row.running_since))
+        view = view_of(s, row)
+        s.delete(row)
+        return view
+
+
+def get_schedule(store: Store, schedule_id: int) -> ScheduleView:
+    with store.session() as s:
+        return view_of(s, get_row(s, schedule_id))
+
+
+def parse_statuses(text: str | None, *, field: str = "status") -> tuple[str, ...]:
+    if not text:
+        return ()
+    values = tuple(v.strip().lower() for v in text.split(",") if v.strip())
+    for v in values:
+        one_of(v, rules.STATUSES, field=field)
+    return values
+
+
+def list_schedules(
+    store: Store, *, statuses: tuple[str, ...] = (), kinds: tuple[str, ...] = ()
+) -> list[ScheduleView]:
+    """Schedules ordered by next fire (unscheduled last), then name; optional status/kind filters."""
+    with store.session() as s:
+        stmt = select(Schedule, DbProfile.name, LlmProfile.name).join(
+            DbProfile, DbProfile.id == Schedule.db_profile_id
+        ).outerjoin(LlmProfile, LlmProfile.id == Schedule.llm_profile_id)
+        if statuses:
+            stmt = stmt.where(Schedule.status.in_(statuses))
+        if kinds:
+            stmt = stmt.where(Schedule.kind.in_(kinds))
+        rows = s.exec(stmt).all()
+        views = [schedule_view(r, db, llm) for r, db, llm in rows]
+    far = datetime.max.replace(tzinfo=timezone.utc)
+    return sorted(views, key=lambda v: (v.next_fire_utc or far, v.name))
+
+
+def status_counts(store: Store, *, kinds: tuple[str, ...] = ()) -> dict[str, int]:
+    from sqlalchemy import func
+
+    with store.session() as s:
+        stmt = select(Schedule.status, func.count()).group_by(Schedule.status)
+        if kinds:
+            stmt = stmt.where(Schedule.kind.in_(kinds))
+        counts = {status: n for status, n in s.exec(stmt).all()}
+    return {status: counts.get(status, 0) for status in rules.STATUSES}
+
+
+def preview(
+    cron: str, tz: str | None = None, *, start: datetime | None = None, count: int = 5
+) -> list[FirePreview]:
+    """The next `count` fire times of a cadence, in UTC and in the zone's local time."""
+    expr = validate_cadence(cron, field="cron")
+    tz_name = tz or local_zone_name()
+    resolve_zone(tz_name, field="tz")
+    count = int(positive_number(count, field="count", maximum=1000, integer=True))
+    start = _now(start)
+    return [FirePreview(utc=u, local=to_local(u, tz_name)) for u in next_fires(expr, tz_name, start, count)]
+
+
+def input_with(inp: ScheduleInput, **changes) -> ScheduleInput:
+    return replace(inp, **changes)
+
+
+INPUT_FIELDS = tuple(f.name for f in fields(ScheduleInput))

@@ -1,0 +1,110 @@
+"""Shared fixtures: a private AMX_HOME per test, the store, and per-test databases on the real servers."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+PG_ADMIN_URL = os.environ.get("AMX_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+MYSQL_ADMIN_URL = os.environ.get("AMX_TEST_MYSQL", "mysql+pymysql://root@127.0.0.1:3306/")
+CHINOOK_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "chinook"
+
+
+def server_missing(what: str, exc: Exception) -> None:
+    """Fail in CI (a missing server is a defect there), skip with the reason elsewhere."""
+    message = f"{what} is not reachable: {type(exc).__name__}: {exc}"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def amx_home(tmp_path, monkeypatch) -> Path:
+    home = tmp_path / "amx home"
+    monkeypatch.setenv("AMX_HOME", str(home))
+    monkeypatch.delenv("AMX_STORE_URL", raising=False)
+    from amx_core.store import reset_stores
+
+    reset_stores()
+    yield home
+    reset_stores()
+
+
+@pytest.fixture
+def store(amx_home):
+    from amx_core.store import open_store
+
+    return open_store()
+
+
+def _admin_engine(url: str):
+    import sqlalchemy as sa
+
+    return sa.create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh, empty PostgreSQL database for this test, dropped afterwards."""
+    import sqlalchemy as sa
+
+    name = f"amx_t_{uuid.uuid4().hex[:12]}"
+    admin = _admin_engine(PG_ADMIN_URL)
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except Exception as exc:  # noqa: BLE001 - any connection failure means no server
+        admin.dispose()
+        server_missing("PostgreSQL on 127.0.0.1:5432", exc)
+    url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    yield url
+    from amx_core.store import reset_stores
+
+    reset_stores()
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture
+def mysql_url():
+    """A fresh MariaDB database (schema) for this test, dropped afterwards."""
+    import sqlalchemy as sa
+
+    name = f"amx_t_{uuid.uuid4().hex[:12]}"
+    admin = _admin_engine(MYSQL_ADMIN_URL)
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+    except Exception as exc:  # noqa: BLE001
+        admin.dispose()
+        server_missing("MariaDB on 127.0.0.1:3306", exc)
+    url = sa.engine.make_url(MYSQL_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{name}`")
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_store(pg_url, amx_home, monkeypatch):
+    """The AMX store itself on PostgreSQL (teams share one queue there)."""
+    from amx_core.store import open_store
+
+    monkeypatch.setenv("AMX_STORE_URL", pg_url)
+    return open_store()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request, amx_home, monkeypatch):
+    """Run a service test against both store backends."""
+    from amx_core.store import open_store
+
+    if request.param == "postgresql":
+        url = request.getfixturevalue("pg_url")
+        monkeypatch.setenv("AMX_STORE_URL", url)
+    return open_store()
