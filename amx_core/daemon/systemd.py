@@ -1,0 +1,169 @@
+"""Linux: a systemd --user oneshot service plus a minutely timer, enabled now and at login (linger)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from amx_core.daemon.context import TICK_MODULE, DaemonSetup
+from amx_core.daemon.files import FileTransaction, remove_files
+from amx_core.daemon.hookstate import NOT_KNOWN_TO_OS, STALE_HOOK, HookState, file_state
+from amx_core.daemon.runner import CommandResult
+from amx_core.errors import ActionError
+
+RUNNING_STATES = {"running", "degraded", "starting", "initializing", "maintenance", "stopping"}
+ENABLED_STATES = {"enabled", "enabled-runtime"}
+NOT_LINGERING_TEXT = "not logged in or lingering"
+
+
+def unit_paths(setup: DaemonSetup) -> tuple[Path, Path]:
+    """(service file, timer file) in the user's systemd folder."""
+    return setup.unit_dir / setup.names.service, setup.unit_dir / setup.names.timer
+
+
+def quote_value(value: str, *, in_exec: bool = False) -> str:
+    """A double-quoted systemd word: backslash and quote escaped, `%` doubled (specifiers), `$$` in Exec lines."""
+    text = value.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%")
+    if in_exec:
+        text = text.replace("$", "$$")
+    return f'"{text}"'
+
+
+def _header(setup: DaemonSetup) -> str:
+    return f"# Written by `amx schedule install-daemon` for AMX_HOME={setup.amx_home}; reinstall rather than edit.\n"
+
+
+def render_service(setup: DaemonSetup) -> str:
+    """The oneshot service: absolute interpreter, module form, AMX_HOME and PATH only, output appended to the log."""
+    environment = " ".join(quote_value(f"{key}={value}") for key, value in setup.hook_environment.items())
+    log = str(setup.log_path).replace("%", "%%")
+    return (
+        _header(setup)
+        + "[Unit]\n"
+        + f"Description=AMX Schedules tick ({setup.names.label})\n"
+        + "\n[Service]\n"
+        + "Type=oneshot\n"
+        + f"Environment={environment}\n"
+        + f"ExecStart={quote_value(str(setup.interpreter), in_exec=True)} -m {TICK_MODULE}\n"
+        + f"StandardOutput=append:{log}\n"
+        + f"StandardError=append:{log}\n"
+    )
+
+
+def render_timer(setup: DaemonSetup) -> str:
+    """Every minute, catching up once after sleep (Persistent), to the second (AccuracySec)."""
+    return (
+        _header(setup)
+        + "[Unit]\n"
+        + f"Description=AMX Schedules tick every minute ({setup.names.label})\n"
+        + "\n[Timer]\n"
+        + "OnCalendar=minutely\n"
+        + "Persistent=true\n"
+        + "AccuracySec=1s\n"
+        + f"Unit={setup.names.service}\n"
+        + "\n[Install]\n"
+        + "WantedBy=timers.target\n"
+    )
+
+
+def _systemctl(*args: str) -> list[str]:
+    return ["systemctl", "--user", *args]
+
+
+def user_manager(setup: DaemonSetup) -> tuple[bool, str]:
+    """(reachable, why not): is there a user systemd on a bus we can talk to?"""
+    result = setup.runner.run(_systemctl("is-system-running"))
+    if result.not_found:
+        return False, "systemctl is not installed"
+    state = result.stdout.strip()
+    if state in RUNNING_STATES:
+        return True, ""
+    return False, result.summary()
+
+
+class SystemdBackend:
+    """Files, daemon-reload, `enable --now` the timer, linger; loaded = the timer `is-active`."""
+
+    mechanism = "systemd"
+
+    def install(self, setup: DaemonSetup) -> tuple[str, ...]:
+        service, timer = unit_paths(setup)
+        files = FileTransaction(setup.files)
+        files.write(service, render_service(setup).encode("utf-8"))
+        files.write(timer, render_timer(setup).encode("utf-8"))
+        run = setup.runner.run
+        for what, argv in (
+            ("reload the user units", _systemctl("daemon-reload")),
+            ("start the timer", _systemctl("enable", "--now", setup.names.timer)),
+        ):
+            result = run(argv)
+            if not result.ok:
+                run(_systemctl("disable", "--now", setup.names.timer))
+                files.rollback()
+                run(_systemctl("daemon-reload"))
+                raise _fail(what, result)
+        lingered = run(["loginctl", "--no-ask-password", "enable-linger", setup.user])
+        if lingered.ok:
+            return ()
+        return (f"could not turn linger on ({lingered.summary()}): the timer stops when you log out",)
+
+    def uninstall(self, setup: DaemonSetup) -> None:
+        run = setup.runner.run
+        run(_systemctl("disable", "--now", setup.names.timer))
+        remove_files(setup.files, list(unit_paths(setup)))
+        run(_systemctl("daemon-reload"))
+
+    def remove_files_only(self, setup: DaemonSetup) -> None:
+        """Drop the unit files where no user manager can be told (no bus): nothing else knows them."""
+        remove_files(setup.files, list(unit_paths(setup)))
+
+    def files_present(self, setup: DaemonSetup) -> bool:
+        return any(path.exists() for path in unit_paths(setup))
+
+    def inspect(self, setup: DaemonSetup) -> HookState:
+        paths = unit_paths(setup)
+        expected = (render_service(setup).encode("utf-8"), render_timer(setup).encode("utf-8"))
+        present, stale, written_at = file_state(paths, expected)
+        run = setup.runner.run
+        active = run(_systemctl("is-active", setup.names.timer)).stdout.strip() == "active"
+        enabled_text = run(_systemctl("is-enabled", setup.names.timer)).stdout.strip() or "unknown"
+        linger = read_linger(setup)
+        warnings: list[str] = []
+        if present and not active:
+            warnings.append(NOT_KNOWN_TO_OS)
+        if (present or active) and enabled_text not in ENABLED_STATES:
+            warnings.append(
+                f"the timer is not enabled (is-enabled: {enabled_text}): it will not start at next login; "
+                "reinstall to repair"
+            )
+        if (present or active) and linger is False:
+            warnings.append(
+                f"linger is off: the timer stops when you log out (`loginctl enable-linger {setup.user}` keeps it)"
+            )
+        if active and not present:
+            warnings.append("the timer runs but its unit files are gone: reinstall to repair")
+        if stale:
+            warnings.append(STALE_HOOK)
+        return HookState(
+            mechanism=self.mechanism,
+            installed=present,
+            loaded=active,
+            unit_files=paths,
+            enabled=enabled_text in ENABLED_STATES,
+            linger=linger,
+            installed_at=written_at,
+            warnings=tuple(warnings),
+        )
+
+
+def read_linger(setup: DaemonSetup) -> bool | None:
+    """`loginctl show-user` Linger=yes|no; None when logind cannot be asked."""
+    result = setup.runner.run(["loginctl", "show-user", setup.user, "--property=Linger", "--value"])
+    if result.ok:
+        return result.stdout.strip() == "yes"
+    if NOT_LINGERING_TEXT in result.text:
+        return False
+    return None
+
+
+def _fail(what: str, result: CommandResult) -> ActionError:
+    return ActionError(f"cannot {what}: systemctl --user said: {result.summary()}")

@@ -1,0 +1,68 @@
+"""The contract between the tick (which claims and supervises a run) and an executor (which does the work).
+
+Executors report progress and log lines through the context, which writes them to the run row,
+so a crash loses nothing already reported and the TUI can show live counts.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable, Protocol
+
+from amx_core.views import ScheduleView
+
+
+class TransientError(Exception):
+    """A failure worth retrying (LLM 429/5xx/timeouts, dropped DB connections)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class RunCancelled(Exception):
+    """The run was cancelled (Ctrl-C in the foreground, or cancel from a face)."""
+
+
+class ProgressSink(Protocol):
+    def update(self, **counts: int) -> None: ...
+
+    def log(self, line: str) -> None: ...
+
+
+@dataclass
+class RunContext:
+    """Everything an executor needs; `now` is the run's logical time (moved in tests)."""
+
+    store: object  # amx_core.store.Store
+    run_id: int
+    schedule: ScheduleView
+    reason: str
+    now: datetime
+    sink: ProgressSink
+    cancel_event: threading.Event = field(default_factory=threading.Event)
+
+    def progress(self, **counts: int) -> None:
+        """Set run counters (tables_planned, tables_done, columns_described, ...) and beat the heart."""
+        self.sink.update(**counts)
+
+    def log(self, line: str) -> None:
+        self.sink.log(line)
+
+    def check_cancelled(self) -> None:
+        if self.cancel_event.is_set():
+            raise RunCancelled("cancelled")
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """The executor's verdict: `ok` with an optional note, or the error text kept as last_error."""
+
+    ok: bool
+    error: str | None = None
+    note: str | None = None
+
+
+Executor = Callable[[RunContext], RunOutcome]

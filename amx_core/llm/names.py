@@ -1,0 +1,79 @@
+"""Reading identifiers as words: snake/camel splitting, common abbreviations, singular forms.
+
+Shared by the heuristic provider (to describe) and the review checks (to spot a
+description that only restates the name).
+"""
+
+from __future__ import annotations
+
+import re
+
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+ABBREVIATIONS: dict[str, str] = {
+    "acct": "account", "addr": "address", "amt": "amount", "avg": "average", "bal": "balance",
+    "cat": "category", "cfg": "configuration", "cnt": "count", "cust": "customer", "curr": "currency",
+    "desc": "description", "dept": "department", "dest": "destination", "disc": "discount",
+    "doc": "document", "dob": "date of birth", "dt": "date", "emp": "employee", "fk": "foreign key",
+    "grp": "group", "hr": "hour", "id": "identifier", "img": "image", "info": "information",
+    "inv": "invoice", "lat": "latitude", "len": "length", "lng": "longitude", "lon": "longitude",
+    "loc": "location", "lvl": "level", "max": "maximum", "mgr": "manager", "min": "minimum",
+    "msg": "message", "nbr": "number", "no": "number", "num": "number", "org": "organisation",
+    "pct": "percentage", "pk": "primary key", "pos": "position", "prev": "previous", "prod": "product",
+    "pwd": "password", "qty": "quantity", "ref": "reference", "rep": "representative", "seq": "sequence",
+    "src": "source", "std": "standard", "sts": "status", "tel": "telephone", "tot": "total",
+    "ts": "timestamp", "txn": "transaction", "trx": "transaction", "upd": "updated", "usr": "user",
+    "val": "value", "wk": "week", "yr": "year",
+}
+
+_ACRONYMS = {"url": "URL", "uuid": "UUID", "ip": "IP", "sku": "SKU", "vat": "VAT", "iso": "ISO", "utc": "UTC"}
+
+_IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman", "data": "data",
+              "status": "status", "address": "address", "business": "business", "news": "news",
+              "series": "series", "analysis": "analysis", "bus": "bus", "gas": "gas"}
+
+
+def split_words(identifier: str) -> list[str]:
+    """`SupportRepId` -> ['support', 'rep', 'id']; `unit_price` -> ['unit', 'price']; lower case."""
+    words: list[str] = []
+    for part in re.split(r"[^0-9A-Za-z]+", identifier):
+        words.extend(match.group(0).lower() for match in _CAMEL.finditer(part))
+    if not words and identifier.strip():
+        words = [w.lower() for w in identifier.split()]
+    return words
+
+
+def expand(word: str) -> str:
+    """An abbreviation's long form (`qty` -> `quantity`), an acronym's capitals, or the word."""
+    return ABBREVIATIONS.get(word) or _ACRONYMS.get(word) or word
+
+
+def singular(word: str) -> str:
+    """A careful English singular: `invoices` -> `invoice`, `categories` -> `category`, `status` kept."""
+    lower = word.lower()
+    if lower in _IRREGULAR or len(lower) <= 3 or lower.endswith(("ss", "us", "is")):
+        return _IRREGULAR.get(lower, word)
+    if lower.endswith("ies"):
+        return word[:-3] + "y"
+    if lower.endswith(("ches", "shes", "xes", "sses")):
+        return word[:-2]
+    if lower.endswith("s"):
+        return word[:-1]
+    return word
+
+
+def phrase(identifier: str) -> str:
+    """Human words for an identifier: `SupportRepId` -> 'support representative identifier'."""
+    return " ".join(expand(word) for word in split_words(identifier))
+
+
+def entity(table_name: str) -> str:
+    """What one row of a table is: `InvoiceLine` -> 'invoice line', `order_items` -> 'order item'."""
+    words = [expand(word) for word in split_words(table_name)] or [table_name]
+    words[-1] = singular(words[-1])
+    return " ".join(words)
+
+
+def stem(word: str) -> str:
+    """A comparison key: lower case, abbreviation expanded, singular."""
+    return singular(expand(word.lower())).lower()

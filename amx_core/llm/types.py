@@ -1,0 +1,94 @@
+"""The facts a provider is given about one table and the proposals it hands back, as frozen values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping, Sequence
+
+HIGH_CONFIDENCE = 0.8
+MEDIUM_CONFIDENCE = 0.5
+
+
+def band(confidence: float) -> str:
+    """'high' from 0.8, 'medium' from 0.5, else 'low' (the bands the review queue shows)."""
+    if confidence >= HIGH_CONFIDENCE:
+        return "high"
+    if confidence >= MEDIUM_CONFIDENCE:
+        return "medium"
+    return "low"
+
+
+@dataclass(frozen=True)
+class ColumnFacts:
+    """One column as the profiler saw it; `stats` values are already masked and safe to send.
+
+    `fk_target` is the referenced column's path (`schema.table.column` or `table.column`).
+    `stats` keys: null_ratio, distinct_count, distinct_capped, min, max, min_length,
+    max_length, top_values (list; only for low-cardinality columns).
+    """
+
+    name: str
+    type: str
+    nullable: bool = True
+    primary_key: bool = False
+    fk_target: str | None = None
+    comment: str | None = None
+    stats: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TableFacts:
+    """One table (or view) to describe; `neighbours` are (path, description) of FK-related tables."""
+
+    schema: str | None
+    name: str
+    kind: str = "table"
+    comment: str | None = None
+    columns: tuple[ColumnFacts, ...] = ()
+    neighbours: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def path(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    def column(self, name: str) -> ColumnFacts:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+    def only(self, names: Sequence[str]) -> "TableFacts":
+        """The same table restricted to `names` (in table order), for one chunk of a wide table."""
+        wanted = set(names)
+        return replace(self, columns=tuple(c for c in self.columns if c.name in wanted))
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A proposed description: `flags` name the review checks it failed (empty = clean)."""
+
+    text: str
+    confidence: float
+    alternatives: tuple[str, ...] = ()
+    reason: str = ""
+    flags: tuple[str, ...] = ()
+
+    @property
+    def band(self) -> str:
+        return band(self.confidence)
+
+
+@dataclass(frozen=True)
+class TableReply:
+    """What one table's request(s) produced; `missing` lists asked columns the reply left out."""
+
+    table: Proposal | None
+    columns: dict[str, Proposal]
+    tokens_in: int = 0
+    tokens_out: int = 0
+    notes: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()

@@ -1,0 +1,114 @@
+"""The store: migrations on open, refusal of newer stores, private file modes, WAL."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from datetime import datetime, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from amx_core.errors import StoreError
+from amx_core.store import open_store, reset_stores
+from amx_core.store.engine import create_engine_for
+from amx_core.store.migrate import check_and_upgrade, current_revision, head_revision
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_new_store_is_private_and_migrated(amx_home):
+    store = open_store()
+    db = amx_home / "amx.db"
+    assert db.exists()
+    assert _mode(db) == 0o600
+    assert _mode(amx_home) == 0o700
+    assert _mode(amx_home / "logs") == 0o700
+    assert current_revision(store.engine) == head_revision()
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_upgrade_from_first_migration_keeps_rows(amx_home):
+    url = f"sqlite:///{amx_home / 'amx.db'}"
+    engine = create_engine_for(url)
+    check_and_upgrade(engine, target="0001")
+    assert current_revision(engine) == "0001"
+    now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc).replace(tzinfo=None)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO db_profile (id, name, url, password_ref, default_database, sample_mode, created_at, updated_at)"
+                " VALUES (1, 'shop', 'postgresql://amx@db/shop', 'env:PGPW', 'shop', 'masked', :t, :t)"
+            ),
+            {"t": now},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO llm_profile (id, name, provider, model, base_url, key_ref, temperature, max_concurrency,"
+                " timeout_seconds, columns_per_request, created_at, updated_at)"
+                " VALUES (1, 'h', 'heuristic', NULL, NULL, NULL, 0.2, 4, 60, 40, :t, :t)"
+            ),
+            {"t": now},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO schedule (id, name, kind, trigger, fire_at_utc, tz, cadence, cap_hours, db_profile_id,"
+                " database, scope_json, llm_profile_id, review, missing_only, missed_policy, retry_max_attempts,"
+                " retry_base_seconds, status, next_fire_utc, created_at, updated_at, version)"
+                " VALUES (7, 'nightly', 'analyze', 'cron', :t, 'Europe/Berlin', '0 2 * * *', NULL, 1, 'shop',"
+                " :scope, 1, 'manual', 1, 'ask', 3, 30, 'paused', :t, :t, :t, 4)"
+            ),
+            {"t": now, "scope": json.dumps(["public.users", '"my.schema".orders'])},
+        )
+    engine.dispose()
+
+    store = open_store(url)
+    assert current_revision(store.engine) == head_revision()
+    from amx_core.services.schedules import get_schedule
+
+    view = get_schedule(store, 7)
+    assert view.name == "nightly"
+    assert view.status == "paused"
+    assert view.scope == ("public.users", '"my.schema".orders')
+    assert view.db_profile == "shop" and view.llm_profile == "h"
+    assert view.version == 4
+    assert view.cadence == "0 2 * * *"
+    assert view.next_fire_utc == datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    names = sa.inspect(store.engine).get_table_names()
+    assert {"run", "occurrence", "missed_slot", "suggestion", "catalog_table"} <= set(names)
+
+
+def test_store_newer_than_code_is_refused(amx_home):
+    store = open_store()
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999_future'")
+    reset_stores()
+    with pytest.raises(StoreError) as info:
+        open_store()
+    assert "newer AMX" in str(info.value)
+    assert "9999_future" in str(info.value)
+
+
+def test_open_store_creates_no_engine_on_import():
+    import subprocess
+    import sys
+
+    code = (
+        "import amx_core, amx_core.store, amx_core.services.schedules, amx_core.config\n"
+        "from amx_core.store import engine\n"
+        "assert engine._stores == {}, engine._stores\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_same_service_on_postgres_store(pg_store):
+    from amx_core.services.profiles import add_db_profile
+
+    view = add_db_profile(pg_store, name="pg", url="postgresql://amx@localhost/x")
+    assert view.name == "pg"
+    assert current_revision(pg_store.engine) == head_revision()
