@@ -57,7 +57,7 @@ def task_arguments(setup: DaemonSetup) -> str:
 
 
 def render_task(setup: DaemonSetup) -> bytes:
-    """The task: every minute from logon, start when missed, run on battery, never two at once."""
+    """The task: every minute, start when a run was missed, run on battery, never two at once."""
     task = ET.Element("Task", {"version": "1.2", "xmlns": TASK_NS})
     info = _child(task, "RegistrationInfo")
     _child(info, "Description", f"AMX Schedules tick for AMX_HOME={setup.amx_home}")

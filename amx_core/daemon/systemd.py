@@ -77,6 +77,8 @@ def user_manager(setup: DaemonSetup) -> tuple[bool, str]:
     state = result.stdout.strip()
     if state in RUNNING_STATES:
         return True, ""
+    if state and not result.stderr.strip():
+        return False, f"the user service manager is not running: is-system-running says {state!r}"
     return False, result.summary()
 
 

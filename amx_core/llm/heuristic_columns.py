@@ -14,6 +14,9 @@ _KEY_SUFFIXES = {"id", "key", "fk", "ref", "no", "num", "nbr", "code"}
 _MONEY = {"price", "amount", "amt", "cost", "total", "balance", "bal", "salary", "fee", "tax", "discount", "revenue", "payment", "charge"}
 _TAIL_PHRASES = {"email": "email address", "mail": "email address", "phone": "phone number", "fax": "fax number",
                  "mobile": "mobile phone number", "zip": "postal code", "dob": "date of birth"}
+_UNITS = {"milliseconds": "Duration", "millis": "Duration", "ms": "Duration", "seconds": "Duration",
+          "secs": "Duration", "minutes": "Duration", "mins": "Duration", "hours": "Duration", "days": "Duration",
+          "bytes": "Size", "kb": "Size", "mb": "Size", "gb": "Size"}
 _PARTICIPLES = {"created", "updated", "modified", "deleted", "changed", "inserted", "closed", "opened",
                 "shipped", "paid", "sent", "received", "started", "ended", "finished", "completed", "cancelled"}
 _BOOLEAN_PREFIXES = {"is", "has", "can", "should", "was", "allow", "allows"}
@@ -47,7 +50,7 @@ def split_path(path: str) -> list[str]:
     return [a or b for a, b in re.findall(r'"((?:[^"]|"")*)"|([^.]+)', path)]
 
 
-def _article(noun: str) -> str:
+def article(noun: str) -> str:
     return "an" if noun[:1].lower() in "aeiou" else "a"
 
 
@@ -109,7 +112,7 @@ def _foreign_key(facts: TableFacts, column: ColumnFacts, owner: str) -> Sentence
     if role_text == target or not role_text:
         return Sentence(f"The {target} of this {owner}; references {shown}.", 0.7, "foreign key")
     return Sentence(
-        f"The {role_text} of this {owner}, {_article(target)} {target}; references {shown}.", 0.7, "foreign key"
+        f"The {role_text} of this {owner}, {article(target)} {target}; references {shown}.", 0.7, "foreign key"
     )
 
 
@@ -132,6 +135,17 @@ def _event_time(facts: TableFacts, column: ColumnFacts, owner: str) -> Sentence 
     return None
 
 
+def _measure(facts: TableFacts, column: ColumnFacts, owner: str) -> Sentence | None:
+    words = split_words(column.name)
+    what = _UNITS.get(words[-1]) if words else None
+    if what is None or type_family(column.type) not in {"integer", "decimal"}:
+        return None
+    unit = {"ms": "milliseconds", "millis": "milliseconds", "secs": "seconds", "mins": "minutes"}.get(words[-1], words[-1])
+    prefix = " ".join(expand(w) for w in _strip_entity(words[:-1], owner))
+    measured = f"{prefix} " if prefix else ""
+    return Sentence(f"{what} of the {measured}{owner} in {unit}, {_TYPE_PHRASES[type_family(column.type)]}.", 0.65, "unit in the name")
+
+
 def _generic(facts: TableFacts, column: ColumnFacts, owner: str) -> Sentence:
     words = _phrase_words(column, owner)
     family = type_family(column.type)
@@ -144,7 +158,7 @@ def _generic(facts: TableFacts, column: ColumnFacts, owner: str) -> Sentence:
 
 
 _RULES: tuple[Callable[[TableFacts, ColumnFacts, str], Sentence | None], ...] = (
-    _primary_key, _foreign_key, _flag, _event_time,
+    _primary_key, _foreign_key, _flag, _event_time, _measure,
 )
 
 
@@ -183,7 +197,7 @@ def describe_column(facts: TableFacts, column: ColumnFacts) -> tuple[str, float,
     text = " ".join(parts)
     confidence = min(0.75, sentence.confidence + (0.05 if column.stats else 0.0))
     if restates_name(column.name, column.type, text):
-        required = f"Required for every {owner}." if not column.nullable else f"Optional: may be empty for {_article(owner)} {owner}."
+        required = f"Required for every {owner}." if not column.nullable else f"Optional: may be empty for {article(owner)} {owner}."
         text = f"{text} {required}"
         confidence = 0.5
     return text, confidence, sentence.clue

@@ -90,7 +90,7 @@ def _iter_fires(cadence: _Cadence, zone: tzinfo, after: datetime) -> Iterator[da
                 heapq.heappush(pending, instant)
         # Every later wall time maps at or after this one's earliest instant, so what lies
         # at or before it is final.
-        horizon = wall.earliest
+        horizon = wall.earliest + timedelta(days=999)
         while pending and pending[0] <= horizon:
             instant = heapq.heappop(pending)
             if instant > last:

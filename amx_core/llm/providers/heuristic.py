@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Sequence
 
 from amx_core.llm.flags import review_flags
-from amx_core.llm.heuristic_columns import describe_column, split_path
+from amx_core.llm.heuristic_columns import article, describe_column, split_path
 from amx_core.llm.names import entity
-from amx_core.llm.types import Proposal, TableFacts, TableReply
+from amx_core.llm.types import ColumnFacts, Proposal, TableFacts, TableReply
 
 REASON = "Heuristic description from names, types, keys, relationships and profile statistics (no language model)"
 _KINDS = {"table": "Table", "view": "View", "materialized view": "Materialized view", "materialized_view": "Materialized view"}
@@ -33,6 +33,15 @@ def _join(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _link(facts: TableFacts, column: ColumnFacts, owner: str) -> str:
+    """`an employee (through SupportRepId)`, or `another employee (...)` for a self-reference."""
+    target = _table_names([column.fk_target or ""], ends_with_column=True)[0]
+    if target == facts.name:
+        return f"another {owner} (through {column.name})"
+    noun = entity(target)
+    return f"{article(noun)} {noun} (through {column.name})"
+
+
 def describe_table_text(facts: TableFacts) -> tuple[str, float]:
     """(description, confidence) for the table itself, from its name, keys and relationships."""
     owner = entity(facts.name)
@@ -44,8 +53,9 @@ def describe_table_text(facts: TableFacts) -> tuple[str, float]:
         parts = [f"Link {kind.lower()} connecting {_join([entity(t) for t in targets])}: one row per combination."]
     else:
         parts = [f"{kind} holding one row per {owner}" + (f", identified by {_join(keys)}." if keys else ".")]
-        if targets:
-            parts.append(f"Each {owner} refers to {_join([f'{entity(t)} ({t})' for t in targets])}.")
+        links = [_link(facts, column, owner) for column in facts.columns if column.fk_target]
+        if links:
+            parts.append(f"Each {owner} refers to {_join(links)}.")
     neighbours = _table_names([path for path, _ in facts.neighbours], ends_with_column=False)
     related = [n for n in neighbours if n not in targets and n != facts.name]
     if related:

@@ -1,0 +1,86 @@
+"""The `amx schedule` and `amx profile` verbs end to end, with the documented --json shapes."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from click.testing import CliRunner
+
+from amx_cli.main import build_cli
+
+FUTURE_DAY = (datetime.now(timezone.utc) + timedelta(days=20)).strftime("%Y-%m-%d")
+SCHEDULE_KEYS = {"id", "name", "status", "trigger", "next_fire_utc", "next_fire_local", "tz", "cadence", "scope",
+                 "db_profile", "llm_profile", "review"}
+
+
+@pytest.fixture
+def amx(amx_home):
+    runner = CliRunner()
+    cli = build_cli()
+
+    def call(*args, code=0):
+        result = runner.invoke(cli, list(args))
+        assert result.exit_code == code, (args, result.output)
+        return result
+
+    call("profile", "db", "add", "shop", "--url", "postgresql://amx@db.example/shop", "--password-env", "SHOP_PW")
+    call("profile", "llm", "add", "offline", "--provider", "heuristic")
+    return call
+
+
+def test_add_list_show_edit_pause_resume_rm(amx):
+    added = json.loads(amx("schedule", "add", "--name", "nightly", "--at", f"{FUTURE_DAY} 02:00", "--tz",
+                           "Europe/Berlin", "--cron", "0 2 * * *", "--db-profile", "shop", "--llm-profile", "offline",
+                           "--scope", "public.users", "--scope", "public.orders", "--json").output)
+    assert SCHEDULE_KEYS <= set(added)
+    assert added["status"] == "pending" and added["scope"] == ["public.users", "public.orders"]
+    assert added["next_fire_local"].startswith(f"{FUTURE_DAY}T02:00:00+0")
+    sid = str(added["id"])
+
+    listed = json.loads(amx("schedule", "list", "--json").output)
+    assert [s["name"] for s in listed] == ["nightly"]
+    assert "nightly" in amx("schedule", "list").output
+
+    edited = json.loads(amx("schedule", "edit", sid, "--review", "auto", "--expect-version", "1", "--json").output)
+    assert edited["review"] == "auto" and edited["version"] == 2
+
+    assert "Paused" in amx("schedule", "pause", sid).output
+    assert json.loads(amx("schedule", "list", "--status", "paused", "--json").output)[0]["id"] == added["id"]
+    assert json.loads(amx("schedule", "list", "--status", "pending", "--json").output) == []
+    assert "Pending" in amx("schedule", "resume", "nightly").output
+
+    shown = amx("schedule", "show", sid).output
+    assert "At 02:00" in shown and "public.users, public.orders" in shown
+
+    amx("schedule", "rm", sid, "--yes")
+    assert json.loads(amx("schedule", "list", "--json").output) == []
+
+
+def test_rm_asks_without_yes(amx):
+    amx("schedule", "add", "--name", "x", "--at", f"{FUTURE_DAY} 09:00", "--db-profile", "shop",
+        "--llm-profile", "offline")
+    runner = CliRunner()
+    result = runner.invoke(build_cli(), ["schedule", "rm", "x"], input="n\n")
+    assert result.exit_code == 1
+    assert len(json.loads(amx("schedule", "list", "--json").output)) == 1
+
+
+def test_preview_json_and_text(amx):
+    out = json.loads(amx("schedule", "preview", "--cron", "30 2 * * *", "--tz", "Europe/Berlin",
+                         "--from", "2027-03-27T12:00:00Z", "--count", "2", "--json").output)
+    assert out == [
+        {"utc": "2027-03-28T01:00:00+00:00", "local": "2027-03-28T03:00:00+02:00"},
+        {"utc": "2027-03-29T00:30:00+00:00", "local": "2027-03-29T02:30:00+02:00"},
+    ]
+    text = amx("schedule", "preview", "--cron", "0 9 * * 1-5", "--tz", "UTC", "--count", "3").output
+    assert "At 09:00, Monday through Friday" in text
+
+
+def test_profile_list_show_rm(amx):
+    listed = json.loads(amx("profile", "db", "list", "--json").output)
+    assert listed[0]["name"] == "shop" and listed[0]["password_ref"] == "env:SHOP_PW"
+    assert json.loads(amx("profile", "llm", "show", "offline", "--json").output)["provider"] == "heuristic"
+    amx("profile", "llm", "rm", "offline")
+    assert json.loads(amx("profile", "llm", "list", "--json").output) == []
