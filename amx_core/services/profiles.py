@@ -123,8 +123,29 @@ def add_llm_profile(
     columns_per_request: int = 40,
 ) -> LlmProfileView:
     name = profile_name(name)
-    one_of(provider, PROVIDERS, field="provider")
+    checked = _checked_llm_fields(
+        provider=provider,
+        model=model,
+        base_url=base_url,
+        temperature=temperature,
+        max_concurrency=max_concurrency,
+        timeout_seconds=timeout_seconds,
+        columns_per_request=columns_per_request,
+    )
     ref = api_key.to_ref("api-key")
+    with store.session() as s:
+        _unique(s, LlmProfile, name, "LLM profile")
+        row = LlmProfile(name=name, key_ref=ref, **checked)
+        s.add(row)
+        s.flush()
+        return llm_view(row)
+
+
+def _checked_llm_fields(
+    *, provider, model, base_url, temperature, max_concurrency, timeout_seconds, columns_per_request
+) -> dict:
+    """Validate LLM settings (shared by add and edit); returns the normalised values."""
+    one_of(provider, PROVIDERS, field="provider")
     if base_url is not None:
         if not base_url.startswith(("http://", "https://")):
             raise ValidationError("base-url", f"{base_url!r} must start with http:// or https://")
@@ -136,25 +157,17 @@ def add_llm_profile(
         raise ValidationError("temperature", f"{temperature!r} is not a number") from None
     if not 0 <= temperature <= 2:
         raise ValidationError("temperature", "must be between 0 and 2")
-    max_concurrency = positive_number(max_concurrency, field="max-concurrency", maximum=64, integer=True)
-    timeout_seconds = positive_number(timeout_seconds, field="timeout", maximum=3600)
-    columns_per_request = positive_number(columns_per_request, field="columns-per-request", maximum=500, integer=True)
-    with store.session() as s:
-        _unique(s, LlmProfile, name, "LLM profile")
-        row = LlmProfile(
-            name=name,
-            provider=provider,
-            model=model,
-            base_url=base_url,
-            key_ref=ref,
-            temperature=temperature,
-            max_concurrency=max_concurrency,
-            timeout_seconds=timeout_seconds,
-            columns_per_request=columns_per_request,
-        )
-        s.add(row)
-        s.flush()
-        return llm_view(row)
+    return dict(
+        provider=provider,
+        model=model or None,
+        base_url=base_url or None,
+        temperature=temperature,
+        max_concurrency=int(positive_number(max_concurrency, field="max-concurrency", maximum=64, integer=True)),
+        timeout_seconds=float(positive_number(timeout_seconds, field="timeout", maximum=3600)),
+        columns_per_request=int(
+            positive_number(columns_per_request, field="columns-per-request", maximum=500, integer=True)
+        ),
+    )
 
 
 def get_db_row(session: Session, name: str, field: str = "db-profile") -> DbProfile:
@@ -230,3 +243,65 @@ def db_connect_url(store: Store, name: str, database: str | None = None) -> str:
 
 def touch(row) -> None:
     row.updated_at = utcnow()
+
+
+_KEEP = object()
+
+
+def edit_db_profile(
+    store: Store,
+    name: str,
+    *,
+    url: str | None = None,
+    password: SecretSource | None = None,
+    default_database: object = _KEEP,
+    sample_mode: str | None = None,
+) -> DbProfileView:
+    """Change a DB profile in place (its name is its identity; schedules keep pointing at it)."""
+    url = _check_url(url) if url is not None else None
+    ref = password.to_ref("password") if password is not None else _KEEP
+    if sample_mode is not None:
+        one_of(sample_mode, SAMPLE_MODES, field="sample-mode")
+    with store.session() as s:
+        row = get_db_row(s, name, "name")
+        if url is not None:
+            row.url = url
+        if ref is not _KEEP:
+            row.password_ref = ref
+        if default_database is not _KEEP:
+            row.default_database = default_database or None
+        if sample_mode is not None:
+            row.sample_mode = sample_mode
+        touch(row)
+        s.add(row)
+        s.flush()
+        return db_view(row)
+
+
+def edit_llm_profile(store: Store, name: str, **changes) -> LlmProfileView:
+    """Change an LLM profile; the same checks as add, applied to the merged values."""
+    with store.session() as s:
+        row = get_llm_row(s, name, "name")
+        merged = dict(
+            provider=row.provider,
+            model=row.model,
+            base_url=row.base_url,
+            temperature=row.temperature,
+            max_concurrency=row.max_concurrency,
+            timeout_seconds=row.timeout_seconds,
+            columns_per_request=row.columns_per_request,
+        )
+        api_key = changes.pop("api_key", None)
+        unknown = set(changes) - set(merged)
+        if unknown:
+            raise ValidationError(sorted(unknown)[0], "is not an LLM profile setting")
+        merged.update({k: v for k, v in changes.items() if v is not None})
+        checked = _checked_llm_fields(**merged)
+        for key, value in checked.items():
+            setattr(row, key, value)
+        if api_key is not None:
+            row.key_ref = api_key.to_ref("api-key")
+        touch(row)
+        s.add(row)
+        s.flush()
+        return llm_view(row)

@@ -67,3 +67,18 @@ def test_password_never_reaches_store_or_json(store, amx_home, monkeypatch):
     for path in amx_home.rglob("*"):
         if path.is_file():
             assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_edit_profiles_keep_identity_and_validate(store):
+    from amx_core.errors import ValidationError
+    from amx_core.services.profiles import add_llm_profile, edit_db_profile, edit_llm_profile
+
+    add_db_profile(store, name="shop", url="postgresql://amx@db/shop")
+    edited = edit_db_profile(store, "shop", password=SecretSource(key="SHOP_PW"), default_database="sales")
+    assert edited.password_ref == "key:SHOP_PW" and edited.default_database == "sales"
+    add_llm_profile(store, name="gpt", provider="openai", base_url="http://127.0.0.1:9/v1")
+    llm = edit_llm_profile(store, "gpt", max_concurrency=8, api_key=SecretSource(env="OPENAI_KEY"))
+    assert llm.max_concurrency == 8 and llm.key_ref == "env:OPENAI_KEY" and llm.base_url == "http://127.0.0.1:9/v1"
+    with pytest.raises(ValidationError) as info:
+        edit_llm_profile(store, "gpt", temperature=5)
+    assert info.value.field == "temperature"
