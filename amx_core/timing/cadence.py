@@ -51,17 +51,17 @@ class _Cadence:
 
 def validate_cadence(expr: str, field: str = "cron") -> str:
     """The normalised 5-field cron expression, or a ValidationError naming `field`."""
-    return _compile(expr, field).expr
+    return _compiled(expr, field).expr
 
 
 def is_sub_hourly(expr: str) -> bool:
     """True when the cadence fires more than once an hour (its minute field has several values)."""
-    return _compile(expr, "cron").sub_hourly
+    return _compiled(expr, "cron").sub_hourly
 
 
 def next_fires(expr: str, tz: str | None, after_utc: datetime, count: int) -> list[datetime]:
     """The next `count` fire instants (aware UTC, ascending, distinct), all strictly after `after_utc`."""
-    cadence = _compile(expr, "cron")
+    cadence = _compiled(expr, "cron")
     zone = resolve_zone(tz, "tz")
     if count <= 0:
         return []
@@ -71,11 +71,11 @@ def next_fires(expr: str, tz: str | None, after_utc: datetime, count: int) -> li
 
 def next_fire_after(expr: str, tz: str | None, after_utc: datetime) -> datetime | None:
     """The first fire instant strictly after `after_utc`, or None when there is none left."""
-    return next(_iter_fires(_compile(expr, "cron"), resolve_zone(tz, "tz"), as_utc(after_utc)), None)
+    return next(_iter_fires(_compiled(expr, "cron"), resolve_zone(tz, "tz"), as_utc(after_utc)), None)
 
 
 def _iter_fires(cadence: _Cadence, zone: tzinfo, after: datetime) -> Iterator[datetime]:
-    from croniter import CroniterBadDateError, croniter
+    from croniter import croniter
 
     walker = croniter(cadence.expr, _earliest_wall_time(after, zone) - _MINUTE)
     pending: list[datetime] = []
@@ -83,14 +83,14 @@ def _iter_fires(cadence: _Cadence, zone: tzinfo, after: datetime) -> Iterator[da
     while True:
         try:
             wall = resolve_wall(walker.get_next(datetime), zone)
-        except (CroniterBadDateError, OverflowError):
+        except (ValueError, OverflowError):  # croniter found no later date, or time ran out at year 9999
             break
         for instant in _instants(wall, cadence.sub_hourly):
             if instant > last:
                 heapq.heappush(pending, instant)
         # Every later wall time maps at or after this one's earliest instant, so what lies
         # at or before it is final.
-        horizon = wall.earliest + timedelta(days=999)
+        horizon = wall.earliest
         while pending and pending[0] <= horizon:
             instant = heapq.heappop(pending)
             if instant > last:
@@ -114,8 +114,19 @@ def _earliest_wall_time(after: datetime, zone: tzinfo) -> datetime:
     Usually the wall time at `after`; when clocks go back soon after it, the wall times of the
     repeated stretch before it come round again, so start that much earlier.
     """
-    earliest = min(local_naive(after + k * _HOUR, zone) - k * _HOUR for k in range(27))
+    earliest = local_naive(after, zone)
+    for k in range(1, 27):
+        try:
+            earliest = min(earliest, local_naive(after + k * _HOUR, zone) - k * _HOUR)
+        except OverflowError:  # the end of datetime's range: nothing later can exist anyway
+            break
     return earliest.replace(second=0, microsecond=0)
+
+
+def _compiled(expr: object, field: str) -> _Cadence:
+    if not isinstance(expr, str):
+        raise ValidationError(field, f"expected a cron expression like {_EXAMPLE!r}, got {expr!r}")
+    return _compile(expr, field)
 
 
 @lru_cache(maxsize=512)
@@ -135,9 +146,7 @@ def _compile(expr: str, field: str) -> _Cadence:
     return _Cadence(expr=normalised, sub_hourly=minutes == ["*"] or len(minutes) > 1)
 
 
-def _normalise(expr: object, field: str) -> str:
-    if not isinstance(expr, str):
-        raise ValidationError(field, f"expected a cron expression like {_EXAMPLE!r}, got {expr!r}")
+def _normalise(expr: str, field: str) -> str:
     text = expr.strip(" ")
     if not text:
         raise ValidationError(field, "empty cron expression (leave the cadence out for a one-shot schedule)")

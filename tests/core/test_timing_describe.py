@@ -1,0 +1,42 @@
+"""Cadence descriptions: plain English on a 24-hour clock, never an exception."""
+
+from __future__ import annotations
+
+import pytest
+
+from amx_core.timing import describe_cadence
+
+
+@pytest.mark.parametrize(
+    ("expr", "text"),
+    [
+        ("0 9 * * 1-5", "At 09:00, Monday through Friday"),
+        ("0 9 * * mon-fri", "At 09:00, Monday through Friday"),
+        ("30 14 * * *", "At 14:30"),
+        ("*/15 * * * *", "Every 15 minutes"),
+        ("0 0 1 * *", "At 00:00, on day 1 of the month"),
+        ("@daily", "At 00:00"),
+        ("*/30 1-3 * * *", "Every 30 minutes, between 01:00 and 03:59"),
+    ],
+)
+def test_english_on_a_24_hour_clock(expr: str, text: str) -> None:
+    assert describe_cadence(expr) == text
+
+
+@pytest.mark.parametrize("expr", ["not cron", "0 0 30 2 *", "", "0 9 * * *\x1b", "61 * * * *"])
+def test_an_expression_it_cannot_read_comes_back_unchanged(expr: str) -> None:
+    assert describe_cadence(expr) == expr
+
+
+def test_never_raises_even_for_non_text() -> None:
+    assert describe_cadence(None) == "None"  # type: ignore[arg-type]
+
+
+def test_falls_back_to_the_expression_when_the_describer_fails(monkeypatch) -> None:
+    import cron_descriptor
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("describer broke")
+
+    monkeypatch.setattr(cron_descriptor, "ExpressionDescriptor", broken)
+    assert describe_cadence("0 9 * * *") == "0 9 * * *"
