@@ -108,3 +108,7 @@ def any_store(request, amx_home, monkeypatch):
         url = request.getfixturevalue("pg_url")
         monkeypatch.setenv("AMX_STORE_URL", url)
     return open_store()
+
+
+# The loopback LLM replay server fixture (tests/llm_server.py) for every test module.
+from llm_server import llm_server  # noqa: E402,F401

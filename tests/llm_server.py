@@ -144,8 +144,10 @@ def _handler_for(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
             try:
                 reply = server._next_reply(request)
                 server._wait(reply)
-                payload = reply.body if isinstance(reply.body, bytes) else (
-                    reply.body.encode() if isinstance(reply.body, str) else json.dumps(reply.body).encode()
+                payload = (
+                    reply.body
+                    if isinstance(reply.body, bytes)
+                    else (reply.body.encode() if isinstance(reply.body, str) else json.dumps(reply.body).encode())
                 )
                 self.send_response(reply.status)
                 if not any(k.lower() == "content-type" for k in reply.headers):
@@ -169,7 +171,9 @@ def _handler_for(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
 # ---- reply builders -------------------------------------------------------------------------------
 
 
-def proposal(text: str, confidence: float = 0.9, alternatives: Iterable[str] = (), reason: str = "from the data") -> dict:
+def proposal(
+    text: str, confidence: float = 0.9, alternatives: Iterable[str] = (), reason: str = "from the data"
+) -> dict:
     return {"description": text, "confidence": confidence, "alternatives": list(alternatives), "reason": reason}
 
 
@@ -181,19 +185,26 @@ def description_json(columns: dict[str, str], table: str | None = "A table.", co
     return json.dumps(data)
 
 
-def openai_reply(content: str, *, finish_reason: str = "stop", prompt_tokens: int = 100, completion_tokens: int = 50) -> dict:
+def openai_reply(
+    content: str, *, finish_reason: str = "stop", prompt_tokens: int = 100, completion_tokens: int = 50
+) -> dict:
     """A Chat Completions response body."""
     return {
         "id": "chatcmpl-test",
         "object": "chat.completion",
         "model": "test-model",
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish_reason}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                  "total_tokens": prompt_tokens + completion_tokens},
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
     }
 
 
-def anthropic_reply(text: str, *, stop_reason: str = "end_turn", input_tokens: int = 100, output_tokens: int = 50) -> dict:
+def anthropic_reply(
+    text: str, *, stop_reason: str = "end_turn", input_tokens: int = 100, output_tokens: int = 50
+) -> dict:
     """A Messages API response body."""
     return {
         "id": "msg_test",

@@ -148,16 +148,27 @@ class LlmHttp:
             with self._gate:
                 response = client.post(url, headers=dict(headers), json=body, timeout=self.timeout)
         except httpx.TimeoutException as exc:
-            raise TransientLlmError(self._redact(f"{self.profile_name}: no answer from {url} within {self.timeout:g} s ({type(exc).__name__})")) from None
+            raise TransientLlmError(
+                self._redact(
+                    f"{self.profile_name}: no answer from {url} within {self.timeout:g} s ({type(exc).__name__})"
+                )
+            ) from None
         except httpx.TransportError as exc:
-            raise TransientLlmError(self._redact(f"{self.profile_name}: connection to {url} failed: {type(exc).__name__}: {exc}")) from None
+            raise TransientLlmError(
+                self._redact(f"{self.profile_name}: connection to {url} failed: {type(exc).__name__}: {exc}")
+            ) from None
         if response.is_success:
             try:
                 data = response.json()
             except ValueError:
-                raise InvalidReply(f"{self.profile_name}: {url} answered with non-JSON text", raw=self._redact(response.text[:2000])) from None
+                raise InvalidReply(
+                    f"{self.profile_name}: {url} answered with non-JSON text", raw=self._redact(response.text[:2000])
+                ) from None
             if not isinstance(data, dict):
-                raise InvalidReply(f"{self.profile_name}: {url} answered with JSON that is not an object", raw=self._redact(response.text[:2000]))
+                raise InvalidReply(
+                    f"{self.profile_name}: {url} answered with JSON that is not an object",
+                    raw=self._redact(response.text[:2000]),
+                )
             return data
         words = self._redact(_server_words(response))
         message = f"{self.profile_name}: HTTP {response.status_code} from {url}: {words}"

@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from amx_core.llm.errors import InvalidReply, LlmError, TruncatedReply
-from amx_core.llm.providers.base import Provider
 from amx_core.llm.types import Proposal, TableFacts, TableReply
+
+if TYPE_CHECKING:
+    from amx_core.llm.providers.base import Provider
 
 log = logging.getLogger("amx.llm")
 

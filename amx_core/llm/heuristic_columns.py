@@ -11,14 +11,65 @@ from amx_core.llm.names import entity, expand, split_words
 from amx_core.llm.types import ColumnFacts, TableFacts
 
 _KEY_SUFFIXES = {"id", "key", "fk", "ref", "no", "num", "nbr", "code"}
-_MONEY = {"price", "amount", "amt", "cost", "total", "balance", "bal", "salary", "fee", "tax", "discount", "revenue", "payment", "charge"}
-_TAIL_PHRASES = {"email": "email address", "mail": "email address", "phone": "phone number", "fax": "fax number",
-                 "mobile": "mobile phone number", "zip": "postal code", "dob": "date of birth"}
-_UNITS = {"milliseconds": "Duration", "millis": "Duration", "ms": "Duration", "seconds": "Duration",
-          "secs": "Duration", "minutes": "Duration", "mins": "Duration", "hours": "Duration", "days": "Duration",
-          "bytes": "Size", "kb": "Size", "mb": "Size", "gb": "Size"}
-_PARTICIPLES = {"created", "updated", "modified", "deleted", "changed", "inserted", "closed", "opened",
-                "shipped", "paid", "sent", "received", "started", "ended", "finished", "completed", "cancelled"}
+_MONEY = {
+    "price",
+    "amount",
+    "amt",
+    "cost",
+    "total",
+    "balance",
+    "bal",
+    "salary",
+    "fee",
+    "tax",
+    "discount",
+    "revenue",
+    "payment",
+    "charge",
+}
+_TAIL_PHRASES = {
+    "email": "email address",
+    "mail": "email address",
+    "phone": "phone number",
+    "fax": "fax number",
+    "mobile": "mobile phone number",
+    "zip": "postal code",
+    "dob": "date of birth",
+}
+_UNITS = {
+    "milliseconds": "Duration",
+    "millis": "Duration",
+    "ms": "Duration",
+    "seconds": "Duration",
+    "secs": "Duration",
+    "minutes": "Duration",
+    "mins": "Duration",
+    "hours": "Duration",
+    "days": "Duration",
+    "bytes": "Size",
+    "kb": "Size",
+    "mb": "Size",
+    "gb": "Size",
+}
+_PARTICIPLES = {
+    "created",
+    "updated",
+    "modified",
+    "deleted",
+    "changed",
+    "inserted",
+    "closed",
+    "opened",
+    "shipped",
+    "paid",
+    "sent",
+    "received",
+    "started",
+    "ended",
+    "finished",
+    "completed",
+    "cancelled",
+}
 _BOOLEAN_PREFIXES = {"is", "has", "can", "should", "was", "allow", "allows"}
 _TYPE_FAMILIES: tuple[tuple[str, str], ...] = (
     (r"bool|bit\b", "boolean"),
@@ -33,9 +84,17 @@ _TYPE_FAMILIES: tuple[tuple[str, str], ...] = (
     (r"blob|binary|bytea|image", "binary"),
 )
 _TYPE_PHRASES = {
-    "boolean": "a yes/no value", "datetime": "a date and time", "date": "a date", "time": "a time of day",
-    "integer": "a whole number", "decimal": "a decimal number", "text": "text", "json": "a JSON document",
-    "uuid": "a UUID", "binary": "binary data", "money": "a monetary amount",
+    "boolean": "a yes/no value",
+    "datetime": "a date and time",
+    "date": "a date",
+    "time": "a time of day",
+    "integer": "a whole number",
+    "decimal": "a decimal number",
+    "text": "text",
+    "json": "a JSON document",
+    "uuid": "a UUID",
+    "binary": "binary data",
+    "money": "a monetary amount",
 }
 
 
@@ -67,7 +126,7 @@ def _strip_entity(words: list[str], owner: str) -> list[str]:
     """Drop a leading repeat of the table's entity: InvoiceDate in invoice -> ['date']."""
     owner_words = owner.split()
     if len(words) > len(owner_words) and words[: len(owner_words)] == owner_words:
-        return words[len(owner_words):]
+        return words[len(owner_words) :]
     return words
 
 
@@ -94,7 +153,11 @@ def _primary_key(facts: TableFacts, column: ColumnFacts, owner: str) -> Sentence
     if len(keys) > 1 or column.fk_target:
         if column.fk_target:
             target, shown = _target(column)
-            lead = "Part of the primary key; references" if len(keys) > 1 else "Unique identifier of the " + owner + "; also references"
+            lead = (
+                "Part of the primary key; references"
+                if len(keys) > 1
+                else "Unique identifier of the " + owner + "; also references"
+            )
             return Sentence(f"{lead} the {target} ({shown}).", 0.75, "primary and foreign key")
         return Sentence(f"Part of the primary key of the {owner}.", 0.7, "composite primary key")
     return Sentence(f"Unique identifier of the {owner}.", 0.75, "primary key")
@@ -108,7 +171,9 @@ def _foreign_key(facts: TableFacts, column: ColumnFacts, owner: str) -> Sentence
     role = words[:-1] if len(words) > 1 and split_words(column.name)[-1] in _KEY_SUFFIXES else words
     role_text = " ".join(role)
     if split_path(column.fk_target)[-2:-1] == [facts.name]:
-        return Sentence(f"Links to another {owner} ({role_text}); references {shown}.", 0.7, "self-referencing foreign key")
+        return Sentence(
+            f"Links to another {owner} ({role_text}); references {shown}.", 0.7, "self-referencing foreign key"
+        )
     if role_text == target or not role_text:
         return Sentence(f"The {target} of this {owner}; references {shown}.", 0.7, "foreign key")
     return Sentence(
@@ -140,10 +205,16 @@ def _measure(facts: TableFacts, column: ColumnFacts, owner: str) -> Sentence | N
     what = _UNITS.get(words[-1]) if words else None
     if what is None or type_family(column.type) not in {"integer", "decimal"}:
         return None
-    unit = {"ms": "milliseconds", "millis": "milliseconds", "secs": "seconds", "mins": "minutes"}.get(words[-1], words[-1])
+    unit = {"ms": "milliseconds", "millis": "milliseconds", "secs": "seconds", "mins": "minutes"}.get(
+        words[-1], words[-1]
+    )
     prefix = " ".join(expand(w) for w in _strip_entity(words[:-1], owner))
     measured = f"{prefix} " if prefix else ""
-    return Sentence(f"{what} of the {measured}{owner} in {unit}, {_TYPE_PHRASES[type_family(column.type)]}.", 0.65, "unit in the name")
+    return Sentence(
+        f"{what} of the {measured}{owner} in {unit}, {_TYPE_PHRASES[type_family(column.type)]}.",
+        0.65,
+        "unit in the name",
+    )
 
 
 def _generic(facts: TableFacts, column: ColumnFacts, owner: str) -> Sentence:
@@ -158,7 +229,11 @@ def _generic(facts: TableFacts, column: ColumnFacts, owner: str) -> Sentence:
 
 
 _RULES: tuple[Callable[[TableFacts, ColumnFacts, str], Sentence | None], ...] = (
-    _primary_key, _foreign_key, _flag, _event_time, _measure,
+    _primary_key,
+    _foreign_key,
+    _flag,
+    _event_time,
+    _measure,
 )
 
 
@@ -183,8 +258,13 @@ def _stats_sentences(column: ColumnFacts) -> list[str]:
         said.append(f"Text of {stats['min_length']} to {stats['max_length']} characters.")
     ratio = stats.get("null_ratio")
     if isinstance(ratio, (int, float)):
-        said.append("Empty in every sampled row." if ratio >= 1 else
-                    "Never empty in the sample." if ratio <= 0 else f"Empty in {ratio:.0%} of sampled rows.")
+        said.append(
+            "Empty in every sampled row."
+            if ratio >= 1
+            else "Never empty in the sample."
+            if ratio <= 0
+            else f"Empty in {ratio:.0%} of sampled rows."
+        )
     return said
 
 
@@ -197,7 +277,11 @@ def describe_column(facts: TableFacts, column: ColumnFacts) -> tuple[str, float,
     text = " ".join(parts)
     confidence = min(0.75, sentence.confidence + (0.05 if column.stats else 0.0))
     if restates_name(column.name, column.type, text):
-        required = f"Required for every {owner}." if not column.nullable else f"Optional: may be empty for {article(owner)} {owner}."
+        required = (
+            f"Required for every {owner}."
+            if not column.nullable
+            else f"Optional: may be empty for {article(owner)} {owner}."
+        )
         text = f"{text} {required}"
         confidence = 0.5
     return text, confidence, sentence.clue

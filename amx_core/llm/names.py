@@ -7,40 +7,107 @@ description that only restates the name).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 ABBREVIATIONS: dict[str, str] = {
-    "acct": "account", "addr": "address", "amt": "amount", "avg": "average", "bal": "balance",
-    "cat": "category", "cfg": "configuration", "cnt": "count", "cust": "customer", "curr": "currency",
-    "desc": "description", "dept": "department", "dest": "destination", "disc": "discount",
-    "doc": "document", "dob": "date of birth", "dt": "date", "emp": "employee", "fk": "foreign key",
-    "grp": "group", "hr": "hour", "id": "identifier", "img": "image", "info": "information",
-    "inv": "invoice", "lat": "latitude", "len": "length", "lng": "longitude", "lon": "longitude",
-    "loc": "location", "lvl": "level", "max": "maximum", "mgr": "manager", "min": "minimum",
-    "msg": "message", "nbr": "number", "no": "number", "num": "number", "org": "organisation",
-    "pct": "percentage", "pk": "primary key", "pos": "position", "prev": "previous", "prod": "product",
-    "pwd": "password", "qty": "quantity", "ref": "reference", "rep": "representative", "seq": "sequence",
-    "src": "source", "std": "standard", "sts": "status", "tel": "telephone", "tot": "total",
-    "ts": "timestamp", "txn": "transaction", "trx": "transaction", "upd": "updated", "usr": "user",
-    "val": "value", "wk": "week", "yr": "year",
+    "acct": "account",
+    "addr": "address",
+    "amt": "amount",
+    "avg": "average",
+    "bal": "balance",
+    "cat": "category",
+    "cfg": "configuration",
+    "cnt": "count",
+    "cust": "customer",
+    "curr": "currency",
+    "desc": "description",
+    "dept": "department",
+    "dest": "destination",
+    "disc": "discount",
+    "doc": "document",
+    "dob": "date of birth",
+    "dt": "date",
+    "emp": "employee",
+    "fk": "foreign key",
+    "grp": "group",
+    "hr": "hour",
+    "id": "identifier",
+    "img": "image",
+    "info": "information",
+    "inv": "invoice",
+    "lat": "latitude",
+    "len": "length",
+    "lng": "longitude",
+    "lon": "longitude",
+    "loc": "location",
+    "lvl": "level",
+    "max": "maximum",
+    "mgr": "manager",
+    "min": "minimum",
+    "msg": "message",
+    "nbr": "number",
+    "no": "number",
+    "num": "number",
+    "org": "organisation",
+    "pct": "percentage",
+    "pk": "primary key",
+    "pos": "position",
+    "prev": "previous",
+    "prod": "product",
+    "pwd": "password",
+    "qty": "quantity",
+    "ref": "reference",
+    "rep": "representative",
+    "seq": "sequence",
+    "src": "source",
+    "std": "standard",
+    "sts": "status",
+    "tel": "telephone",
+    "tot": "total",
+    "ts": "timestamp",
+    "txn": "transaction",
+    "trx": "transaction",
+    "upd": "updated",
+    "usr": "user",
+    "val": "value",
+    "wk": "week",
+    "yr": "year",
 }
 
 _ACRONYMS = {"url": "URL", "uuid": "UUID", "ip": "IP", "sku": "SKU", "vat": "VAT", "iso": "ISO", "utc": "UTC"}
 
-_IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman", "data": "data",
-              "status": "status", "address": "address", "business": "business", "news": "news",
-              "series": "series", "analysis": "analysis", "bus": "bus", "gas": "gas"}
+_IRREGULAR = {
+    "people": "person",
+    "children": "child",
+    "men": "man",
+    "women": "woman",
+    "data": "data",
+    "status": "status",
+    "address": "address",
+    "business": "business",
+    "news": "news",
+    "series": "series",
+    "analysis": "analysis",
+    "bus": "bus",
+    "gas": "gas",
+}
 
 
-def split_words(identifier: str) -> list[str]:
-    """`SupportRepId` -> ['support', 'rep', 'id']; `unit_price` -> ['unit', 'price']; lower case."""
+@lru_cache(maxsize=8192)
+def _split(identifier: str) -> tuple[str, ...]:
     words: list[str] = []
     for part in re.split(r"[^0-9A-Za-z]+", identifier):
         words.extend(match.group(0).lower() for match in _CAMEL.finditer(part))
     if not words and identifier.strip():
         words = [w.lower() for w in identifier.split()]
-    return words
+    return tuple(words)
+
+
+def split_words(identifier: str) -> list[str]:
+    """`SupportRepId` -> ['support', 'rep', 'id']; `unit_price` -> ['unit', 'price']; lower case."""
+    return list(_split(identifier))
 
 
 def expand(word: str) -> str:
@@ -48,6 +115,7 @@ def expand(word: str) -> str:
     return ABBREVIATIONS.get(word) or _ACRONYMS.get(word) or word
 
 
+@lru_cache(maxsize=8192)
 def singular(word: str) -> str:
     """A careful English singular: `invoices` -> `invoice`, `categories` -> `category`, `status` kept."""
     lower = word.lower()

@@ -22,11 +22,11 @@ SecretLookup = Callable[[str | None], str | None]
 class Wiring:
     """How a provider reaches the network: retry policy and sleep (tests inject small/recorded ones)."""
 
-    retry: "RetryPolicy | None" = None
+    retry: RetryPolicy | None = None
     sleep: Callable[[float], None] | None = None
 
 
-def _http(profile: "LlmProfileView", api_key: str | None, wiring: Wiring):
+def _http(profile: LlmProfileView, api_key: str | None, wiring: Wiring):
     import time
 
     from amx_core.llm.client import LlmHttp
@@ -41,7 +41,7 @@ def _http(profile: "LlmProfileView", api_key: str | None, wiring: Wiring):
     )
 
 
-def _openai(profile: "LlmProfileView", api_key: str | None, wiring: Wiring) -> "Provider":
+def _openai(profile: LlmProfileView, api_key: str | None, wiring: Wiring) -> Provider:
     from amx_core.llm.providers import openai
 
     return openai.OpenAiProvider(
@@ -53,7 +53,7 @@ def _openai(profile: "LlmProfileView", api_key: str | None, wiring: Wiring) -> "
     )
 
 
-def _anthropic(profile: "LlmProfileView", api_key: str | None, wiring: Wiring) -> "Provider":
+def _anthropic(profile: LlmProfileView, api_key: str | None, wiring: Wiring) -> Provider:
     from amx_core.llm.providers import anthropic
 
     return anthropic.AnthropicProvider(
@@ -65,13 +65,13 @@ def _anthropic(profile: "LlmProfileView", api_key: str | None, wiring: Wiring) -
     )
 
 
-def _heuristic(profile: "LlmProfileView", api_key: str | None, wiring: Wiring) -> "Provider":
+def _heuristic(profile: LlmProfileView, api_key: str | None, wiring: Wiring) -> Provider:
     from amx_core.llm.providers.heuristic import HeuristicProvider
 
     return HeuristicProvider()
 
 
-PROVIDERS: dict[str, Callable[["LlmProfileView", str | None, Wiring], "Provider"]] = {
+PROVIDERS: dict[str, Callable[[LlmProfileView, str | None, Wiring], Provider]] = {
     "openai": _openai,
     "anthropic": _anthropic,
     "heuristic": _heuristic,
@@ -86,15 +86,17 @@ def _default_lookup(ref: str | None) -> str | None:
 
 
 def provider_for(
-    profile: "LlmProfileView",
+    profile: LlmProfileView,
     secrets: SecretLookup | None = None,
     *,
     wiring: Wiring | None = None,
-) -> "Provider":
+) -> Provider:
     """The provider `profile` names, with its key resolved through `secrets` (default: resolve_secret)."""
     factory = PROVIDERS.get(profile.provider)
     if factory is None:
-        raise ValidationError("provider", f"unknown LLM provider {profile.provider!r} (use one of {', '.join(PROVIDERS)})")
+        raise ValidationError(
+            "provider", f"unknown LLM provider {profile.provider!r} (use one of {', '.join(PROVIDERS)})"
+        )
     api_key = None
     if profile.provider in NEEDS_NETWORK and profile.key_ref:
         api_key = (secrets or _default_lookup)(profile.key_ref)

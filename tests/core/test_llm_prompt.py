@@ -26,7 +26,9 @@ def test_schema_is_keyed_by_real_names_and_closed():
     assert set(columns["properties"]) == {"id", "customer id"}
     assert columns["additionalProperties"] is False and schema["additionalProperties"] is False
     assert schema["required"] == ["table", "columns"]
-    entry = columns["properties"]["id"]
+    assert columns["properties"]["id"] == {"$ref": "#/$defs/proposal"}
+    entry = schema["$defs"]["proposal"]
+    assert entry["additionalProperties"] is False
     assert entry["required"] == ["description", "confidence", "alternatives", "reason"]
     assert "table" not in response_schema(["id"], want_table=False)["properties"]
 

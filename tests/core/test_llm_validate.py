@@ -13,7 +13,11 @@ from amx_core.llm.validate import MAX_TEXT, check_reply, parse_json_text, parse_
 FACTS = TableFacts(
     "public",
     "customer",
-    columns=(ColumnFacts("customer_id", "INTEGER", False, True), ColumnFacts("email", "TEXT"), ColumnFacts("Total", "NUMERIC")),
+    columns=(
+        ColumnFacts("customer_id", "INTEGER", False, True),
+        ColumnFacts("email", "TEXT"),
+        ColumnFacts("Total", "NUMERIC"),
+    ),
 )
 EXPECTED = FACTS.column_names
 
@@ -51,11 +55,13 @@ def test_case_insensitive_match_is_taken_when_unique():
 
 
 def test_confidence_clamped_text_trimmed_and_capped():
-    data = {"columns": {
-        "customer_id": entry("  Unique identifier of the customer.  ", 7),
-        "email": entry("x " * 2000, -1),
-        "Total": {"description": "Invoice total in the shop currency.", "confidence": "high"},
-    }}
+    data = {
+        "columns": {
+            "customer_id": entry("  Unique identifier of the customer.  ", 7),
+            "email": entry("x " * 2000, -1),
+            "Total": {"description": "Invoice total in the shop currency.", "confidence": "high"},
+        }
+    }
     checked = check_reply(data, FACTS, expected=EXPECTED, want_table=False)
     assert checked.columns["customer_id"].confidence == 1.0
     assert checked.columns["customer_id"].text == "Unique identifier of the customer."
@@ -118,5 +124,10 @@ def test_ordinary_descriptions_are_not_flagged(text):
 
 def test_bands():
     assert [band(0.0), band(0.49), band(0.5), band(0.79), band(0.8), band(1.0)] == [
-        "low", "low", "medium", "medium", "high", "high",
+        "low",
+        "low",
+        "medium",
+        "medium",
+        "high",
+        "high",
     ]

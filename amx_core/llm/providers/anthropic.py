@@ -16,7 +16,9 @@ API_VERSION = "2023-06-01"
 def _text(content: Any) -> str:
     if not isinstance(content, list):
         return ""
-    return "".join(block.get("text", "") for block in content if isinstance(block, dict) and block.get("type") == "text")
+    return "".join(
+        block.get("text", "") for block in content if isinstance(block, dict) and block.get("type") == "text"
+    )
 
 
 class AnthropicProvider(ChatProvider):
@@ -46,14 +48,15 @@ class AnthropicProvider(ChatProvider):
         data = self._http.post_json(self._url, headers=self._headers(), body=body)
         usage = data.get("usage") or {}
         tokens_in = sum(
-            as_int(usage.get(key))
-            for key in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
+            as_int(usage.get(key)) for key in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
         )
         tokens_out = as_int(usage.get("output_tokens"))
         if data.get("stop_reason") == "refusal":
             raise refused(self.name, _text(data.get("content"))).with_tokens(tokens_in, tokens_out)
         if "content" not in data:
-            raise InvalidReply(f"{self.name}: the reply has no content", raw=str(data)[:2000]).with_tokens(tokens_in, tokens_out)
+            raise InvalidReply(f"{self.name}: the reply has no content", raw=str(data)[:2000]).with_tokens(
+                tokens_in, tokens_out
+            )
         return Completion(
             text=_text(data.get("content")),
             tokens_in=tokens_in,

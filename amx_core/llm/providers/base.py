@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, Sequence
 
-from amx_core.llm.client import LlmHttp
 from amx_core.llm.errors import InvalidReply, LlmError, TruncatedReply
 from amx_core.llm.prompt import Prompt, build_prompt
 from amx_core.llm.types import TableFacts, TableReply
 from amx_core.llm.validate import parse_reply
+
+if TYPE_CHECKING:
+    from amx_core.llm.client import LlmHttp
 
 
 class Provider(Protocol):

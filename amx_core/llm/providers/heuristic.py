@@ -15,7 +15,12 @@ from amx_core.llm.names import entity
 from amx_core.llm.types import ColumnFacts, Proposal, TableFacts, TableReply
 
 REASON = "Heuristic description from names, types, keys, relationships and profile statistics (no language model)"
-_KINDS = {"table": "Table", "view": "View", "materialized view": "Materialized view", "materialized_view": "Materialized view"}
+_KINDS = {
+    "table": "Table",
+    "view": "View",
+    "materialized view": "Materialized view",
+    "materialized_view": "Materialized view",
+}
 
 
 def _table_names(paths: Sequence[str], *, ends_with_column: bool) -> list[str]:
@@ -98,7 +103,9 @@ class HeuristicProvider:
         table = None
         if want_table:
             text, confidence = describe_table_text(facts)
-            table = Proposal(text=text, confidence=confidence, reason=f"{REASON}.", flags=review_flags(facts.name, facts.kind, text))
+            table = Proposal(
+                text=text, confidence=confidence, reason=f"{REASON}.", flags=review_flags(facts.name, facts.kind, text)
+            )
         return TableReply(table=table, columns=columns, notes=("heuristic provider: no language model used",))
 
     def ping(self) -> str:

@@ -2,7 +2,8 @@
 
 Structured output is asked for with a strict `json_schema`; a server that answers 400
 about `response_format` is asked again with `json_object`, then with plain text (the
-reply is then parsed tolerantly). The downgrade is remembered for the provider's life.
+reply is then parsed tolerantly). A 400 about `temperature` (reasoning models) drops
+that option. Downgrades are remembered for the provider's life.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class OpenAiProvider(ChatProvider):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.response_format = "json_schema"
+        self.send_temperature = True
 
     @property
     def _url(self) -> str:
@@ -65,12 +67,23 @@ class OpenAiProvider(ChatProvider):
         body: dict[str, Any] = {
             "model": self.model,
             "messages": [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}],
-            "temperature": self.temperature,
         }
+        if self.send_temperature:
+            body["temperature"] = self.temperature
         response_format = _FORMATS[mode](prompt.schema)
         if response_format is not None:
             body["response_format"] = response_format
         return body
+
+    def _downgrade(self, mode: str, error: PermanentLlmError) -> bool:
+        """Adapt to a server that refused a request option; False when there is nothing left to drop."""
+        if mode in _NEXT_FORMAT and _mentions_format(error):
+            self.response_format = _NEXT_FORMAT[mode]
+            return True
+        if self.send_temperature and error.status == 400 and "temperature" in error.detail.lower():
+            self.send_temperature = False  # reasoning models accept only their default temperature
+            return True
+        return False
 
     def _post(self, prompt: Prompt) -> dict[str, Any]:
         while True:
@@ -78,9 +91,8 @@ class OpenAiProvider(ChatProvider):
             try:
                 return self._http.post_json(self._url, headers=self._headers(), body=self._body(prompt, mode))
             except PermanentLlmError as error:
-                if mode not in _NEXT_FORMAT or not _mentions_format(error):
+                if not self._downgrade(mode, error):
                     raise
-                self.response_format = _NEXT_FORMAT[mode]
 
     def complete(self, prompt: Prompt) -> Completion:
         data = self._post(prompt)
@@ -88,7 +100,9 @@ class OpenAiProvider(ChatProvider):
         tokens_in, tokens_out = as_int(usage.get("prompt_tokens")), as_int(usage.get("completion_tokens"))
         choices = data.get("choices")
         if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
-            raise InvalidReply(f"{self.name}: the reply has no choices", raw=str(data)[:2000]).with_tokens(tokens_in, tokens_out)
+            raise InvalidReply(f"{self.name}: the reply has no choices", raw=str(data)[:2000]).with_tokens(
+                tokens_in, tokens_out
+            )
         choice = choices[0]
         message = choice.get("message") or {}
         if message.get("refusal"):
