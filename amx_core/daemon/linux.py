@@ -55,7 +55,11 @@ class LinuxBackend:
         if systemd_state is not None and (systemd_state.installed or systemd_state.loaded):
             return systemd_state
         result, lines = read_crontab(setup)
-        bus_note = () if reachable else (f"{_no_bus(why)}: using a crontab line instead",)
+        bus_note = (
+            ("a user systemd bus is available now: reinstall to switch from the crontab line to a systemd timer",)
+            if reachable
+            else (f"{_no_bus(why)}: using a crontab line instead",)
+        )
         if lines:
             cron_state = self.cron.inspect_lines(setup, lines)
             if cron_state.installed:

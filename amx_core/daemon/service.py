@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from amx_core import config
@@ -91,7 +92,10 @@ def install_daemon(setup: DaemonSetup | None = None, *, store=None, now: datetim
     backend = _backend(setup)
     _prepare_home(setup)
     notes = backend.install(setup)
-    return _status(setup, backend.inspect(setup), store, now, notes)
+    hook = backend.inspect(setup)
+    if hook.installed_at is None:  # a crontab line has no file date: it was installed just now
+        hook = replace(hook, installed_at=(now or datetime.now(timezone.utc)).timestamp())
+    return _status(setup, hook, store, now, notes)
 
 
 def uninstall_daemon(setup: DaemonSetup | None = None, *, store=None, now: datetime | None = None) -> DaemonStatus:

@@ -8,11 +8,12 @@ from amx_core.daemon.context import TICK_MODULE, DaemonSetup
 from amx_core.daemon.files import FileTransaction, remove_files
 from amx_core.daemon.hookstate import NOT_KNOWN_TO_OS, STALE_HOOK, HookState, file_state
 from amx_core.daemon.runner import CommandResult
-from amx_core.errors import ActionError
+from amx_core.errors import ActionError, ValidationError
 
 RUNNING_STATES = {"running", "degraded", "starting", "initializing", "maintenance", "stopping"}
 ENABLED_STATES = {"enabled", "enabled-runtime"}
 NOT_LINGERING_TEXT = "not logged in or lingering"
+EXEC_FORBIDDEN = "\"'\\"
 
 
 def unit_paths(setup: DaemonSetup) -> tuple[Path, Path]:
@@ -20,12 +21,23 @@ def unit_paths(setup: DaemonSetup) -> tuple[Path, Path]:
     return setup.unit_dir / setup.names.service, setup.unit_dir / setup.names.timer
 
 
-def quote_value(value: str, *, in_exec: bool = False) -> str:
-    """A double-quoted systemd word: backslash and quote escaped, `%` doubled (specifiers), `$$` in Exec lines."""
+def quote_value(value: str) -> str:
+    """A double-quoted systemd word: backslash and quote escaped, `%` doubled (specifiers are expanded first)."""
     text = value.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%")
-    if in_exec:
-        text = text.replace("$", "$$")
     return f'"{text}"'
+
+
+def exec_program(setup: DaemonSetup) -> str:
+    """ExecStart's program word; systemd refuses quotes and backslashes there and does not expand `$` in it."""
+    program = str(setup.interpreter)
+    bad = sorted(set(program) & set(EXEC_FORBIDDEN))
+    if bad:
+        raise ValidationError(
+            "python",
+            f"systemd cannot start an interpreter whose path holds {' '.join(bad)}: {program} "
+            "(use an interpreter or virtualenv at a plainer path)",
+        )
+    return f'"{program.replace("%", "%%")}"'
 
 
 def _header(setup: DaemonSetup) -> str:
@@ -43,7 +55,7 @@ def render_service(setup: DaemonSetup) -> str:
         + "\n[Service]\n"
         + "Type=oneshot\n"
         + f"Environment={environment}\n"
-        + f"ExecStart={quote_value(str(setup.interpreter), in_exec=True)} -m {TICK_MODULE}\n"
+        + f"ExecStart={exec_program(setup)} -m {TICK_MODULE}\n"
         + f"StandardOutput=append:{log}\n"
         + f"StandardError=append:{log}\n"
     )
