@@ -1,0 +1,217 @@
+"""The one safe write path, for `auto` runs and `amx review apply` alike.
+
+Per table: one transaction (a real one on PostgreSQL and in the local catalog) and, per
+statement, a savepoint holding: re-read the live text (changed since the suggestion was
+made -> `stale`, nothing written), fit the text to the backend, write, read back. Then the
+suggestions get their state, the SQL that ran and the old value; text AMX wrote (not a
+person's edit) gets a WrittenMark so a later missing-only run may replace it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+from typing import Callable, Iterator, Sequence
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from amx_core.analyze.marks import save_marks
+from amx_core.analyze.suggestions import NOTE_PREFIX
+from amx_core.analyze.targets import Target, same_text
+from amx_core.analyze.writeback.base import CommentWriter, WriteRefused
+from amx_core.analyze.storewrites import store_write
+from amx_core.analyze.writeback.local import LocalWriter
+from amx_core.models import Suggestion
+from amx_core.secrets.masking import mask_url
+
+STALE_MESSAGE = "the database text changed since this suggestion was made; nothing written"
+
+
+# Dialects whose tables hold comments (writer class, imported on use); every other dialect
+# (SQLite...) writes to the local catalog.
+DB_WRITERS: dict[str, str] = {
+    "postgresql": "amx_core.analyze.writeback.postgresql:PostgresWriter",
+    "mysql": "amx_core.analyze.writeback.mysql:MySqlWriter",
+    "mariadb": "amx_core.analyze.writeback.mysql:MySqlWriter",
+}
+
+
+def writer_class(dialect: str) -> type | None:
+    """The writer class of a dialect whose tables hold comments, else None."""
+    target = DB_WRITERS.get(dialect)
+    if target is None:
+        return None
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+@dataclass(frozen=True)
+class PlannedWrite:
+    """One suggestion to write: `expected` is the text it saw, `amx_text` False for a person's edit."""
+
+    suggestion_id: int
+    target: Target
+    expected: str | None
+    text: str
+    amx_text: bool = True
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    suggestion_id: int
+    target: str
+    state: str  # applied | stale | apply_failed
+    written: str | None = None
+    sql: str | None = None
+    live: str | None = None  # the database text just before writing (the old value)
+    error: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class Destination:
+    """Where one (profile, database) keeps descriptions, with an engine for live reads and writes."""
+
+    store: object
+    profile_id: int
+    profile: str
+    database: str
+    dialect: str
+    engine: sa.Engine | None
+
+    @property
+    def local_only(self) -> bool:
+        return self.dialect not in DB_WRITERS
+
+    def uses_local(self, kind: str) -> bool:
+        """Does a table of this kind keep its descriptions in the local catalog (not in the database)?"""
+        writer = writer_class(self.dialect)
+        return writer is None or kind not in writer.HOLDS
+
+
+@contextmanager
+def open_destination(store, profile: str, database: str | None, *, pool_size: int = 2) -> Iterator[Destination]:
+    """The destination for (profile, database) with a small connection pool, disposed afterwards."""
+    from amx_core.catalog.connect import resolve_target
+    from amx_core.services.profiles import db_connect_url
+
+    target = resolve_target(store, profile, database, require_database=False)
+    url = db_connect_url(store, profile, target.database or None)
+    engine = sa.create_engine(url, pool_size=max(1, pool_size), max_overflow=2, pool_pre_ping=True)
+    try:
+        yield Destination(store, target.profile_id, profile, target.database, target.dialect, engine)
+    finally:
+        engine.dispose()
+
+
+def _driver_message(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return mask_url(" ".join(line.strip() for line in text.splitlines() if line.strip())[:300])
+
+
+def _write_one(writer: CommentWriter, kind: str, item: PlannedWrite) -> WriteOutcome:
+    live = None
+    try:
+        with writer.savepoint():
+            live = writer.read(item.target)
+            if not same_text(live, item.expected):
+                return WriteOutcome(item.suggestion_id, item.target.path, "stale", live=live, error=STALE_MESSAGE)
+            prepared = writer.prepare(item.target, item.text)
+            sql = writer.write(item.target, kind, prepared.text)
+    except WriteRefused as exc:
+        return WriteOutcome(item.suggestion_id, item.target.path, "apply_failed", live=live, error=exc.message)
+    except sa.exc.DBAPIError as exc:
+        return WriteOutcome(item.suggestion_id, item.target.path, "apply_failed", live=live, error=_driver_message(exc))
+    return WriteOutcome(item.suggestion_id, item.target.path, "applied", prepared.text, sql, live, None, prepared.notes)
+
+
+Recorder = Callable[[Session, Sequence[WriteOutcome]], None]
+
+
+def _write_local(dest: Destination, items: Sequence[PlannedWrite], record: Recorder | None) -> list[WriteOutcome]:
+    """Local catalog writes and their bookkeeping share one store transaction."""
+    with store_write(dest.store) as session:
+        writer = LocalWriter(session, dest.profile_id, dest.database)
+        outcomes = [_write_one(writer, "table", item) for item in items]
+        if record is not None:
+            record(session, outcomes)
+        return outcomes
+
+
+def _failed_all(items: Sequence[PlannedWrite], message: str) -> list[WriteOutcome]:
+    return [WriteOutcome(i.suggestion_id, i.target.path, "apply_failed", error=message) for i in items]
+
+
+def _write_database(dest: Destination, items: Sequence[PlannedWrite], record: Recorder | None) -> tuple[list[WriteOutcome], bool]:
+    """(outcomes, whether `record` already ran) for a dialect that holds comments."""
+    schema, table = items[0].target.table_key
+    try:
+        with dest.engine.connect() as conn:
+            writer = writer_class(dest.dialect)(conn)
+            kind = writer.table_kind(schema, table)
+            if kind is None:
+                return _failed_all(items, f"{items[0].target.schema}.{table} no longer exists"), False
+            if not writer.holds(kind):
+                return _write_local(dest, items, record), True
+            with writer.transaction():
+                return [_write_one(writer, kind, item) for item in items], False
+    except sa.exc.DBAPIError as exc:
+        return _failed_all(items, f"writing failed, nothing kept: {_driver_message(exc)}"), False
+
+
+def write_table(dest: Destination, items: Sequence[PlannedWrite], record: Recorder | None = None) -> list[WriteOutcome]:
+    """Write the suggestions of one table in one transaction, a savepoint per statement; then `record` them."""
+    if not items:
+        return []
+    if dest.local_only:
+        return _write_local(dest, items, record)
+    outcomes, recorded = _write_database(dest, items, record)
+    if record is not None and not recorded:
+        with store_write(dest.store) as session:
+            record(session, outcomes)
+    return outcomes
+
+
+_T = Suggestion.__table__
+_B = sa.bindparam
+_BY_ID = _T.c.id == _B("b_id")
+_SET_APPLIED = sa.update(_T).where(_BY_ID).values(
+    state=_B("b_state"), applied_sql=_B("b_sql"), old_value=_B("b_old"), error=_B("b_error"), updated_at=_B("b_at"))
+_SET_STALE = sa.update(_T).where(_BY_ID).values(state=_B("b_state"), error=_B("b_error"), current_text=_B("b_old"), updated_at=_B("b_at"))
+_SET_FAILED = sa.update(_T).where(_BY_ID).values(state=_B("b_state"), error=_B("b_error"), updated_at=_B("b_at"))
+_STATEMENTS = {"applied": _SET_APPLIED, "stale": _SET_STALE, "apply_failed": _SET_FAILED}
+
+
+def record_outcomes(session: Session, dest: Destination, outcomes: Sequence[WriteOutcome], amx_text: dict[int, bool], *,
+                    applied_state: str, now: datetime) -> None:
+    """Store each suggestion's new state, SQL, old value and error; mark AMX's own written text."""
+    rows: dict[str, list[dict]] = {}
+    for o in outcomes:
+        note = NOTE_PREFIX + "; ".join(o.notes) if o.notes else None
+        rows.setdefault(o.state, []).append({
+            "b_id": o.suggestion_id, "b_state": applied_state if o.state == "applied" else o.state, "b_sql": o.sql,
+            "b_old": o.live, "b_error": note if o.state == "applied" else o.error, "b_at": now,
+        })
+    conn = session.connection()
+    for state, batch in rows.items():
+        conn.execute(_STATEMENTS[state], batch)
+    marks = [(o.target, o.written if amx_text.get(o.suggestion_id, True) else None) for o in outcomes if o.state == "applied"]
+    save_marks(session, dest.profile_id, dest.database, marks, now)
+
+
+def apply_planned(store, dest: Destination, items: Sequence[PlannedWrite], *, applied_state: str, now: datetime) -> list[WriteOutcome]:
+    """Write `items` table by table and record every outcome."""
+    outcomes: list[WriteOutcome] = []
+    amx_text = {item.suggestion_id: item.amx_text for item in items}
+
+    def record(session: Session, written: Sequence[WriteOutcome]) -> None:
+        record_outcomes(session, dest, written, amx_text, applied_state=applied_state, now=now)
+
+    ordered = sorted(items, key=lambda item: (item.target.table_key, item.target.column is not None, item.target.column or ""))
+    for _key, group in groupby(ordered, key=lambda item: item.target.table_key):
+        outcomes.extend(write_table(dest, list(group), record))
+    return outcomes

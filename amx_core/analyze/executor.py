@@ -1,0 +1,218 @@
+"""The `analyze` executor: resolve the scope live, then describe tables parents-first on bounded pools.
+
+Tables are profiled ahead on a small pool; requests go to a pool bounded by the LLM profile's
+max_concurrency, a table being asked once its FK parents in scope have their replies (so their
+descriptions are in its prompt); each reply's suggestions are saved (and, under `auto`,
+applied) on a third pool, so the request slot is free at once and a failure later loses
+nothing. A table whose request fails is counted failed and the run goes on; the run fails only
+when every table it asked failed (a transient cause -> TransientError, so the tick retries per
+the schedule's policy). A cancelled run stops asking but still saves the replies received.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Callable
+
+from amx_core.analyze.apply import Destination, open_destination
+from amx_core.analyze.facts import fk_edges, neighbour_index, neighbours
+from amx_core.analyze.marks import amx_wrote, load_marks
+from amx_core.analyze.planning import plan_tables
+from amx_core.analyze.profiling import SAMPLE_ROWS, ProfileSettings
+from amx_core.analyze.suggestions import RunKey
+from amx_core.analyze.tables import Described, RunEnv, TableJob, TableResult, describe_stage, profile_stage, write_stage
+from amx_core.analyze.targets import TableKey, Target
+from amx_core.analyze.writeback.local import read_local
+from amx_core.errors import AmxError
+from amx_core.execution.context import Executor, RunCancelled, RunContext, RunOutcome, TransientError
+
+WAIT_SECONDS = 0.5  # how often the scheduler looks at the cancel flag while requests are in flight
+PROFILERS = 2  # threads profiling tables ahead of their request, in plan order
+COUNTERS = ("tables_done", "columns_described", "columns_applied", "columns_queued", "columns_failed", "tokens_in", "tokens_out")
+
+
+@dataclass(frozen=True)
+class AnalyzeOptions:
+    """Knobs for tests and benchmarks; the registry's `run_analyze` uses the defaults."""
+
+    sample_rows: int = SAMPLE_ROWS
+    wiring: object | None = None  # amx_core.llm.registry.Wiring: retry policy and sleep of networked providers
+    secrets: Callable[[str | None], str | None] | None = None
+
+
+def _current_texts(table, dest: Destination, local: dict[str, str]) -> dict[str | None, str | None]:
+    """column name (None: the table) -> the text there now: the database's comment, or the local catalog's."""
+    if dest.uses_local(table.kind):
+        names = [None, *(c.name for c in table.columns)]
+        return {name: local.get(Target(table.schema, table.name, name).path) for name in names}
+    texts: dict[str | None, str | None] = {None: table.comment or None}
+    texts.update({c.name: c.comment or None for c in table.columns})
+    return texts
+
+
+def plan_job(table, dest: Destination, marks: dict[str, str], local: dict[str, str], missing_only: bool) -> TableJob | None:
+    """What to describe in `table`: missing-only skips text a person wrote (AMX's own may be replaced)."""
+    currents = _current_texts(table, dest, local)
+    amx = {name: amx_wrote(marks, Target(table.schema, table.name, name).path, text) for name, text in currents.items()}
+
+    def wanted(name: str | None) -> bool:
+        return not missing_only or not currents.get(name) or amx[name]
+
+    columns = tuple(c for c in table.columns_in_scope if wanted(c.name))
+    want_table = table.selected is None and wanted(None)
+    if not columns and not want_table:
+        return None
+    return TableJob(table=table, columns=columns, want_table=want_table, currents=currents, amx_written=amx)
+
+
+class _Progress:
+    """The run's counters, kept on the scheduler thread and pushed to the context after each table."""
+
+    def __init__(self, ctx: RunContext, jobs: dict[TableKey, TableJob]) -> None:
+        self.ctx = ctx
+        self.counts = dict.fromkeys(COUNTERS, 0)
+        self.counts.update(tables_planned=len(jobs), columns_planned=sum(len(j.columns) for j in jobs.values()))
+        ctx.progress(**self.counts)
+
+    def add(self, result: TableResult, label: str) -> None:
+        pairs = (("tables_done", 1), ("columns_described", result.described), ("columns_applied", result.applied),
+                 ("columns_queued", result.queued), ("columns_failed", result.failed),
+                 ("tokens_in", result.tokens_in), ("tokens_out", result.tokens_out))
+        for name, value in pairs:
+            self.counts[name] += value
+        self.ctx.progress(**self.counts)
+        if result.ok:
+            line = (f"{label}: {result.described} of {result.planned} columns described, {result.applied} applied, "
+                    f"{result.queued} queued for review")
+        else:
+            line = f"{label}: failed: {result.error}"
+        self.ctx.log(line + "".join(f"; {note}" for note in result.notes[:5]))
+
+
+def _writers(dest: Destination, workers: int) -> int:
+    """Threads saving and applying: one when everything goes to the store (its writes are serial
+    anyway, and more threads only compete with the requests for the GIL), else one per request slot."""
+    return 1 if dest.local_only else workers
+
+
+def _schedule(ctx: RunContext, env: RunEnv, jobs: dict[TableKey, TableJob], all_tables: dict, workers: int) -> list[TableResult]:
+    """Run the jobs parents-first: profiles ahead, describes on `workers` threads, saving/applying behind them."""
+    edges = fk_edges(all_tables)
+    plan = plan_tables({key: edges[key] for key in jobs})
+    near = neighbour_index(edges)
+    texts = {key: (t.comment or None) for key, t in all_tables.items()}
+    texts.update({key: job.currents.get(None) for key, job in jobs.items()})
+    progress = _Progress(ctx, jobs)
+    results: list[TableResult] = []
+    described: set[TableKey] = set()
+    started: set[TableKey] = set()
+    asking: dict[Future, TableKey] = {}
+    writing: dict[Future, TableKey] = {}
+    with ThreadPoolExecutor(PROFILERS, "amx-analyze-profile") as profile_pool, \
+            ThreadPoolExecutor(workers, "amx-analyze-llm") as llm_pool, ThreadPoolExecutor(_writers(env.dest, workers), "amx-analyze-write") as write_pool:
+        profiled = {key: profile_pool.submit(profile_stage, env, jobs[key]) for key in plan.order}
+        while True:
+            if not ctx.cancel_event.is_set():
+                for key in plan.ready(described, started)[: workers - len(asking)]:
+                    started.add(key)
+                    context = neighbours(near[key], texts)
+                    asking[llm_pool.submit(describe_stage, env, jobs[key], context, profiled[key])] = key
+            if not asking and not writing:
+                profile_pool.shutdown(cancel_futures=True)
+                break
+            finished, _ = wait([*asking, *writing], timeout=WAIT_SECONDS, return_when=FIRST_COMPLETED)
+            for future in finished:
+                if future in asking:
+                    key = asking.pop(future)
+                    described.add(key)
+                    answer: Described = future.result()
+                    texts[key] = answer.table_text or texts.get(key)
+                    writing[write_pool.submit(write_stage, env, answer)] = key
+                    continue
+                key = writing.pop(future)
+                results.append(future.result())
+                progress.add(results[-1], jobs[key].label)
+    if ctx.cancel_event.is_set():
+        raise RunCancelled("cancelled")
+    return results
+
+
+def _outcome(results: list[TableResult], jobs: dict[TableKey, TableJob], in_scope: int) -> RunOutcome:
+    failed = [r for r in results if not r.ok]
+    described = sum(r.described for r in results)
+    applied = sum(r.applied for r in results)
+    queued = sum(r.queued for r in results)
+    note = (f"{len(results) - len(failed)} of {len(jobs)} tables described ({in_scope} in scope): {described} columns "
+            f"described, {applied} applied, {queued} queued for review")
+    if failed:
+        names = ", ".join(Target(*r.key).path for r in failed[:5]) + (" ..." if len(failed) > 5 else "")
+        note += f"; {len(failed)} failed: {names}"
+    if failed and len(failed) == len(results):
+        first = failed[0].error or "unknown error"
+        transient = [r for r in failed if r.transient]
+        if transient:
+            waits = [r.retry_after for r in transient if r.retry_after is not None]
+            raise TransientError(f"every table failed: {transient[0].error}", retry_after=max(waits) if waits else None)
+        return RunOutcome(ok=False, error=f"every table failed ({len(failed)}): {first}", note=note)
+    return RunOutcome(ok=True, note=note)
+
+
+def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
+    from amx_core.catalog.connect import CatalogConnectError
+    from amx_core.catalog.resolve import resolve_scope
+    from amx_core.llm.registry import Wiring, provider_for
+    from amx_core.services.profiles import get_db_row, show_llm_profile
+
+    schedule, store = ctx.schedule, ctx.store
+    if not schedule.llm_profile:
+        return RunOutcome(ok=False, error="llm-profile: the schedule names no LLM profile")
+    try:
+        llm = show_llm_profile(store, schedule.llm_profile)
+        with store.session() as s:
+            sample_mode = get_db_row(s, schedule.db_profile).sample_mode
+        resolved = resolve_scope(store, schedule.db_profile, schedule.database, schedule.scope, now=ctx.now)
+        provider = provider_for(llm, options.secrets, wiring=options.wiring or Wiring())
+    except CatalogConnectError as exc:
+        if exc.transient:
+            raise TransientError(exc.message) from None
+        return RunOutcome(ok=False, error=exc.message)
+    except AmxError as exc:
+        return RunOutcome(ok=False, error=exc.message)
+    ctx.check_cancelled()
+    workers = max(1, int(llm.max_concurrency))
+    with open_destination(store, schedule.db_profile, resolved.database or None, pool_size=workers + 1) as dest:
+        marks = load_marks(store, dest.profile_id, dest.database)
+        local = read_local(store, dest.profile_id, dest.database)
+        all_tables = {(t.schema, t.name): t for t in resolved.tables}
+        jobs = {
+            key: job
+            for key, table in all_tables.items()
+            if (job := plan_job(table, dest, marks, local, schedule.missing_only)) is not None
+        }
+        ctx.log(f"{len(all_tables)} tables in scope, {len(jobs)} to describe with {llm.provider} "
+                f"({workers} at a time, review {schedule.review})")
+        env = RunEnv(
+            store=store,
+            key=RunKey(ctx.run_id, schedule.id, dest.profile_id, dest.database),
+            dest=dest,
+            provider=provider,
+            columns_per_request=llm.columns_per_request,
+            review=schedule.review,
+            profile=ProfileSettings(sample_rows=options.sample_rows, sample_mode=sample_mode),
+            now=ctx.now,
+        )
+        results = _schedule(ctx, env, jobs, all_tables, workers)
+    if not jobs:
+        return RunOutcome(ok=True, note=f"nothing to describe: all {len(all_tables)} tables in scope already have descriptions")
+    return _outcome(results, jobs, len(all_tables))
+
+
+def make_analyzer(options: AnalyzeOptions) -> Executor:
+    """An analyze executor with these options (tests and benchmarks register one)."""
+    return lambda ctx: _analyze(ctx, options)
+
+
+def run_analyze(ctx: RunContext) -> RunOutcome:
+    """The `analyze` kind's executor (see amx_core.execution.registry)."""
+    return _analyze(ctx, AnalyzeOptions())

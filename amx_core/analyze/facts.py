@@ -1,0 +1,63 @@
+"""What the model is told about one table: its columns with (safe) statistics and its FK neighbours' descriptions."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from amx_core.analyze.targets import TableKey, fk_tables
+from amx_core.llm.types import ColumnFacts, TableFacts
+from amx_core.scope.paths import format_path
+
+MAX_NEIGHBOURS = 8
+NEIGHBOUR_TEXT = 300
+
+
+def fk_edges(tables: Mapping[TableKey, Any]) -> dict[TableKey, list[TableKey]]:
+    """table -> the tables its foreign keys point at (itself excluded), for every resolved table."""
+    edges: dict[TableKey, list[TableKey]] = {}
+    for key, table in tables.items():
+        parents: list[TableKey] = []
+        for column in table.columns:
+            parents += [k for k in fk_tables(column.fk_target, table.schema) if k != key and k not in parents]
+        edges[key] = parents
+    return edges
+
+
+def neighbour_index(edges: Mapping[TableKey, Sequence[TableKey]]) -> dict[TableKey, list[TableKey]]:
+    """table -> its FK parents first, then the tables that reference it (built once per run)."""
+    index = {key: list(parents) for key, parents in edges.items()}
+    for child, parents in edges.items():
+        for parent in parents:
+            if parent in index and child not in index[parent]:
+                index[parent].append(child)
+    return index
+
+
+def neighbours(keys: Sequence[TableKey], texts: Mapping[TableKey, str]) -> tuple[tuple[str, str], ...]:
+    """(path, description) of the neighbours that have one, parents first, capped."""
+    found = [(format_path(key), texts[key][:NEIGHBOUR_TEXT]) for key in keys if texts.get(key)]
+    return tuple(found[:MAX_NEIGHBOURS])
+
+
+def build_facts(table, columns: Sequence, stats: Mapping[str, Mapping[str, Any]], context: tuple[tuple[str, str], ...],
+                currents: Mapping[str | None, str | None]) -> TableFacts:
+    """TableFacts for `columns` of a ResolvedTable; `currents` maps column name (None: the table) to its text."""
+    return TableFacts(
+        schema=table.schema,
+        name=table.name,
+        kind=table.kind,
+        comment=currents.get(None),
+        columns=tuple(
+            ColumnFacts(
+                name=c.name,
+                type=c.type,
+                nullable=c.nullable,
+                primary_key=c.primary_key,
+                fk_target=c.fk_target,
+                comment=currents.get(c.name),
+                stats=dict(stats.get(c.name) or {}),
+            )
+            for c in columns
+        ),
+        neighbours=context,
+    )

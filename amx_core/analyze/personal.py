@@ -1,0 +1,114 @@
+"""Recognising values that look personal (email, phone, card, IBAN, IP), which are never sent to a model."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Callable, Iterable
+
+from amx_core.llm.names import split_words
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"\+?\(?\d[\d\s().\-/]{5,22}\d")
+_DATE_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d+\.\d+")
+_CARD = re.compile(r"\d(?:[ -]?\d){12,18}")
+_IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
+# Words in a column name that mark it personal whatever its values look like.
+NAME_HINTS = {"email": "email", "mail": "email", "phone": "phone", "mobile": "phone", "fax": "phone", "iban": "iban"}
+COLUMN_SHARE = 0.2  # a column is personal when this share of its sampled values looks personal
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def _is_card(text: str) -> bool:
+    if not _CARD.fullmatch(text):
+        return False
+    digits = re.sub(r"\D", "", text)
+    return 13 <= len(digits) <= 19 and _luhn(digits)
+
+
+def _is_iban(text: str) -> bool:
+    compact = text.replace(" ", "").upper()
+    if not _IBAN.fullmatch(compact):
+        return False
+    moved = compact[4:] + compact[:4]
+    return int("".join(str(int(ch, 36)) for ch in moved)) % 97 == 1
+
+
+def _is_phone(text: str) -> bool:
+    if not _PHONE.fullmatch(text) or _DATE_LIKE.fullmatch(text):
+        return False
+    digits = sum(ch.isdigit() for ch in text)
+    return 7 <= digits <= 15 and (text.startswith("+") or any(sep in text for sep in " ()-/"))
+
+
+def _is_ip(text: str) -> bool:
+    if ":" not in text and text.count(".") != 3:
+        return False
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+CHECKS: tuple[tuple[str, Callable[[str], bool]], ...] = (
+    ("email", lambda text: bool(_EMAIL.search(text))),
+    ("card", _is_card),
+    ("iban", _is_iban),
+    ("ip", _is_ip),
+    ("phone", _is_phone),
+)
+
+
+def personal_kind(value: object) -> str | None:
+    """'email', 'card', 'iban', 'ip' or 'phone' when `value` looks like one, else None."""
+    if value is None or isinstance(value, (bool, float)):
+        return None
+    text = str(value).strip()
+    if len(text) < 5 or len(text) > 320:
+        return None
+    for kind, check in CHECKS:
+        if check(text):
+            return kind
+    return None
+
+
+def name_hint(column_name: str) -> str | None:
+    """The personal kind a column's name announces (`customer_email` -> 'email'), if any."""
+    words = split_words(column_name)
+    if words == ["ip"] or ("ip" in words and "address" in words):
+        return "ip"
+    for word in words:
+        kind = NAME_HINTS.get(word)
+        if kind is not None:
+            return kind
+    if "card" in words and ("number" in words or "no" in words or "num" in words):
+        return "card"
+    return None
+
+
+def column_personal_kind(column_name: str, values: Iterable[object]) -> str | None:
+    """The personal kind of a column: from its name, or from COLUMN_SHARE of its sampled values."""
+    hinted = name_hint(column_name)
+    if hinted is not None:
+        return hinted
+    counts: dict[str, int] = {}
+    total = 0
+    for value in values:
+        total += 1
+        kind = personal_kind(value)
+        if kind is not None:
+            counts[kind] = counts.get(kind, 0) + 1
+    if not counts:
+        return None
+    kind, count = max(counts.items(), key=lambda item: item[1])
+    return kind if count >= max(1.0, COLUMN_SHARE * total) else None

@@ -1,0 +1,41 @@
+"""The `auto` review policy: which proposals AMX may write without a person looking first.
+
+A proposal is written only when all hold: the strategy is `auto`; the target is empty or
+holds text AMX wrote itself (recognised by its WrittenMark hash); its confidence is at least
+AUTO_MIN_CONFIDENCE (band medium or high: the heuristic provider's 0.5-0.75 qualifies, a
+model's "not sure" below 0.5 does not); and it carries no review flag (restates the name,
+URL, SQL, instructions, control characters, truncated). Everything else is queued.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+AUTO_MIN_CONFIDENCE = 0.5
+
+
+@dataclass(frozen=True)
+class Verdict:
+    apply: bool
+    reason: str
+
+
+def auto_verdict(
+    review: str,
+    *,
+    confidence: float,
+    flags: Sequence[str],
+    current: str | None,
+    amx_written: bool,
+) -> Verdict:
+    """Apply or queue one proposal, with the reason a person sees in the review queue."""
+    if review != "auto":
+        return Verdict(False, "manual review")
+    if flags:
+        return Verdict(False, "flagged: " + ", ".join(flags))
+    if confidence < AUTO_MIN_CONFIDENCE:
+        return Verdict(False, f"confidence {confidence:.2f} is below {AUTO_MIN_CONFIDENCE}")
+    if current and not amx_written:
+        return Verdict(False, "a person wrote the current text")
+    return Verdict(True, "passes the auto policy")

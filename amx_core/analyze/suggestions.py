@@ -1,0 +1,76 @@
+"""Saving a table's proposals as suggestions (one short write per table, so nothing already described is lost)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Sequence
+
+import sqlalchemy as sa
+
+from amx_core.analyze.policy import Verdict
+from amx_core.analyze.targets import Target
+from amx_core.llm.types import Proposal
+from amx_core.analyze.storewrites import store_write
+from amx_core.models import Suggestion
+
+# Suggestion.error holds what went wrong; text after this prefix is a note instead (why it was
+# queued, what had to change to fit the backend), shown as `note` by the review views.
+NOTE_PREFIX = "note: "
+
+
+def store_text(text: str | None) -> str | None:
+    """Text as the store can hold it (a PostgreSQL store cannot hold NUL either)."""
+    return None if text is None else text.replace("\x00", "")
+
+
+@dataclass(frozen=True)
+class Proposed:
+    """One target's proposal with the text it would replace and the policy's verdict."""
+
+    target: Target
+    current: str | None
+    proposal: Proposal
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class RunKey:
+    """Where suggestions of one run belong."""
+
+    run_id: int
+    schedule_id: int | None
+    profile_id: int
+    database: str
+
+
+def save_suggestions(store, key: RunKey, proposed: Sequence[Proposed], now: datetime) -> list[int]:
+    """Insert one pending suggestion per proposal; returns their ids in the same order."""
+    rows = [
+        {
+            "run_id": key.run_id,
+            "schedule_id": key.schedule_id,
+            "db_profile_id": key.profile_id,
+            "database": key.database,
+            "target": p.target.path,
+            "target_kind": p.target.kind,
+            "current_text": store_text(p.current),
+            "proposed": store_text(p.proposal.text) or "",
+            "confidence": round(float(p.proposal.confidence), 4),
+            "band": p.proposal.band,
+            "alternatives_json": json.dumps([store_text(a) for a in p.proposal.alternatives], ensure_ascii=False),
+            "reason": store_text(p.proposal.reason) or "",
+            "flags_json": json.dumps(list(p.proposal.flags)),
+            "state": "pending",
+            "error": None if p.verdict.apply else NOTE_PREFIX + (store_text(f"queued: {p.verdict.reason}") or ""),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for p in proposed
+    ]
+    if not rows:
+        return []
+    insert = sa.insert(Suggestion).returning(Suggestion.id, sort_by_parameter_order=True)
+    with store_write(store) as session:
+        return list(session.execute(insert, rows).scalars())

@@ -1,0 +1,207 @@
+"""One table's pipeline inside a run, in three stages on worker threads.
+
+`profile_stage` runs ahead on a small pool (it needs no parent); `describe_stage` (ask the
+model) on the LLM pool; `write_stage` (save the suggestions, apply what `auto` allows) on the
+write pool, so a slot for the next request is free the moment a reply is in. The stages take
+frozen inputs and never raise: a failure makes that table's `TableResult` failed and the run
+goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Mapping
+
+import sqlalchemy as sa
+
+from amx_core.analyze.apply import Destination, PlannedWrite, apply_planned
+from amx_core.analyze.facts import build_facts
+from amx_core.analyze.policy import auto_verdict
+from amx_core.analyze.profiling import ProfileSettings, profile_table
+from amx_core.analyze.suggestions import Proposed, RunKey, save_suggestions
+from amx_core.analyze.targets import TableKey, Target
+from amx_core.llm.describe import describe_with_repair
+from amx_core.llm.errors import LlmError, TransientLlmError
+from amx_core.llm.types import TableReply
+from amx_core.secrets.masking import mask_url
+
+log = logging.getLogger("amx.analyze")
+
+
+@dataclass(frozen=True)
+class RunEnv:
+    """What every table of one run shares."""
+
+    store: object
+    key: RunKey
+    dest: Destination
+    provider: object
+    columns_per_request: int
+    review: str
+    profile: ProfileSettings
+    now: datetime
+
+
+@dataclass(frozen=True)
+class TableJob:
+    """A table to describe: which columns (and whether the table itself), with their current texts."""
+
+    table: object  # amx_core.catalog.views.ResolvedTable
+    columns: tuple  # ResolvedColumn to describe
+    want_table: bool
+    currents: Mapping[str | None, str | None]  # column name (None: the table) -> current text
+    amx_written: Mapping[str | None, bool]  # ... -> is that text AMX's own
+
+    @property
+    def key(self) -> TableKey:
+        return (self.table.schema, self.table.name)
+
+    @property
+    def label(self) -> str:
+        return Target(self.table.schema, self.table.name).path
+
+
+def _first_line(exc: BaseException) -> str:
+    """The driver's own message (or the exception's), first line, URL passwords masked."""
+    text = str(getattr(exc, "orig", None) or exc)
+    return mask_url((text.splitlines() or [""])[0][:300])
+
+
+@dataclass(frozen=True)
+class TableResult:
+    """What one table contributed to the run's counters, and why it failed if it did."""
+
+    key: TableKey
+    planned: int
+    described: int = 0
+    applied: int = 0
+    queued: int = 0
+    failed: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    description: str | None = None
+    error: str | None = None
+    transient: bool = False
+    retry_after: float | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def profile_stage(env: RunEnv, job: TableJob) -> tuple[dict, tuple[str, ...]]:
+    """Column statistics, or none (with a note) when the sample query fails: describing goes on."""
+    try:
+        with env.dest.engine.connect() as conn:
+            stats = profile_table(conn, job.table.schema, job.table.name, [(c.name, c.type) for c in job.columns], env.profile)
+        return stats, ()
+    except Exception as exc:  # noqa: BLE001 - statistics are optional; the table is still described
+        return {}, (f"profiling skipped: {_first_line(exc)}",)
+
+
+def _proposed(env: RunEnv, job: TableJob, reply) -> list[Proposed]:
+    found: list[Proposed] = []
+    entries = [(None, reply.table)] if job.want_table and reply.table is not None else []
+    entries += [(c.name, reply.columns[c.name]) for c in job.columns if c.name in reply.columns]
+    for column, proposal in entries:
+        current = job.currents.get(column)
+        verdict = auto_verdict(
+            env.review,
+            confidence=proposal.confidence,
+            flags=proposal.flags,
+            current=current,
+            amx_written=job.amx_written.get(column, False),
+        )
+        found.append(Proposed(Target(job.table.schema, job.table.name, column), current, proposal, verdict))
+    return found
+
+
+def _failure(job: TableJob, error: LlmError | Exception, notes: tuple[str, ...]) -> TableResult:
+    transient = isinstance(error, TransientLlmError)
+    return TableResult(
+        key=job.key,
+        planned=len(job.columns),
+        failed=len(job.columns),
+        tokens_in=getattr(error, "tokens_in", 0),
+        tokens_out=getattr(error, "tokens_out", 0),
+        error=getattr(error, "message", None) or f"{type(error).__name__}: {error}",
+        transient=transient,
+        retry_after=getattr(error, "retry_after", None) if transient else None,
+        notes=notes,
+    )
+
+
+@dataclass(frozen=True)
+class Described:
+    """The first stage's result: the model's reply for a table, or the table's failure."""
+
+    job: TableJob
+    reply: TableReply | None
+    failure: TableResult | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def table_text(self) -> str | None:
+        """The table's new description, as context for its FK neighbours."""
+        if self.reply is None or self.reply.table is None or not self.job.want_table:
+            return None
+        return self.reply.table.text
+
+
+def _crash(job: TableJob, exc: Exception) -> TableResult:
+    """A failure that is not the model's (a dropped connection, a store error): this table fails, the run goes on."""
+    log.exception("%s failed", job.label)
+    transient = isinstance(exc, sa.exc.OperationalError) or bool(getattr(exc, "connection_invalidated", False))
+    return replace(_failure(job, exc, ()), error=f"{type(exc).__name__}: {_first_line(exc)}", transient=transient)
+
+
+def describe_stage(env: RunEnv, job: TableJob, context: tuple[tuple[str, str], ...], profiled: Future) -> Described:
+    """Ask the model with the table's statistics (from `profile_stage`); retries, splits and one repair inside."""
+    try:
+        stats, notes = profiled.result()
+        facts = build_facts(job.table, job.columns, stats, context, job.currents)
+        try:
+            return Described(job, describe_with_repair(env.provider, facts, env.columns_per_request), notes=notes)
+        except LlmError as error:
+            return Described(job, None, _failure(job, error, notes))
+    except Exception as exc:  # noqa: BLE001 - one table's failure must not take the run down
+        return Described(job, None, _crash(job, exc))
+
+
+def _saved(env: RunEnv, described: Described) -> TableResult:
+    job, reply = described.job, described.reply
+    proposed = _proposed(env, job, reply)
+    ids = save_suggestions(env.store, env.key, proposed, env.now)
+    writes = [PlannedWrite(sid, p.target, p.current, p.proposal.text) for sid, p in zip(ids, proposed) if p.verdict.apply]
+    outcomes = apply_planned(env.store, env.dest, writes, applied_state="auto_applied", now=env.now) if writes else []
+    column_targets = {p.target.path for p in proposed if p.target.column is not None}
+    applied = sum(1 for o in outcomes if o.state == "applied" and o.target in column_targets)
+    broken = sum(1 for o in outcomes if o.state == "apply_failed" and o.target in column_targets)
+    described_count = len(column_targets)
+    notes = described.notes + tuple(f"{o.target}: {o.state}: {o.error}" for o in outcomes if o.state != "applied")
+    return TableResult(
+        key=job.key,
+        planned=len(job.columns),
+        described=described_count,
+        applied=applied,
+        queued=described_count - applied - broken,
+        failed=len(job.columns) - described_count + broken,
+        tokens_in=reply.tokens_in,
+        tokens_out=reply.tokens_out,
+        description=described.table_text,
+        notes=notes,
+    )
+
+
+def write_stage(env: RunEnv, described: Described) -> TableResult:
+    """Save the suggestions and, under `auto`, apply what the policy allows; never raises."""
+    if described.failure is not None:
+        return described.failure
+    try:
+        return _saved(env, described)
+    except Exception as exc:  # noqa: BLE001
+        return replace(_crash(described.job, exc), tokens_in=described.reply.tokens_in, tokens_out=described.reply.tokens_out)

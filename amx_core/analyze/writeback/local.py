@@ -1,0 +1,95 @@
+"""The AMX local catalog: descriptions for targets that cannot hold a comment (SQLite, MySQL views, other dialects).
+
+It lives in the store (LocalComment rows), so the caller's store session is the transaction
+and savepoints are real nested transactions there. A table's rows are read with one query
+the first time the writer touches that table.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager, nullcontext
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from amx_core.analyze.targets import Target
+from amx_core.analyze.writeback.base import Prepared, WriteRefused
+from amx_core.analyze.writeback.text import strip_nul
+from amx_core.models import LocalComment
+from amx_core.models.base import utcnow
+
+LOCAL_SQL = "-- AMX local catalog: {path} set"
+
+
+_L = LocalComment.__table__
+_B = sa.bindparam
+_MINE = (_L.c.profile_id == _B("b_profile")) & (_L.c.database == _B("b_database"))
+_ONE = _MINE & (_L.c.target == _B("b_target"))
+_READ_TABLE = sa.select(_L.c.target, _L.c.text).where(
+    _MINE, (_L.c.target == _B("b_path")) | _L.c.target.like(_B("b_prefix"), escape="/"))
+_READ_ONE = sa.select(_L.c.text).where(_ONE)
+_UPDATE = sa.update(_L).where(_ONE).values(text=_B("b_text"), written_at=_B("b_at"))
+_INSERT = sa.insert(_L)
+
+
+class LocalWriter:
+    """Reads and writes LocalComment rows of one (profile, database) in the caller's session."""
+
+    name = "local"
+    HOLDS = frozenset({"table", "view", "materialized_view"})
+
+    def __init__(self, session: Session, profile_id: int, database: str) -> None:
+        self.session = session
+        self.conn = session.connection()
+        self.key = {"b_profile": profile_id, "b_database": database}
+        self.profile_id = profile_id
+        self.database = database
+        self._tables: dict[tuple[str, str], dict[str, str]] = {}
+
+    def transaction(self) -> AbstractContextManager:
+        return nullcontext()
+
+    def savepoint(self) -> AbstractContextManager:
+        return self.session.begin_nested()
+
+    def table_kind(self, schema: str, table: str) -> str | None:
+        return "table"
+
+    def holds(self, kind: str) -> bool:
+        return True
+
+    def _texts(self, target: Target) -> dict[str, str]:
+        """Every local text of the target's table (the table itself and its columns), read once."""
+        key = target.table_key
+        if key not in self._tables:
+            path = Target(*key).path
+            prefix = path.replace("/", "//").replace("%", "/%").replace("_", "/_") + ".%"
+            rows = self.conn.execute(_READ_TABLE, {**self.key, "b_path": path, "b_prefix": prefix})
+            self._tables[key] = {target: text for target, text in rows}
+        return self._tables[key]
+
+    def read(self, target: Target) -> str | None:
+        return self._texts(target).get(target.path) or None
+
+    def prepare(self, target: Target, text: str) -> Prepared:
+        cleaned, notes = strip_nul(text)
+        return Prepared(cleaned, notes)
+
+    def write(self, target: Target, kind: str, text: str) -> str:
+        texts = self._texts(target)
+        if target.path in texts:
+            self.conn.execute(_UPDATE, {**self.key, "b_target": target.path, "b_text": text, "b_at": utcnow()})
+        else:
+            self.conn.execute(_INSERT, {"profile_id": self.profile_id, "database": self.database, "target": target.path,
+                                        "text": text, "written_at": utcnow()})
+        if self.conn.execute(_READ_ONE, {**self.key, "b_target": target.path}).scalar() != text:
+            raise WriteRefused("the text read back differs from the text written; rolled back")
+        texts[target.path] = text
+        return LOCAL_SQL.format(path=target.path)
+
+
+def read_local(store, profile_id: int, database: str) -> dict[str, str]:
+    """Every local description of one (profile, database): target path -> text."""
+    from amx_core.analyze.marks import by_target
+
+    return by_target(store, LocalComment, LocalComment.text, profile_id, database)

@@ -1,0 +1,292 @@
+"""The review queue: list, show, accept, edit, reject and apply suggestions (DESIGN §3 states).
+
+Transitions: pending/rejected/apply_failed/stale -> accepted; any open state -> edited (with a
+person's text) or rejected; accepted/edited -> applied, apply_failed or stale through the same
+safe write path as `auto` runs (amx_core.analyze.apply). Applied suggestions are final.
+A stale suggestion takes the database's new text as its current text, so accepting it again
+means "replace what is there now". Batch changes are all-or-nothing: one id that may not change
+refuses the batch with a message naming it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from itertools import groupby
+from typing import Any, Iterable, Sequence
+
+from sqlmodel import Session, select
+
+from amx_core.analyze.suggestions import NOTE_PREFIX
+from amx_core.errors import ConflictError, NotFoundError, ValidationError
+from amx_core.models import DbProfile, Suggestion
+
+STATES = ("pending", "accepted", "edited", "rejected", "applied", "apply_failed", "stale", "auto_applied")
+FINAL = ("applied", "auto_applied")
+ACCEPTABLE = ("pending", "rejected", "apply_failed", "stale", "accepted")
+EDITABLE = ("pending", "accepted", "edited", "rejected", "apply_failed", "stale")
+REJECTABLE = ("pending", "accepted", "edited", "apply_failed", "stale", "rejected")
+APPLICABLE = ("accepted", "edited")
+MAX_EDIT = 10_000
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@dataclass(frozen=True)
+class SuggestionView:
+    """A suggestion as every face shows it; `note` says why it was queued or what writing changed."""
+
+    id: int
+    run_id: int
+    schedule_id: int | None
+    db_profile: str | None
+    database: str
+    target: str
+    target_kind: str
+    current: str | None
+    proposed: str
+    confidence: float
+    band: str
+    state: str
+    alternatives: tuple[str, ...]
+    reason: str
+    flags: tuple[str, ...]
+    applied_sql: str | None
+    old_value: str | None
+    error: str | None
+    note: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "run_id": self.run_id,
+            "target": self.target,
+            "current": self.current,
+            "proposed": self.proposed,
+            "confidence": self.confidence,
+            "band": self.band,
+            "state": self.state,
+            "alternatives": list(self.alternatives),
+            "reason": self.reason,
+            "flags": list(self.flags),
+            "target_kind": self.target_kind,
+            "schedule_id": self.schedule_id,
+            "db_profile": self.db_profile,
+            "database": self.database,
+            "applied_sql": self.applied_sql,
+            "old_value": self.old_value,
+            "error": self.error,
+            "note": self.note,
+            "created_at": _iso(self.created_at),
+            "updated_at": _iso(self.updated_at),
+        }
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """What `apply` did with one suggestion."""
+
+    id: int
+    target: str
+    state: str
+    ok: bool
+    error: str | None = None
+    note: str | None = None
+    sql: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "target": self.target, "state": self.state, "ok": self.ok, "error": self.error,
+                "note": self.note, "sql": self.sql}
+
+
+def _split_error(text: str | None) -> tuple[str | None, str | None]:
+    if text and text.startswith(NOTE_PREFIX):
+        return None, text[len(NOTE_PREFIX):]
+    return text, None
+
+
+def view_of(row: Suggestion, profile: str | None) -> SuggestionView:
+    error, note = _split_error(row.error)
+    return SuggestionView(
+        id=row.id, run_id=row.run_id, schedule_id=row.schedule_id, db_profile=profile, database=row.database,
+        target=row.target, target_kind=row.target_kind, current=row.current_text, proposed=row.proposed,
+        confidence=row.confidence, band=row.band, state=row.state,
+        alternatives=tuple(json.loads(row.alternatives_json or "[]")), reason=row.reason,
+        flags=tuple(json.loads(row.flags_json or "[]")), applied_sql=row.applied_sql, old_value=row.old_value,
+        error=error, note=note, created_at=row.created_at, updated_at=row.updated_at,
+    )
+
+
+def _profiles(session: Session) -> dict[int, str]:
+    return dict(session.exec(select(DbProfile.id, DbProfile.name)).all())
+
+
+def parse_states(text: str | Sequence[str] | None, *, field: str = "state") -> tuple[str, ...]:
+    """`pending,stale` -> ('pending', 'stale'); an unknown state names the field."""
+    if not text:
+        return ()
+    parts = text.split(",") if isinstance(text, str) else list(text)
+    states = tuple(p.strip().lower() for p in parts if p.strip())
+    unknown = [s for s in states if s not in STATES]
+    if unknown:
+        raise ValidationError(field, f"unknown state {unknown[0]!r} (use {', '.join(STATES)})")
+    return states
+
+
+def _ids(values: Iterable[int | str], field: str = "id") -> list[int]:
+    ids: list[int] = []
+    for value in values:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise ValidationError(field, f"{value!r} is not a suggestion id") from None
+        if number not in ids:
+            ids.append(number)
+    if not ids:
+        raise ValidationError(field, "give at least one suggestion id")
+    return ids
+
+
+def _rows(session: Session, ids: Sequence[int]) -> list[Suggestion]:
+    rows = {r.id: r for r in session.exec(select(Suggestion).where(Suggestion.id.in_(ids)))}
+    missing = [i for i in ids if i not in rows]
+    if missing:
+        raise NotFoundError("id", f"no suggestion {missing[0]}")
+    return [rows[i] for i in ids]
+
+
+def list_suggestions(store, *, run_id: int | None = None, states: str | Sequence[str] | None = None,
+                     limit: int | None = None) -> list[SuggestionView]:
+    """Suggestions, oldest first, optionally of one run and in some states."""
+    wanted = parse_states(states)
+    query = select(Suggestion).order_by(Suggestion.id)
+    if run_id is not None:
+        query = query.where(Suggestion.run_id == int(run_id))
+    if wanted:
+        query = query.where(Suggestion.state.in_(wanted))
+    if limit is not None:
+        query = query.limit(int(limit))
+    with store.session() as s:
+        names = _profiles(s)
+        return [view_of(r, names.get(r.db_profile_id)) for r in s.exec(query)]
+
+
+def get_suggestion(store, suggestion_id: int | str) -> SuggestionView:
+    with store.session() as s:
+        row = _rows(s, _ids([suggestion_id]))[0]
+        return view_of(row, _profiles(s).get(row.db_profile_id))
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now(timezone.utc)
+
+
+def _change(store, ids: Iterable[int | str], allowed: tuple[str, ...], verb: str, mutate, now: datetime | None) -> list[SuggestionView]:
+    numbers = _ids(ids)
+    when = _now(now)
+    with store.write_session() as s:
+        rows = _rows(s, numbers)
+        for row in rows:
+            if row.state not in allowed:
+                raise ConflictError("id", f"suggestion {row.id} is {row.state}; only {', '.join(allowed)} can be {verb}")
+        for row in rows:
+            mutate(row)
+            row.updated_at = when
+            s.add(row)
+        s.flush()
+        names = _profiles(s)
+        return [view_of(r, names.get(r.db_profile_id)) for r in rows]
+
+
+def accept_suggestions(store, ids: Iterable[int | str], *, now: datetime | None = None) -> list[SuggestionView]:
+    """Mark suggestions accepted (their proposed text will be written by `apply`)."""
+    def mutate(row: Suggestion) -> None:
+        row.state, row.error = "accepted", None
+
+    return _change(store, ids, ACCEPTABLE, "accepted", mutate, now)
+
+
+def reject_suggestions(store, ids: Iterable[int | str], *, now: datetime | None = None) -> list[SuggestionView]:
+    def mutate(row: Suggestion) -> None:
+        row.state = "rejected"
+
+    return _change(store, ids, REJECTABLE, "rejected", mutate, now)
+
+
+def clean_edit(text: str | None) -> str:
+    if text is None or not str(text).strip():
+        raise ValidationError("text", "must not be empty")
+    text = str(text).strip()
+    if "\x00" in text:
+        raise ValidationError("text", "must not contain NUL characters (PostgreSQL cannot store them)")
+    if len(text) > MAX_EDIT:
+        raise ValidationError("text", f"is {len(text)} characters; at most {MAX_EDIT}")
+    return text
+
+
+def edit_suggestion(store, suggestion_id: int | str, text: str, *, now: datetime | None = None) -> SuggestionView:
+    """Replace the proposed text with a person's; the model's text is kept first among the alternatives."""
+    new_text = clean_edit(text)
+
+    def mutate(row: Suggestion) -> None:
+        alternatives = json.loads(row.alternatives_json or "[]")
+        if row.state != "edited" and row.proposed not in alternatives:
+            alternatives.insert(0, row.proposed)
+        row.alternatives_json = json.dumps(alternatives, ensure_ascii=False)
+        row.proposed, row.state, row.error = new_text, "edited", None
+
+    return _change(store, [suggestion_id], EDITABLE, "edited", mutate, now)[0]
+
+
+def _selection(session: Session, run_id: int | None, ids: Sequence[int]) -> tuple[list[Suggestion], list[ApplyResult]]:
+    """(rows to write, results for named ids that cannot be applied)."""
+    if ids:
+        rows = _rows(session, ids)
+    else:
+        query = select(Suggestion).where(Suggestion.state.in_(APPLICABLE)).order_by(Suggestion.id)
+        if run_id is not None:
+            query = query.where(Suggestion.run_id == int(run_id))
+        rows = list(session.exec(query))
+    skipped = [
+        ApplyResult(r.id, r.target, r.state, False, error=f"is {r.state}; accept or edit it first")
+        for r in rows
+        if r.state not in APPLICABLE
+    ]
+    return [r for r in rows if r.state in APPLICABLE], skipped
+
+
+def apply_suggestions(store, *, run_id: int | str | None = None, ids: Sequence[int | str] = (),
+                      now: datetime | None = None) -> list[ApplyResult]:
+    """Write accepted and edited suggestions (all, one run's, or the named ones) the safe way; one result each."""
+    from amx_core.analyze.apply import PlannedWrite, apply_planned, open_destination
+    from amx_core.analyze.targets import Target
+
+    numbers = _ids(ids) if ids else []
+    run = int(run_id) if run_id not in (None, "") else None
+    when = _now(now)
+    with store.session() as s:
+        rows, results = _selection(s, run, numbers)
+        names = _profiles(s)
+        planned = [(r.db_profile_id, r.database, PlannedWrite(r.id, Target.parse(r.target), r.current_text, r.proposed,
+                                                              amx_text=r.state == "accepted")) for r in rows]
+    planned.sort(key=lambda p: (p[0], p[1]))
+    for (profile_id, database), group in groupby(planned, key=lambda p: (p[0], p[1])):
+        items = [p[2] for p in group]
+        profile = names.get(profile_id)
+        if profile is None:
+            results += [ApplyResult(i.suggestion_id, i.target.path, "accepted", False, error="its DB profile was removed") for i in items]
+            continue
+        with open_destination(store, profile, database or None) as dest:
+            outcomes = apply_planned(store, dest, items, applied_state="applied", now=when)
+        results += [
+            ApplyResult(o.suggestion_id, o.target, o.state, o.state == "applied", error=o.error,
+                        note="; ".join(o.notes) or None, sql=o.sql)
+            for o in outcomes
+        ]
+    order = {n: i for i, n in enumerate(numbers)}
+    return sorted(results, key=lambda r: (order.get(r.id, 0), r.id))

@@ -1,0 +1,31 @@
+"""The loopback LLM server of bench/analyze.py in its own process, so it does not share the benchmark's GIL.
+
+Prints its URL, answers every Chat Completions request validly after DELAY seconds, and on
+stdin's end prints {"requests": N, "max_in_flight": M} and exits.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+
+def main() -> None:
+    from llm_server import ReplayServer, auto_openai
+
+    import amx_core.llm.prompt  # noqa: F401 - warm: the responder decodes prompts with it
+
+    delay = float(sys.argv[1])
+    server = ReplayServer()
+    server.respond("/chat/completions", auto_openai(delay=delay))
+    print(server.url, flush=True)
+    sys.stdin.read()
+    print(json.dumps({"requests": len(server.requests), "max_in_flight": server.max_in_flight}), flush=True)
+    server.close()
+
+
+if __name__ == "__main__":
+    main()
