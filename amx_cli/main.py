@@ -40,6 +40,9 @@ def build_cli() -> click.Group:
     @click.version_option(package_name="amx-schedules")
     def cli() -> None:
         """AMX Schedules: plan LLM-written catalog descriptions and fire them later."""
+        notice = _load("amx_cli.commands.runs", "startup_notice")
+        if notice is not None:
+            notice()
 
     schedule = None
     for module, attr in ROOT_GROUPS:

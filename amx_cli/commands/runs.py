@@ -1,0 +1,137 @@
+"""`amx runs list|show`: run history (every attempt is a run), plus the startup notice `amx` prints."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from amx_cli.app import AmxGroup, store
+from amx_cli.output import emit_json, pairs, table
+
+
+@click.group("runs", cls=AmxGroup)
+def runs_group() -> None:
+    """Run history: what fired, why, how far it got and how it ended."""
+
+
+def _when(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value else "-"
+
+
+def _duration(view) -> str:
+    seconds = view.duration_seconds
+    if seconds is None:
+        return "running" if view.status == "running" else "-"
+    return f"{seconds:.1f}s"
+
+
+def _short(text: str | None, width: int = 60) -> str:
+    if not text:
+        return ""
+    line = text.splitlines()[0]
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+@runs_group.command("list")
+@click.option("--schedule", "schedule_ref", help="Only runs of this schedule (id or name)")
+@click.option("--status", help="Only runs with this status (running, completed, failed, cancelled)")
+@click.option("--limit", type=int, default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def list_cmd(schedule_ref, status, limit, as_json):
+    """List runs, newest first."""
+    from amx_core.services.runs import list_runs
+    from amx_core.services.schedules import resolve_ref
+
+    st = store()
+    schedule_id = resolve_ref(st, schedule_ref) if schedule_ref else None
+    views = list_runs(st, schedule_id=schedule_id, status=status, limit=limit)
+    if as_json:
+        emit_json([view.to_json(with_log=False) for view in views])
+        return
+    table(
+        ["ID", "SCHEDULE", "REASON", "STATUS", "TRY", "STARTED (UTC)", "TOOK", "TABLES", "ERROR"],
+        [
+            [
+                v.id,
+                f"{v.schedule_id} {v.schedule_name or ''}".strip() if v.schedule_id else "-",
+                v.reason,
+                v.status,
+                v.attempt,
+                _when(v.started_at),
+                _duration(v),
+                f"{v.tables_done}/{v.tables_planned}",
+                _short(v.error),
+            ]
+            for v in views
+        ],
+    )
+
+
+@runs_group.command("show")
+@click.argument("run_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+def show_cmd(run_id, as_json):
+    """Show one run: counts, tokens, error and its log lines."""
+    from amx_core.services.runs import get_run
+
+    view = get_run(store(), run_id)
+    if as_json:
+        emit_json(view.to_json())
+        return
+    print_run(view)
+
+
+def print_run(view) -> None:
+    pairs(
+        [
+            ("run", view.id),
+            ("schedule", f"{view.schedule_id} {view.schedule_name or ''}".strip() if view.schedule_id else "-"),
+            ("kind", view.kind),
+            ("reason", view.reason),
+            ("status", view.status),
+            ("attempt", view.attempt),
+            ("occurrence (UTC)", _when(view.occurrence_utc)),
+            ("started (UTC)", _when(view.started_at)),
+            ("ended (UTC)", _when(view.ended_at)),
+            ("took", _duration(view)),
+            ("retry at (UTC)", _when(view.retry_at)),
+            ("runner", f"{view.host or '?'} pid {view.pid or '?'}"),
+            ("tables", f"{view.tables_done}/{view.tables_planned}"),
+            (
+                "columns",
+                f"{view.columns_planned} planned, {view.columns_described} described, "
+                f"{view.columns_applied} applied, {view.columns_queued} queued, {view.columns_failed} failed",
+            ),
+            ("tokens", f"{view.tokens_in} in, {view.tokens_out} out"),
+            ("error", view.error or "-"),
+        ]
+    )
+    if view.log_lines:
+        click.echo("log:")
+        for line in view.log_lines:
+            click.echo(f"  {line}")
+
+
+SKIP_FOR = frozenset({"-h", "--help", "--version"})
+
+
+def startup_notice(*, force: bool = False) -> None:
+    """The startup check for people at a terminal: one notice line on stderr; never fails.
+
+    Runs when stderr is a TTY (scripts get stable stderr; the tick records missed state for
+    them anyway), never for --help/--version, never with AMX_NO_STARTUP_CHECK=1.
+    """
+    if os.environ.get("AMX_NO_STARTUP_CHECK"):
+        return
+    if not force and (not sys.stderr.isatty() or SKIP_FOR.intersection(sys.argv[1:])):
+        return
+    try:
+        from amx_core.services.startup import startup_report
+
+        line = startup_report(store()).notice()
+    except Exception:  # noqa: BLE001 - the command itself reports store problems properly
+        return
+    if line:
+        click.echo(line, err=True)

@@ -1,0 +1,135 @@
+"""Run-now (`amx schedule run-now ID [--background]`): the tick's claim path, executed right away.
+
+The claim is the tick's own (same conditional update, same occurrence ledger, refused on a
+Running schedule with "already running since ..."). Foreground: executed in this process
+with heartbeats, progress reported to `on_progress`. Background: the claim is made here (so
+a refusal is immediate and the run id is known) and a detached `python -m amx_core.tick
+--execute-run RUN` executes it; if that process dies, the lease recovery fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable
+
+from amx_core import config
+from amx_core.errors import ActionError, NotFoundError
+from amx_core.models import Run
+from amx_core.services.runs import RunView, get_run
+from amx_core.store import Store, open_store
+from amx_core.tick.claims import claim_of_run, claim_run_now
+from amx_core.tick.clock import Clock, as_clock
+from amx_core.tick.fastpath import host_name
+from amx_core.tick.retry import RetryPolicy
+from amx_core.tick.settings import TickSettings
+from amx_core.tick.supervisor import Supervisor
+
+ProgressCallback = Callable[[str, dict], None]
+_children: dict[int, subprocess.Popen] = {}  # kept so the child is reaped by us, not lost to GC
+
+
+@dataclass(frozen=True)
+class RunNowResult:
+    """A started run-now: the run id, and either its final RunView (foreground) or the worker pid."""
+
+    run_id: int
+    schedule_id: int
+    background: bool
+    pid: int | None = None
+    run: RunView | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "schedule_id": self.schedule_id,
+            "background": self.background,
+            "pid": self.pid,
+            "run": self.run.to_json() if self.run else None,
+        }
+
+
+def _execute(store: Store, claims, clock: Clock, settings: TickSettings, policy: RetryPolicy, observer) -> None:
+    # One run: one worker; the calling thread keeps the heartbeat fresh and sees Ctrl-C.
+    Supervisor(store, clock, settings, policy, observer=observer).run(claims)
+
+
+def spawn_background(store: Store, run_id: int, now: datetime | None) -> int:
+    """Start a detached worker executing the claimed run; returns its pid."""
+    command = [sys.executable, "-m", "amx_core.tick", "--execute-run", str(run_id)]
+    if now is not None:
+        command += ["--now", now.isoformat()]
+    env = dict(os.environ)
+    env["AMX_HOME"] = str(config.amx_home())
+    env["AMX_STORE_URL"] = store.url
+    options: dict[str, Any] = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    if os.name == "nt":  # pragma: no cover - Windows
+        options["creationflags"] = getattr(subprocess, "DETACHED_PROCESS", 0) | getattr(
+            subprocess, "CREATE_NEW_PROCESS_GROUP", 0
+        )
+    else:
+        options["start_new_session"] = True
+    child = subprocess.Popen(command, env=env, close_fds=True, **options)
+    _children[child.pid] = child
+    return child.pid
+
+
+def wait_background(pid: int, timeout: float | None = None) -> int | None:
+    """Wait for a background worker this process started; its exit code (None if unknown)."""
+    child = _children.pop(pid, None)
+    return child.wait(timeout) if child is not None else None
+
+
+def run_now(
+    store: Store,
+    schedule_id: int,
+    *,
+    background: bool = False,
+    now: datetime | None = None,
+    on_progress: ProgressCallback | None = None,
+    settings: TickSettings | None = None,
+    policy: RetryPolicy | None = None,
+) -> RunNowResult:
+    """Fire a schedule now through the claim path; ConflictError while it is Running."""
+    clock = as_clock(now)
+    claim = claim_run_now(store, int(schedule_id), clock(), host=host_name(), pid=os.getpid())
+    if background:
+        pid = spawn_background(store, claim.run_id, clock.pinned)
+        return RunNowResult(claim.run_id, claim.schedule_id, background=True, pid=pid)
+    settings = settings or TickSettings.from_env()
+    _execute(store, [claim], clock, settings, policy or RetryPolicy(), on_progress)
+    return RunNowResult(claim.run_id, claim.schedule_id, background=False, run=get_run(store, claim.run_id))
+
+
+def _adopt(store: Store, run_id: int) -> Run:
+    """Take over a claimed run: it must still be running; it now reports this process as its runner."""
+    with store.write_session() as session:
+        run = session.get(Run, run_id)
+        if run is None:
+            raise NotFoundError("run", f"no run with id {run_id}")
+        if run.status != "running":
+            raise ActionError(f"run {run_id} is {run.status}, not running; nothing to execute")
+        run.host, run.pid = host_name(), os.getpid()
+        session.add(run)
+        session.flush()
+        session.expunge(run)
+        return run
+
+
+def execute_claimed_run(
+    run_id: int,
+    *,
+    now: datetime | None = None,
+    settings: TickSettings | None = None,
+    store: Store | None = None,
+    policy: RetryPolicy | None = None,
+) -> RunView:
+    """Execute a run claimed elsewhere (the background half of run-now); returns its final view."""
+    store = store or open_store()
+    run = _adopt(store, run_id)
+    settings = settings or TickSettings.from_env()
+    _execute(store, [claim_of_run(run)], as_clock(now), settings, policy or RetryPolicy(), None)
+    return get_run(store, run_id)

@@ -1,0 +1,145 @@
+"""Run history services (`amx runs list|show`, the TUI's history): frozen RunViews, newest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import select
+
+from amx_core.errors import NotFoundError
+from amx_core.models import Run
+from amx_core.store import Store
+
+DEFAULT_LIMIT = 100
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@dataclass(frozen=True)
+class RunView:
+    """One firing (one attempt): why, when, how far it got, what it cost, and how it ended."""
+
+    id: int
+    schedule_id: int | None
+    schedule_name: str | None
+    kind: str
+    reason: str
+    status: str
+    attempt: int
+    occurrence_utc: datetime | None
+    started_at: datetime
+    ended_at: datetime | None
+    heartbeat_at: datetime | None
+    retry_at: datetime | None
+    host: str | None
+    pid: int | None
+    tables_planned: int
+    tables_done: int
+    columns_planned: int
+    columns_described: int
+    columns_applied: int
+    columns_queued: int
+    columns_failed: int
+    tokens_in: int
+    tokens_out: int
+    error: str | None
+    log_lines: tuple[str, ...] = ()
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.ended_at is None:
+            return None
+        return (self.ended_at - self.started_at).total_seconds()
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "tables_planned": self.tables_planned,
+            "tables_done": self.tables_done,
+            "columns_planned": self.columns_planned,
+            "columns_described": self.columns_described,
+            "columns_applied": self.columns_applied,
+            "columns_queued": self.columns_queued,
+            "columns_failed": self.columns_failed,
+        }
+
+    def to_json(self, *, with_log: bool = True) -> dict[str, Any]:
+        """The stable `--json` shape (README): counts and tokens nested, instants ISO-8601."""
+        data = {
+            "id": self.id,
+            "schedule_id": self.schedule_id,
+            "schedule_name": self.schedule_name,
+            "kind": self.kind,
+            "reason": self.reason,
+            "status": self.status,
+            "attempt": self.attempt,
+            "occurrence_utc": _iso(self.occurrence_utc),
+            "started_at": _iso(self.started_at),
+            "ended_at": _iso(self.ended_at),
+            "heartbeat_at": _iso(self.heartbeat_at),
+            "retry_at": _iso(self.retry_at),
+            "duration_seconds": self.duration_seconds,
+            "host": self.host,
+            "pid": self.pid,
+            "counts": self.counts(),
+            "tokens": {"in": self.tokens_in, "out": self.tokens_out},
+            "error": self.error,
+        }
+        if with_log:
+            data["log"] = list(self.log_lines)
+        return data
+
+
+def run_view(row: Run, *, with_log: bool = True) -> RunView:
+    lines = tuple(line for line in (row.log or "").splitlines() if line) if with_log else ()
+    return RunView(
+        id=row.id,
+        schedule_id=row.schedule_id,
+        schedule_name=row.schedule_name,
+        kind=row.kind,
+        reason=row.reason,
+        status=row.status,
+        attempt=row.attempt,
+        occurrence_utc=row.occurrence_utc,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        heartbeat_at=row.heartbeat_at,
+        retry_at=row.retry_at,
+        host=row.host,
+        pid=row.pid,
+        tables_planned=row.tables_planned,
+        tables_done=row.tables_done,
+        columns_planned=row.columns_planned,
+        columns_described=row.columns_described,
+        columns_applied=row.columns_applied,
+        columns_queued=row.columns_queued,
+        columns_failed=row.columns_failed,
+        tokens_in=row.tokens_in,
+        tokens_out=row.tokens_out,
+        error=row.error,
+        log_lines=lines,
+    )
+
+
+def list_runs(
+    store: Store, *, schedule_id: int | None = None, status: str | None = None, limit: int = DEFAULT_LIMIT
+) -> list[RunView]:
+    """Runs newest first (by id), optionally of one schedule (deleted schedules' runs included) or status."""
+    stmt = select(Run).order_by(Run.id.desc()).limit(max(1, int(limit)))
+    if schedule_id is not None:
+        stmt = stmt.where(Run.schedule_id == schedule_id)
+    if status:
+        stmt = stmt.where(Run.status == status)
+    with store.session() as session:
+        return [run_view(row, with_log=False) for row in session.exec(stmt).all()]
+
+
+def get_run(store: Store, run_id: int) -> RunView:
+    with store.session() as session:
+        row = session.get(Run, int(run_id))
+        if row is None:
+            raise NotFoundError("run", f"no run with id {run_id}")
+        return run_view(row)

@@ -1,0 +1,5 @@
+"""The tick: one stateless pass that fires due schedules exactly once (DESIGN §5).
+
+Importing this package is free: the idle path (`amx_core.tick.fastpath`) talks to the
+store through the database's own driver and never loads the ORM.
+"""

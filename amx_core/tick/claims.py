@@ -1,0 +1,231 @@
+"""Claims (DESIGN §5.4): one due schedule at a time, atomically, with its occurrence recorded once.
+
+Every claim runs inside a write transaction taken up front (SQLite `BEGIN IMMEDIATE` via
+`store.write_session()`; PostgreSQL row locks with `FOR UPDATE SKIP LOCKED`), flips the
+schedule to Running with a conditional `UPDATE ... RETURNING`, and inserts the Occurrence
+(schedule, fire instant) and the Run row. The unique occurrence makes a second firing of the
+same instant impossible whoever else ticks: OS timer, TUI, run-now, a manual `amx-tick`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
+
+from sqlmodel import Session
+
+from amx_core.errors import ConflictError, NotFoundError
+from amx_core.models import Schedule
+from amx_core.services import schedule_rules as rules
+from amx_core.store import Store
+from amx_core.tick import statements as q
+from amx_core.tick.decide import FIRE, REASON_CATCH_UP, REASON_RUN_NOW, REASON_TIME, Decision, apply_settlement, decide
+from amx_core.timing import next_fire_after
+
+CLAIMABLE = q.CLAIMABLE
+RUN_NOW_FROM = tuple(sorted(rules.ALLOWED_FROM["run-now"]))
+# Reasons whose claim moves the schedule's armed slot to the one being fired (a catch-up may
+# fire a later slot than the first one missed); retries, change and run-now leave it alone.
+MOVES_SLOT = frozenset({REASON_TIME, REASON_CATCH_UP})
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claimed firing: the Run row exists (status running) and the schedule is Running."""
+
+    run_id: int
+    schedule_id: int
+    schedule_name: str
+    kind: str
+    reason: str
+    fire_utc: datetime
+    slot_utc: datetime
+    attempt: int
+    started_at: datetime
+    # (schedule state as claimed, db profile name, llm profile name) when the claim read them,
+    # so the executor's view needs no second read.
+    context: Any = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Settled:
+    """A due schedule handled without firing: missed (ask), skipped, cancelled, or already fired."""
+
+    schedule_id: int
+    decision: Decision
+
+
+def iso(value: datetime | None) -> str:
+    return value.isoformat(timespec="seconds") if value else "?"
+
+
+class _AlreadyFired(Exception):
+    """The occurrence insert hit the unique (schedule, fire instant): roll the claim back."""
+
+
+def _claimed_state(row: SimpleNamespace, decision: Decision, now: datetime) -> SimpleNamespace:
+    state = SimpleNamespace(**vars(row))
+    state.status, state.running_since, state.updated_at = rules.RUNNING, now, now
+    state.last_fire_utc = decision.fire_utc
+    if decision.reason in MOVES_SLOT:
+        state.next_fire_utc = decision.slot_utc
+    return state
+
+
+def _take(
+    conn,
+    row: SimpleNamespace,
+    decision: Decision,
+    now: datetime,
+    *,
+    allowed: tuple[str, ...],
+    due_only: bool,
+    host: str,
+    pid: int,
+    names: tuple[str | None, str | None] | None = None,
+) -> Claim | None:
+    """The conditional flip to Running plus the run and occurrence rows; None if someone was faster.
+
+    Raises _AlreadyFired (the caller rolls back) when the occurrence exists already.
+    """
+    flip = q.FLIP[(due_only, decision.reason in MOVES_SLOT)]
+    params = {"sid": row.id, "allowed": list(allowed), "now": now, "at": now, "fire": decision.fire_utc,
+              "slot": decision.slot_utc}
+    if conn.execute(flip, params).first() is None:
+        return None
+    run_id = conn.execute(
+        q.INSERT_RUN,
+        {
+            "schedule_id": row.id,
+            "schedule_name": row.name,
+            "kind": row.kind,
+            "reason": decision.reason,
+            "status": "running",
+            "occurrence_utc": decision.slot_utc,
+            "attempt": decision.attempt,
+            "started_at": now,
+            "heartbeat_at": now,
+            "host": host,
+            "pid": pid,
+        },
+    ).scalar_one()
+    recorded = conn.execute(
+        q.INSERT_OCCURRENCE[conn.dialect.name],
+        {
+            "schedule_id": row.id,
+            "fire_utc": decision.fire_utc,
+            "reason": decision.reason,
+            "run_id": run_id,
+            "claimed_at": now,
+            "host": host,
+            "pid": pid,
+        },
+    ).first()
+    if recorded is None:
+        raise _AlreadyFired()
+    return Claim(
+        run_id=run_id,
+        schedule_id=row.id,
+        schedule_name=row.name,
+        kind=row.kind,
+        reason=decision.reason,
+        fire_utc=decision.fire_utc,
+        slot_utc=decision.slot_utc,
+        attempt=decision.attempt,
+        started_at=now,
+        context=(_claimed_state(row, decision, now), *names) if names else None,
+    )
+
+
+def _already_fired(conn, row: SimpleNamespace, decision: Decision, now: datetime) -> Settled:
+    """The armed instant fired before (e.g. a run-now at that very instant): move past it, never refire."""
+    if row.trigger == "change":
+        row.next_fire_utc = None
+    elif row.cadence:
+        row.next_fire_utc = next_fire_after(row.cadence, row.tz, decision.fire_utc)
+    else:
+        row.next_fire_utc = None
+        row.status = rules.COMPLETED
+    row.updated_at = now
+    q.write_schedule(conn, row)
+    return Settled(row.id, Decision(action="already-fired", reason="occurrence already fired", why="already fired"))
+
+
+def _settle(session: Session, row: SimpleNamespace, decision: Decision, now: datetime) -> None:
+    """Missed-slot bookkeeping goes through the ORM (rare path; it shares the schedule services' ledger)."""
+    apply_settlement(session, session.get(Schedule, row.id), decision, now)
+
+
+def claim_next(
+    store: Store,
+    now: datetime,
+    grace: timedelta,
+    previous_tick_at: datetime | None,
+    *,
+    host: str,
+    pid: int,
+) -> Claim | Settled | None:
+    """Claim the most overdue claimable schedule; settle it instead if its slot was missed; None if none."""
+    try:
+        with store.write_session() as session:
+            conn = session.connection()
+            due = q.NEXT_DUE_FULL_PG if conn.dialect.name == "postgresql" else q.NEXT_DUE_FULL
+            found = conn.execute(due, {"now": now}).first()
+            if found is None:
+                return None
+            row, last, db_name, llm_name = q.split_due_row(found)
+            decision = decide(conn, row, now, grace, previous_tick_at, last)
+            if decision.action != FIRE:
+                _settle(session, row, decision, now)
+                return Settled(row.id, decision)
+            if decision.ledger:
+                _settle(session, row, decision, now)
+            names = (db_name, llm_name)
+            return _take(conn, row, decision, now, allowed=CLAIMABLE, due_only=True, host=host, pid=pid, names=names)
+    except _AlreadyFired:
+        return _settle_already_fired(store, row.id, decision, now)
+
+
+def _settle_already_fired(store: Store, schedule_id: int, decision: Decision, now: datetime) -> Settled | None:
+    with store.write_session() as session:
+        conn = session.connection()
+        row = q.state_of(conn.execute(q.locked(q.SCHEDULE_BY_ID, conn, skip=False), {"sid": schedule_id}).first())
+        if row is None or row.status not in CLAIMABLE or row.next_fire_utc is None or row.next_fire_utc > now:
+            return Settled(schedule_id, Decision(action="already-fired", reason="settled elsewhere", why=""))
+        return _already_fired(conn, row, decision, now)
+
+
+def claim_run_now(store: Store, schedule_id: int, now: datetime, *, host: str, pid: int) -> Claim:
+    """Run-now through the same claim path; refused while Running ("already running since ...")."""
+    try:
+        with store.write_session() as session:
+            conn = session.connection()
+            row = q.state_of(conn.execute(q.locked(q.SCHEDULE_BY_ID, conn, skip=False), {"sid": schedule_id}).first())
+            if row is None:
+                raise NotFoundError("id", f"no schedule with id {schedule_id}")
+            if row.status == rules.RUNNING:
+                raise ConflictError("id", f"already running since {iso(row.running_since)}")
+            decision = Decision(action=FIRE, reason=REASON_RUN_NOW, fire_utc=now, slot_utc=now, why="run now")
+            claim = _take(conn, row, decision, now, allowed=RUN_NOW_FROM, due_only=False, host=host, pid=pid)
+    except _AlreadyFired:
+        raise ConflictError("id", f"already fired at {iso(now)}") from None
+    if claim is None:
+        raise ConflictError("id", "already running (claimed by another runner a moment ago)")
+    return claim
+
+
+def claim_of_run(run, schedule_name: str | None = None) -> Claim:
+    """A Claim rebuilt from its Run row (a background run-now picking up the run its parent claimed)."""
+    return Claim(
+        run_id=run.id,
+        schedule_id=run.schedule_id,
+        schedule_name=run.schedule_name or schedule_name or "?",
+        kind=run.kind,
+        reason=run.reason,
+        fire_utc=run.occurrence_utc or run.started_at,
+        slot_utc=run.occurrence_utc or run.started_at,
+        attempt=run.attempt,
+        started_at=run.started_at,
+    )

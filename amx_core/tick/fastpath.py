@@ -1,0 +1,141 @@
+"""The idle pass (DESIGN §5.1): heartbeat plus one indexed "anything to do?" query, raw driver only.
+
+Nothing here imports SQLAlchemy, SQLModel or the LLM stack; when the answer is "nothing",
+`amx-tick` exits having loaded only the standard library (and psycopg on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+
+from amx_core.tick.storeurl import DriverTarget
+
+CLAIMABLE = ("pending", "failed")  # a Failed recurring schedule keeps its next occurrence armed
+
+# One statement, every branch served by an index: ix_schedule_due (status, next_fire_utc) for due
+# and missed work and for change schedules (next_fire_utc NULL), ix_run_status_heartbeat
+# (status, heartbeat_at) for dead runs. A change schedule the catalog poll watches (Pending ones,
+# as amx_core.catalog.polling arms them) makes the pass busy unless its catalog's next check is
+# in the future; its catalog key is the schedule's database, else the profile's default ('' for
+# SQLite), else whichever database of the profile the poll recorded.
+WORK_QUERY = """
+SELECT
+  EXISTS (SELECT 1 FROM schedule
+          WHERE status IN ('pending', 'failed') AND next_fire_utc <= {now})
+  OR EXISTS (SELECT 1 FROM run WHERE status = 'running' AND heartbeat_at < {stale})
+  OR EXISTS (SELECT 1 FROM schedule WHERE status = 'running' AND running_since < {stale})
+  OR EXISTS (SELECT 1 FROM schedule s JOIN db_profile p ON p.id = s.db_profile_id
+             WHERE s.status = 'pending' AND s.next_fire_utc IS NULL AND s."trigger" = 'change'
+               AND NOT EXISTS (
+                 SELECT 1 FROM catalog_state c
+                 WHERE c.profile_id = s.db_profile_id AND c.next_check_utc > {now}
+                   AND c.database = CASE WHEN p.url LIKE 'sqlite%%' THEN ''
+                                         ELSE COALESCE(s.database, p.default_database, c.database) END))
+"""
+
+PREVIOUS_QUERY = "SELECT last_tick_at FROM tick_heartbeat WHERE id = 1"
+
+HEARTBEAT_UPSERT = """
+INSERT INTO tick_heartbeat (id, last_tick_at, duration_ms, host, pid, last_fired)
+VALUES (1, {at}, {duration}, {host}, {pid}, 0)
+ON CONFLICT (id) DO UPDATE SET last_tick_at = excluded.last_tick_at, duration_ms = excluded.duration_ms,
+  host = excluded.host, pid = excluded.pid, last_fired = 0
+"""
+
+_SQLITE_MARKS = {"now": ":now", "stale": ":stale", "at": ":at", "duration": ":duration", "host": ":host", "pid": ":pid"}
+_PG_MARKS = {key: f"%({key})s" for key in _SQLITE_MARKS}
+
+
+class Probe:
+    """What the idle check saw: whether a full pass is needed, and the tick before this one."""
+
+    __slots__ = ("busy", "previous_tick_at")
+
+    def __init__(self, busy: bool, previous_tick_at: datetime | None) -> None:
+        self.busy = busy
+        self.previous_tick_at = previous_tick_at
+
+
+def host_name() -> str:
+    """This machine's name without importing `socket`."""
+    try:
+        return os.uname().nodename
+    except AttributeError:  # Windows
+        return os.environ.get("COMPUTERNAME", "unknown")
+
+
+def sqlite_instant(value: datetime) -> str:
+    """The text SQLite holds for an instant (naive UTC, microseconds), so comparisons sort right."""
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _parse_sqlite_instant(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+
+
+def _params(now: datetime, lease_seconds: float, duration_ms: float, pid: int, instant) -> dict:
+    return {
+        "now": instant(now),
+        "stale": instant(now - timedelta(seconds=lease_seconds)),
+        "at": instant(now),
+        "duration": duration_ms,
+        "host": host_name(),
+        "pid": pid,
+    }
+
+
+def _probe_sqlite(path: str, now: datetime, lease_seconds: float, duration_ms: float) -> Probe | None:
+    import sqlite3
+
+    if not os.path.isfile(path):
+        return None
+    params = _params(now, lease_seconds, duration_ms, os.getpid(), sqlite_instant)
+    conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+    try:
+        conn.execute("PRAGMA synchronous = NORMAL")  # as the engine does: WAL, no fsync per commit
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute(PREVIOUS_QUERY).fetchone()
+            busy = bool(conn.execute(WORK_QUERY.format(**_SQLITE_MARKS), params).fetchone()[0])
+            conn.execute(HEARTBEAT_UPSERT.format(**_SQLITE_MARKS), params)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    except sqlite3.Error:
+        return None  # not migrated yet, or an older schema: the full pass migrates it
+    finally:
+        conn.close()
+    return Probe(busy, _parse_sqlite_instant(row[0]) if row else None)
+
+
+def _probe_postgres(uri: str, now: datetime, lease_seconds: float, duration_ms: float) -> Probe | None:
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    params = _params(now, lease_seconds, duration_ms, os.getpid(), lambda value: value)
+    try:
+        with psycopg.connect(uri, connect_timeout=30) as conn:
+            with conn.transaction():
+                row = conn.execute(PREVIOUS_QUERY).fetchone()
+                busy = bool(conn.execute(WORK_QUERY.format(**_PG_MARKS), params).fetchone()[0])
+                conn.execute(HEARTBEAT_UPSERT.format(**_PG_MARKS), params)
+    except psycopg.Error:
+        return None
+    previous = row[0].astimezone(timezone.utc) if row and row[0] else None
+    return Probe(busy, previous)
+
+
+_PROBES = {"sqlite": _probe_sqlite, "postgresql": _probe_postgres}
+
+
+def probe(target: DriverTarget, now: datetime, *, lease_seconds: float, duration_ms: float = 0.0) -> Probe | None:
+    """Record the heartbeat and ask whether anything is due, missed, stale or due a change check.
+
+    None means "cannot tell through the raw driver" (no store yet, unknown backend): run the full pass.
+    """
+    return _PROBES[target.backend](target.target, now, lease_seconds, duration_ms)

@@ -1,0 +1,42 @@
+"""The idle pass (DESIGN §5.1) as `amx-tick` runs it: probe, log line, and the report, all import-light.
+
+When the probe says there is nothing to do, this is all the process ever runs; the report has
+the same JSON shape as a full pass's (`TickReport.to_json`), with every list empty.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime
+
+REPORT_LISTS = ("fired", "missed", "recovered", "failed", "retrying", "runs", "recovered_runs")
+
+
+def idle_json(now: datetime, duration_ms: float | None) -> dict:
+    body: dict = {"now": now.isoformat(), "dry_run": False, "idle": True}
+    body.update({key: [] for key in REPORT_LISTS})
+    body.update({"plan": [], "errors": [], "duration_ms": duration_ms})
+    return body
+
+
+def idle_summary(now: datetime) -> str:
+    return f"tick {now.isoformat(timespec='seconds')}: nothing due"
+
+
+def idle_pass(now: datetime, started: float, lease_seconds: float):
+    """Probe the store through its own driver: (idle report or None, probe or None)."""
+    from amx_core import config
+    from amx_core.tick.fastpath import host_name, probe
+    from amx_core.tick.logfile import log_pass
+    from amx_core.tick.storeurl import driver_target
+
+    target = driver_target(config.store_url())
+    if target is None:
+        return None, None
+    seen = probe(target, now, lease_seconds=lease_seconds, duration_ms=round((time.perf_counter() - started) * 1000, 1))
+    if seen is None or seen.busy:
+        return None, seen
+    report = idle_json(now, round((time.perf_counter() - started) * 1000, 1))
+    log_pass(report, host=host_name(), pid=os.getpid())
+    return report, seen

@@ -1,0 +1,192 @@
+"""After a run: the run row's verdict and the schedule's next state (DESIGN §4 "Running -> ...").
+
+One write transaction per finished run. Locks go schedule first, then run, everywhere (claims,
+completions, lease recovery), so PostgreSQL runners never deadlock on each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from types import SimpleNamespace
+
+from sqlalchemy import bindparam
+from sqlmodel import Session
+
+from amx_core.services import schedule_rules as rules
+from amx_core.services.schedules import record_missed, slots_between
+from amx_core.store import Store
+from amx_core.tick import statements as q
+from amx_core.tick.claims import Claim, iso
+from amx_core.tick.decide import NO_TICK, REASON_RUN_NOW
+from amx_core.tick.retry import RetryPolicy
+from amx_core.timing import next_fire_after
+
+COMPLETED, FAILED, CANCELLED = "completed", "failed", "cancelled"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one attempt: completed, failed (maybe transient) or cancelled."""
+
+    status: str
+    error: str | None = None
+    transient: bool = False
+    retry_after: float | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What the bookkeeping wrote: the run's final status, the schedule's, and a planned retry."""
+
+    run_status: str
+    schedule_status: str | None
+    retry_at: datetime | None = None
+    lost: bool = False  # the lease was taken away meanwhile: nothing was overwritten
+
+
+CLOSE_RUN = q.RUN.update().where(q.RUN.c.id == bindparam("b_id"), q.RUN.c.status == "running")
+CLOSE_FIELDS = ("status", "ended_at", "heartbeat_at", "error", "retry_at")
+CLOSE_RUN_PLAIN = CLOSE_RUN.values({name: bindparam(f"b_{name}") for name in CLOSE_FIELDS})
+
+
+def lock_schedule_row(conn, schedule_id: int | None) -> SimpleNamespace | None:
+    """The schedule's state, row-locked on PostgreSQL (waiting, not skipping: this run owns it)."""
+    if schedule_id is None:
+        return None
+    return q.state_of(conn.execute(q.locked(q.SCHEDULE_BY_ID, conn, skip=False), {"sid": schedule_id}).first())
+
+
+def next_after_run(row, slot: datetime, reason: str, now: datetime) -> datetime | None:
+    """A recurring schedule's next occurrence after the slot it fired for.
+
+    A slot that passed while the run went on stays armed, so the next pass's missed logic
+    (grace window, then policy) handles it. A run-now leaves a future armed fire as it was
+    (a first fire-at ahead of the cadence stays the first fire).
+    """
+    armed = row.next_fire_utc
+    if reason == REASON_RUN_NOW and armed is not None and armed > now:
+        return armed
+    return next_fire_after(row.cadence, row.tz, slot)
+
+
+def _ledger_skipped_by_run_now(session: Session, row, claim: Claim, now: datetime, grace: timedelta) -> None:
+    """A run-now over a schedule whose armed slot was already late: those slots were missed, say so."""
+    origin = row.next_fire_utc
+    if claim.reason != REASON_RUN_NOW or origin is None or origin >= claim.slot_utc - grace:
+        return
+    record_missed(session, row, slots_between(row, origin, claim.slot_utc - grace), NO_TICK, "run", now)
+
+
+def _rearm(session: Session, row, claim: Claim, now: datetime, grace: timedelta) -> None:
+    """Arm the next fire once a run is over, whatever its outcome (a Failed schedule stays armed)."""
+    if row.trigger == "change":
+        row.next_fire_utc = None
+        row.change_seen_utc = None
+        return
+    if row.cadence:
+        _ledger_skipped_by_run_now(session, row, claim, now, grace)
+        row.next_fire_utc = next_after_run(row, claim.slot_utc, claim.reason, now)
+        return
+    row.next_fire_utc = None
+
+
+def _success(session, row, claim, outcome, now, grace) -> str:
+    row.last_error = None
+    _rearm(session, row, claim, now, grace)
+    one_shot = row.trigger == "cron" and not row.cadence
+    return rules.COMPLETED if one_shot else rules.PENDING
+
+
+def _failure(session, row, claim, outcome, now, grace) -> str:
+    row.last_error = outcome.error
+    _rearm(session, row, claim, now, grace)
+    return rules.FAILED
+
+
+def _cancelled(session, row, claim, outcome, now, grace) -> str:
+    """A cancelled run: recurring ones wait for their next fire; a one-shot run early stays planned."""
+    armed_later = row.next_fire_utc if row.next_fire_utc is not None and row.next_fire_utc > now else None
+    _rearm(session, row, claim, now, grace)
+    if row.trigger == "change" or row.cadence:
+        return rules.PENDING
+    if armed_later is not None and claim.reason == REASON_RUN_NOW:
+        row.next_fire_utc = armed_later
+        return rules.PENDING
+    return rules.CANCELLED
+
+
+def _retry(row, claim: Claim, outcome: Outcome, retry_at: datetime) -> str:
+    row.next_fire_utc = retry_at
+    row.last_error = (
+        f"{outcome.error} (attempt {claim.attempt} of {row.retry_max_attempts}; retry at {iso(retry_at)})"
+    )
+    return rules.PENDING
+
+
+AFTER = {COMPLETED: _success, FAILED: _failure, CANCELLED: _cancelled}
+
+
+def _plan_retry(row, claim: Claim, outcome: Outcome, now: datetime, policy: RetryPolicy) -> datetime | None:
+    if row is None or outcome.status != FAILED or not outcome.transient:
+        return None
+    if claim.attempt >= row.retry_max_attempts:
+        return None
+    delay = policy.delay(claim.attempt, row.retry_base_seconds, outcome.retry_after)
+    return now + timedelta(seconds=delay)
+
+
+def _close_run(conn, run_id: int, outcome: Outcome, now: datetime, retry_at: datetime | None, extra: dict) -> bool:
+    """Write the run's verdict if it is still ours (status running); False when a lease recovery won."""
+    error = outcome.error if outcome.status != COMPLETED else None
+    values = {"status": outcome.status, "ended_at": now, "heartbeat_at": now, "error": error, "retry_at": retry_at}
+    if extra:  # last counters / log lines the executor reported, in the same write
+        return conn.execute(CLOSE_RUN.values({**extra, **values}), {"b_id": run_id}).rowcount == 1
+    params = {"b_id": run_id, **{f"b_{name}": value for name, value in values.items()}}
+    return conn.execute(CLOSE_RUN_PLAIN, params).rowcount == 1
+
+
+def finish_run(
+    store: Store,
+    claim: Claim,
+    outcome: Outcome,
+    now: datetime,
+    *,
+    grace: timedelta,
+    policy: RetryPolicy,
+    run_values: dict | None = None,
+) -> Settlement:
+    """Record the attempt's outcome and move the schedule: Completed/Pending, retry, Failed or Cancelled.
+
+    `run_values` are last counters/log the executor reported, written in the same transaction.
+    """
+    with store.write_session() as session:
+        conn = session.connection()
+        row = lock_schedule_row(conn, claim.schedule_id)
+        retry_at = _plan_retry(row, claim, outcome, now, policy)
+        if not _close_run(conn, claim.run_id, outcome, now, retry_at, run_values or {}):
+            return Settlement(run_status="lost", schedule_status=row.status if row else None, lost=True)
+        if row is None or row.status != rules.RUNNING:
+            return Settlement(run_status=outcome.status, schedule_status=row.status if row else None)
+        if retry_at is not None:
+            status = _retry(row, claim, outcome, retry_at)
+        else:
+            status = AFTER[outcome.status](session, row, claim, outcome, now, grace)
+        _leave_running(session, row, status, now)
+        return Settlement(run_status=outcome.status, schedule_status=status, retry_at=retry_at)
+
+
+def _leave_running(session: Session, row, status: str, now: datetime) -> None:
+    row.status = status
+    row.running_since = None
+    row.updated_at = now
+    session.flush()  # ledger rows first (record_missed adds them through the ORM)
+    q.write_schedule(session.connection(), row)
+
+
+def fail_running_schedule(session: Session, row, claim: Claim, error: str, now: datetime, grace: timedelta) -> None:
+    """Lease recovery's half: the schedule goes Failed with the message, recurring ones stay armed."""
+    status = _failure(session, row, claim, Outcome(status=FAILED, error=error), now, grace)
+    _leave_running(session, row, status, now)

@@ -1,0 +1,129 @@
+"""The tick's hot SQL, built once as Core statements with bind parameters.
+
+Claims and completions run hundreds of times a pass; building ORM statements each time cost
+more than the database work itself. Rows come back as plain namespaces (`state_of`) that the
+decision and settlement code read and change; `write_schedule` stores what changed.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+from sqlalchemy import bindparam
+
+from sqlalchemy.dialects import postgresql, sqlite
+
+from amx_core.models import DbProfile, LlmProfile, MissedSlot, Occurrence, Run, Schedule
+from amx_core.tick.fastpath import CLAIMABLE
+
+SCHEDULE = Schedule.__table__
+RUN = Run.__table__
+OCCURRENCE = Occurrence.__table__
+MISSED = MissedSlot.__table__
+DB_PROFILE = DbProfile.__table__
+LLM_PROFILE = LlmProfile.__table__
+
+# What the tick itself changes on a schedule (never the user's fields, never the version).
+TICK_FIELDS = (
+    "status", "next_fire_utc", "last_fire_utc", "last_error", "running_since", "change_seen_utc", "updated_at"
+)
+
+SCHEDULE_BY_ID = sa.select(SCHEDULE).where(SCHEDULE.c.id == bindparam("sid"))
+
+# The next due schedule with everything a claim and its executor need, in one round trip:
+# the schedule, its newest run (is this a retry? why was a slot missed?) and its profile names.
+_LATEST = RUN.alias("latest")
+_LATEST_ID = sa.select(sa.func.max(RUN.c.id)).where(RUN.c.schedule_id == SCHEDULE.c.id).scalar_subquery()
+RUN_PREFIX = "latest_"
+LATEST_FIELDS = ("id", "status", "attempt", "error", "retry_at", "occurrence_utc", "started_at", "ended_at")
+
+def _next_due_full(lock: bool):
+    """The most overdue claimable schedule, picked (and on PostgreSQL locked) by an inner query
+    first, so the run and profile joins touch that one row only."""
+    due = SCHEDULE.alias("due")
+    pick = (
+        sa.select(due.c.id)
+        .where(due.c.status.in_(CLAIMABLE), due.c.next_fire_utc <= bindparam("now"))
+        .order_by(due.c.next_fire_utc, due.c.id)
+        .limit(1)
+    )
+    if lock:
+        pick = pick.with_for_update(skip_locked=True)
+    return sa.select(
+        SCHEDULE,
+        *[_LATEST.c[name].label(RUN_PREFIX + name) for name in LATEST_FIELDS],
+        DB_PROFILE.c.name.label("db_profile_name"),
+        LLM_PROFILE.c.name.label("llm_profile_name"),
+    ).select_from(
+        SCHEDULE.outerjoin(_LATEST, _LATEST.c.id == _LATEST_ID)
+        .outerjoin(DB_PROFILE, DB_PROFILE.c.id == SCHEDULE.c.db_profile_id)
+        .outerjoin(LLM_PROFILE, LLM_PROFILE.c.id == SCHEDULE.c.llm_profile_id)
+    ).where(SCHEDULE.c.id == pick.scalar_subquery())
+
+
+NEXT_DUE_FULL = _next_due_full(lock=False)
+NEXT_DUE_FULL_PG = _next_due_full(lock=True)
+
+
+def split_due_row(row) -> tuple[SimpleNamespace, SimpleNamespace | None, str | None, str | None]:
+    """NEXT_DUE_FULL's row as (schedule state, newest run or None, db profile name, llm profile name)."""
+    fields = dict(row._mapping)
+    db_name, llm_name = fields.pop("db_profile_name"), fields.pop("llm_profile_name")
+    run = {key[len(RUN_PREFIX):]: fields.pop(key) for key in list(fields) if key.startswith(RUN_PREFIX)}
+    return SimpleNamespace(**fields), SimpleNamespace(**run) if run["id"] is not None else None, db_name, llm_name
+LATEST_RUN = sa.select(RUN).where(RUN.c.schedule_id == bindparam("sid")).order_by(RUN.c.id.desc()).limit(1)
+ARMED_CATCH_UP = sa.select(MISSED.c.id).where(
+    MISSED.c.schedule_id == bindparam("sid"), MISSED.c.slot_utc == bindparam("slot"), MISSED.c.action == "run"
+)
+INSERT_RUN = RUN.insert().returning(RUN.c.id)
+INSERT_OCCURRENCE = {
+    "postgresql": postgresql.insert(OCCURRENCE).on_conflict_do_nothing().returning(OCCURRENCE.c.id),
+    "sqlite": sqlite.insert(OCCURRENCE).on_conflict_do_nothing().returning(OCCURRENCE.c.id),
+}
+
+
+def _flip(due_only: bool, moves_slot: bool):
+    """`UPDATE schedule SET status='running' ... WHERE id=? AND status IN (...) [AND next_fire_utc<=?] RETURNING id`."""
+    stmt = SCHEDULE.update().where(
+        SCHEDULE.c.id == bindparam("sid"), SCHEDULE.c.status.in_(bindparam("allowed", expanding=True))
+    )
+    if due_only:
+        stmt = stmt.where(SCHEDULE.c.next_fire_utc <= bindparam("now"))
+    values = {
+        "status": "running",
+        "running_since": bindparam("at"),
+        "last_fire_utc": bindparam("fire"),
+        "updated_at": bindparam("at"),
+    }
+    if moves_slot:
+        values["next_fire_utc"] = bindparam("slot")
+    return stmt.values(**values).returning(SCHEDULE.c.id)
+
+
+FLIP = {(due, moves): _flip(due, moves) for due in (False, True) for moves in (False, True)}
+
+
+def locked(stmt, conn, *, skip: bool):
+    """Row-lock on PostgreSQL (`FOR UPDATE [SKIP LOCKED]`); SQLite holds the write lock already."""
+    if conn.dialect.name == "postgresql":
+        return stmt.with_for_update(skip_locked=skip)
+    return stmt
+
+
+def state_of(row) -> SimpleNamespace | None:
+    """A mutable copy of a Core row (schedule or run)."""
+    return SimpleNamespace(**row._mapping) if row is not None else None
+
+
+WRITE_SCHEDULE = (
+    SCHEDULE.update()
+    .where(SCHEDULE.c.id == bindparam("b_id"))
+    .values({name: bindparam(f"b_{name}") for name in TICK_FIELDS})
+)
+
+
+def write_schedule(conn, state: SimpleNamespace) -> None:
+    """Store the tick-owned fields of a schedule state."""
+    params = {f"b_{name}": getattr(state, name) for name in TICK_FIELDS}
+    conn.execute(WRITE_SCHEDULE, {"b_id": state.id, **params})

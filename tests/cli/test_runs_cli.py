@@ -1,0 +1,92 @@
+"""`amx runs list|show` and `amx schedule run-now` end to end, with their --json shapes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from amx_cli.main import build_cli
+from amx_core.execution import registry
+from amx_core.execution.context import RunOutcome
+from amx_core.tick.claims import claim_run_now
+from tick_support import Scripted, add_schedule, profiles, register_ok, utc
+
+T = utc(2027, 3, 1, 9, 0)
+RUN_KEYS = {"id", "schedule_id", "schedule_name", "kind", "reason", "status", "attempt", "occurrence_utc",
+            "started_at", "ended_at", "heartbeat_at", "retry_at", "duration_seconds", "host", "pid", "counts",
+            "tokens", "error"}
+
+
+@pytest.fixture
+def amx(store, monkeypatch):
+    monkeypatch.setenv("AMX_NO_STARTUP_CHECK", "1")
+    profiles(store)
+    runner = CliRunner()
+    cli = build_cli()
+
+    def call(*args, code=0):
+        result = runner.invoke(cli, list(args))
+        assert result.exit_code == code, (args, result.output)
+        return result
+
+    yield call
+    registry.unregister("analyze")
+
+
+def test_run_now_then_runs_list_and_show(store, amx):
+    register_ok()
+    sid = add_schedule(store, "nightly", utc(2027, 3, 2, 2), cadence="0 2 * * *")
+    out = amx("schedule", "run-now", "nightly", "--now", T.isoformat()).output
+    assert "progress: 1/1 tables" in out and "ok run-now" in out and out.strip().endswith("run 1 completed")
+
+    listed = json.loads(amx("runs", "list", "--json").output)
+    assert len(listed) == 1 and RUN_KEYS <= set(listed[0]) and "log" not in listed[0]
+    assert listed[0]["reason"] == "run-now" and listed[0]["schedule_id"] == sid
+    assert listed[0]["counts"]["tables_done"] == 1 and listed[0]["tokens"] == {"in": 0, "out": 0}
+
+    shown = json.loads(amx("runs", "show", "1", "--json").output)
+    assert shown["status"] == "completed" and shown["log"][0].endswith("ok run-now")
+    text = amx("runs", "show", "1").output
+    assert "reason" in text and "run-now" in text and "log:" in text
+
+    table = amx("runs", "list", "--schedule", "nightly").output.splitlines()
+    assert table[0].split()[:4] == ["ID", "SCHEDULE", "REASON", "STATUS"] and "1 nightly" in table[1]
+    assert json.loads(amx("runs", "list", "--schedule", str(sid + 1), "--json").output) == []
+
+
+def test_run_now_refused_while_running(store, amx):
+    sid = add_schedule(store, "nightly", utc(2027, 3, 2, 2))
+    claim_run_now(store, sid, T, host="h", pid=1)
+    result = amx("schedule", "run-now", str(sid), code=2)
+    assert "already running since 2027-03-01T09:00:00+00:00" in result.output
+
+
+def test_failed_run_now_exits_1_and_shows_error(store, amx):
+    registry.register("analyze", Scripted(RunOutcome(ok=False, error="scope entity public.gone no longer exists")))
+    add_schedule(store, "nightly", utc(2027, 3, 2, 2))
+    result = amx("schedule", "run-now", "nightly", "--json", "--now", T.isoformat(), code=1)
+    body = json.loads(result.output)
+    assert body["run"]["status"] == "failed" and body["run"]["error"].startswith("scope entity public.gone")
+
+
+def test_unknown_run_is_bad_input(amx):
+    result = amx("runs", "show", "42", code=2)
+    assert "run: no run with id 42" in result.output
+
+
+def test_startup_notice_lists_missed_schedules(store, monkeypatch, capsys):
+    from amx_cli.commands.runs import startup_notice
+
+    profiles(store)
+    add_schedule(store, "asleep", utc(2020, 1, 1))
+    monkeypatch.delenv("AMX_NO_STARTUP_CHECK", raising=False)
+    startup_notice()  # stderr is not a terminal here: scripts get a quiet stderr
+    assert capsys.readouterr().err == ""
+    startup_notice(force=True)
+    err = capsys.readouterr().err
+    assert err.startswith("amx: 1 missed schedule(s) (#1 asleep)")
+    monkeypatch.setenv("AMX_NO_STARTUP_CHECK", "1")
+    startup_notice(force=True)
+    assert capsys.readouterr().err == ""

@@ -1,0 +1,35 @@
+"""Change-triggered schedules: the catalog poll arms them (next_fire_utc); the tick fires them once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from amx_core.models import CatalogState, Schedule
+from amx_core.services.runs import list_runs
+from amx_core.services.schedules import get_schedule
+from amx_core.tick.passes import run_pass
+from tick_support import add_schedule, ok_analyze, profiles, utc  # noqa: F401 (fixture)
+
+T = utc(2027, 3, 1, 9, 0)
+pytestmark = pytest.mark.usefixtures("ok_analyze")
+
+
+def test_armed_change_schedule_fires_once_and_waits_for_the_next_change(store):
+    profiles(store)
+    sid = add_schedule(store, "on-change", None, trigger="change")
+    with store.session() as session:
+        session.add(CatalogState(profile_id=1, database="", next_check_utc=T + timedelta(hours=12)))  # no refresh due
+        row = session.get(Schedule, sid)
+        row.change_seen_utc, row.next_fire_utc = T - timedelta(hours=1), T  # armed by the poll, cap over at T
+        session.add(row)
+
+    report = run_pass(store, now=T + timedelta(hours=3))  # late, but a change fire is never "missed"
+    assert report.fired == (sid,) and report.missed == () and report.errors == ()
+    assert [(r.reason, r.occurrence_utc) for r in list_runs(store, schedule_id=sid)] == [("change", T)]
+    view = get_schedule(store, sid)
+    assert (view.status, view.next_fire_utc, view.last_fire_utc) == ("pending", None, T)
+    with store.session() as session:
+        assert session.get(Schedule, sid).change_seen_utc is None
+    assert run_pass(store, now=T + timedelta(hours=3, minutes=1)).fired == ()
