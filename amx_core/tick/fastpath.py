@@ -15,7 +15,7 @@ CLAIMABLE = ("pending", "failed")  # a Failed recurring schedule keeps its next 
 
 # One statement, every branch served by an index: ix_schedule_due (status, next_fire_utc) for due
 # and missed work and for change schedules (next_fire_utc NULL), ix_run_status_heartbeat
-# (status, heartbeat_at) for dead runs. A change schedule the catalog poll watches (Pending ones,
+# (status, heartbeat_at) for dead runs. A change schedule the catalog poll watches (Pending or Failed ones,
 # as amx_core.catalog.polling arms them) makes the pass busy unless its catalog's next check is
 # in the future; its catalog key is the schedule's database, else the profile's default ('' for
 # SQLite), else whichever database of the profile the poll recorded.
@@ -26,7 +26,7 @@ SELECT
   OR EXISTS (SELECT 1 FROM run WHERE status = 'running' AND heartbeat_at < {stale})
   OR EXISTS (SELECT 1 FROM schedule WHERE status = 'running' AND running_since < {stale})
   OR EXISTS (SELECT 1 FROM schedule s JOIN db_profile p ON p.id = s.db_profile_id
-             WHERE s.status = 'pending' AND s.next_fire_utc IS NULL AND s."trigger" = 'change'
+             WHERE s.status IN ('pending', 'failed') AND s.next_fire_utc IS NULL AND s."trigger" = 'change'
                AND NOT EXISTS (
                  SELECT 1 FROM catalog_state c
                  WHERE c.profile_id = s.db_profile_id AND c.next_check_utc > {now}

@@ -1,0 +1,156 @@
+"""`amx catalog refresh|show|changes|databases`: the cached catalog from the command line."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+from amx_cli.app import AmxGroup, store
+from amx_cli.output import _safe, emit_json, pairs, table
+
+BAR_WIDTH = 24
+
+
+@click.group("catalog", cls=AmxGroup)
+def catalog_group() -> None:
+    """Read database catalogs into the local cache and see what changed."""
+
+
+class ProgressLines:
+    """Progress on stderr: a redrawn bar on a TTY, plain lines otherwise (never on stdout, so --json stays clean)."""
+
+    def __init__(self, stream=None) -> None:
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.started = time.monotonic()
+        self.drawn = False
+
+    def __call__(self, done: int, planned: int, current: str | None) -> None:
+        if not planned:
+            return
+        elapsed = time.monotonic() - self.started
+        where = f"  {_safe(current)}" if current else ""
+        if self.tty:
+            filled = BAR_WIDTH * done // planned if planned else BAR_WIDTH
+            bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+            self.stream.write(f"\r\x1b[2K[{bar}] {done}/{planned} tables{where}  {elapsed:.1f}s")
+            self.drawn = True
+        else:
+            self.stream.write(f"catalog: {done}/{planned} tables{where} ({elapsed:.1f}s)\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _changes_table(changes) -> None:
+    table(("AT", "KIND", "PATH", "DETAIL"), [(c.at.strftime("%Y-%m-%d %H:%M:%S"), c.kind, c.path, c.detail or "") for c in changes])
+
+
+@catalog_group.command("refresh")
+@click.argument("profile")
+@click.option("--database", help="Database to read (default: the profile's)")
+@click.option("--scope", multiple=True, help="schema[.table[.column]]; repeat for more (default: whole database)")
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines")
+@click.option("--json", "as_json", is_flag=True)
+def refresh_cmd(profile, database, scope, quiet, as_json):
+    """Read PROFILE's catalog live, update the cache and record the changes."""
+    from amx_core.catalog.refresh import refresh_catalog
+
+    progress = None if quiet else ProgressLines()
+    try:
+        report = refresh_catalog(store(), profile, database=database, scope=list(scope), progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    if as_json:
+        emit_json(report.to_json())
+        return
+    pairs(
+        [
+            ("profile", report.profile),
+            ("database", report.database or "main"),
+            ("scope", ", ".join(report.scope) or "whole database"),
+            ("tables", report.tables),
+            ("columns", report.columns),
+            ("re-read", f"{report.reflected} of {report.checked}" + (" (fast path)" if report.fast_path else "")),
+            ("changes", "baseline (first read: none recorded)" if report.baseline and not report.changes else len(report.changes)),
+            ("took", f"{report.duration_seconds:.2f}s"),
+        ]
+    )
+    if report.changes:
+        click.echo()
+        _changes_table(report.changes)
+
+
+@catalog_group.command("show")
+@click.argument("profile")
+@click.argument("path", required=False, default="")
+@click.option("--database", help="Database (default: the profile's)")
+@click.option("--offset", default=0, show_default=True, type=int)
+@click.option("--limit", default=200, show_default=True, type=int)
+@click.option("--json", "as_json", is_flag=True)
+def show_cmd(profile, path, database, offset, limit, as_json):
+    """List the children of PATH (none: schemas; schema: tables; schema.table: columns) from the cache.
+
+    A branch never read is read live first.
+    """
+    from amx_core.catalog.listing import list_children
+    from amx_core.errors import ValidationError
+    from amx_core.scope.paths import PathSyntaxError, parse_path
+
+    try:
+        parts = parse_path(path) if path else ()
+    except PathSyntaxError as exc:
+        raise ValidationError("path", f"{path!r} is not a path like schema[.table[.column]]: {exc}") from None
+    page = list_children(store(), profile, database, parts, offset=offset, limit=limit)
+    if as_json:
+        emit_json(page.to_json())
+        return
+    table(
+        ("NAME", "KIND", "CHILDREN", "DETAIL", "COMMENT"),
+        [
+            (n.name, n.kind, "?" if n.child_count is None else n.child_count, n.detail or "", (n.comment or "")[:60])
+            for n in page.items
+        ],
+    )
+    if page.has_more or page.offset:
+        last = page.offset + len(page.items)
+        click.echo(f"({page.offset + 1}-{last} of {page.total}; more with --offset {last})", err=True)
+
+
+@catalog_group.command("changes")
+@click.argument("profile")
+@click.option("--database", help="Database (default: the profile's)")
+@click.option("--since", help="Only changes after this ISO-8601 instant (naive = UTC)")
+@click.option("--json", "as_json", is_flag=True)
+def changes_cmd(profile, database, since, as_json):
+    """Schema changes seen by refreshes of PROFILE's catalog, oldest first."""
+    from amx_core.catalog.changes import list_changes
+    from amx_core.instants import parse_instant
+
+    after = parse_instant(since, field="since") if since else None
+    changes = list_changes(store(), profile, database=database, since=after)
+    if as_json:
+        emit_json([c.to_json() for c in changes])
+        return
+    _changes_table(changes)
+
+
+@catalog_group.command("databases")
+@click.argument("profile")
+@click.option("--json", "as_json", is_flag=True)
+def databases_cmd(profile, as_json):
+    """The databases PROFILE's server holds (the cached ones when it cannot be reached)."""
+    from amx_core.catalog.listing import list_databases
+
+    names = list_databases(store(), profile)
+    if as_json:
+        emit_json(names)
+        return
+    for name in names:
+        click.echo(_safe(name or "main"))

@@ -1,0 +1,164 @@
+"""Change-triggered schedules: poll the catalogs they watch and arm them per their cap.
+
+Decision (DESIGN §4, "at most once per cap; changes inside the cap coalesce into one fire when the
+cap ends"): the cap is a debounce that starts at the first change not yet fired.
+
+- The tick calls `poll_due_catalogs(store, now)`. For every (profile, database) watched by a Pending
+  change schedule whose CatalogState.next_check_utc is due or unset, it refreshes that catalog
+  (the union of the schedules' scopes; the whole database when one of them has no scope), and
+  sets next_check_utc = now + interval (default 15 min), also when the refresh failed.
+- Then, for every Pending change schedule, it looks at the change events in its scope after
+  `since = last_fire_utc or created_at`. If there are any: change_seen_utc is set to the first
+  one's time (kept if already set) and next_fire_utc = change_fire_time(change_seen_utc,
+  last_fire_utc, cap_hours) = max(change_seen + cap, last_fire + cap).
+- Later changes while armed do not move next_fire_utc: three changes 1 h apart under a 6 h cap
+  fire once, 6 h after the first.
+- The tick claims the schedule when next_fire_utc <= now (reason "change"); after the run it
+  clears change_seen_utc, sets next_fire_utc = None and last_fire_utc = the fire time. The
+  schedule then waits: only an event after last_fire_utc arms it again.
+- A change's time is when a refresh saw it (CatalogChange.at), not when the DDL ran. The first
+  refresh of a branch is a baseline and records no change, so it never fires a schedule.
+- Only Pending schedules are armed; a Paused one is looked at again once resumed (its events
+  since the last fire are still there).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+
+from amx_core.catalog.changes import catalog_key, schedule_changes
+from amx_core.catalog.connect import CatalogTarget
+from amx_core.catalog.refresh import run_refresh
+from amx_core.catalog.scopespec import ScopeSpec
+from amx_core.catalog.store_cache import ST, ensure_state_row, of_target
+from amx_core.catalog.views import PollReport
+from amx_core.errors import AmxError
+from amx_core.models import DbProfile, Schedule
+from amx_core.scope.paths import parse_path
+
+DEFAULT_INTERVAL = timedelta(minutes=15)
+ARMED_STATUSES = ("pending", "failed")  # a Failed change schedule stays armed (DESIGN §4)
+CHANGE = "change"
+
+
+def change_fire_time(change_seen_utc: datetime, last_fire_utc: datetime | None, cap_hours: float | None) -> datetime:
+    """When a change schedule armed by a change first seen at `change_seen_utc` fires."""
+    cap = timedelta(hours=cap_hours or 0)
+    fire = change_seen_utc + cap
+    if last_fire_utc is not None:
+        fire = max(fire, last_fire_utc + cap)
+    return fire
+
+
+@dataclass(frozen=True)
+class _Watched:
+    """A change schedule's catalog and scope, as the poll needs them."""
+
+    id: int
+    target: CatalogTarget
+    scope: tuple[str, ...]
+
+
+def _watched(store) -> list[_Watched]:
+    query = (
+        sa.select(Schedule, DbProfile)
+        .join(DbProfile, DbProfile.id == Schedule.db_profile_id)
+        .where(Schedule.trigger == CHANGE, Schedule.status.in_(ARMED_STATUSES))
+        .order_by(Schedule.id)
+    )
+    out = []
+    with store.session() as s:
+        for schedule, profile in s.execute(query).all():
+            target = CatalogTarget(
+                profile_id=profile.id,
+                profile=profile.name,
+                dialect=sa.engine.make_url(profile.url).get_backend_name(),
+                database=catalog_key(schedule, profile),
+                url=profile.url,
+            )
+            out.append(
+                _Watched(
+                    id=schedule.id,
+                    target=target,
+                    scope=tuple(json.loads(schedule.scope_json or "[]")),
+                )
+            )
+    return out
+
+
+def _due_targets(store, watched: list[_Watched], now: datetime) -> list[CatalogTarget]:
+    targets = {(w.target.profile_id, w.target.database): w.target for w in watched}
+    if not targets:
+        return []
+    with store.session() as s:
+        rows = s.connection().execute(
+            sa.select(ST.c.profile_id, ST.c.database, ST.c.next_check_utc).where(
+                ST.c.profile_id.in_(sorted({k[0] for k in targets}))
+            )
+        ).all()
+    next_check = {(r.profile_id, r.database): r.next_check_utc for r in rows}
+    return [t for key, t in targets.items() if next_check.get(key) is None or next_check[key] <= now]
+
+
+def catalog_due(store, now: datetime) -> bool:
+    """Is any catalog watched by a change schedule due a check? (Few indexed reads; no connection.)"""
+    return bool(_due_targets(store, _watched(store), now.astimezone(timezone.utc)))
+
+
+def _union_scope(watched: list[_Watched]) -> ScopeSpec:
+    if any(not w.scope for w in watched):
+        return ScopeSpec()
+    return ScopeSpec.of([parse_path(p) for w in watched for p in w.scope])
+
+
+def _set_next_check(store, target: CatalogTarget, when: datetime) -> None:
+    ensure_state_row(store, target)
+    with store.session() as s:
+        s.connection().execute(sa.update(ST).where(of_target(ST, target)).values(next_check_utc=when))
+
+
+def _arm(store, schedule_id: int) -> bool:
+    """Set change_seen/next_fire from the events in scope; True when the schedule row was changed.
+
+    Read, decide and write in one write transaction, so a tick that fires the schedule meanwhile
+    is never undone with values read before it.
+    """
+    with store.write_session() as s:
+        query = sa.select(Schedule).where(Schedule.id == schedule_id)
+        if s.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = s.scalars(query).first()
+        if row is None or row.status not in ARMED_STATUSES or row.trigger != CHANGE:
+            return False
+        events = schedule_changes(s, row, row.last_fire_utc or row.created_at)
+        if not events:
+            return False
+        seen = row.change_seen_utc or min(e.at for e in events)
+        fire = change_fire_time(seen, row.last_fire_utc, row.cap_hours)
+        if seen == row.change_seen_utc and fire == row.next_fire_utc:
+            return False
+        row.change_seen_utc, row.next_fire_utc = seen, fire
+        s.add(row)
+    return True
+
+
+def poll_due_catalogs(store, now: datetime, *, interval: timedelta = DEFAULT_INTERVAL) -> PollReport:
+    """Refresh the catalogs change schedules watch when due, then arm the schedules that saw changes."""
+    now = now.astimezone(timezone.utc)
+    watched = _watched(store)
+    refreshed, errors, changes = [], [], 0
+    for target in _due_targets(store, watched, now):
+        mine = [w for w in watched if (w.target.profile_id, w.target.database) == (target.profile_id, target.database)]
+        try:
+            outcome = run_refresh(store, target, _union_scope(mine), now=now, on_missing="skip")
+            refreshed.append(target.label)
+            changes += len(outcome.report.changes)
+        except AmxError as exc:
+            errors.append(f"{target.label}: {exc.message}")
+        _set_next_check(store, target, now + interval)
+    armed = tuple(w.id for w in watched if _arm(store, w.id))
+    return PollReport(refreshed=tuple(refreshed), changes=changes, armed=armed, errors=tuple(errors))
