@@ -122,7 +122,8 @@ def _schedule(ctx: RunContext, env: RunEnv, jobs: dict[TableKey, TableJob], all_
                 profile_pool.shutdown(cancel_futures=True)
                 break
             finished, _ = wait([*asking, *writing], timeout=WAIT_SECONDS, return_when=FIRST_COMPLETED)
-            for future in finished:
+            # handle them in submission order (a set has none), so results and log lines keep plan order
+            for future in [f for f in (*asking, *writing) if f in finished]:
                 if future in asking:
                     key = asking.pop(future)
                     described.add(key)
