@@ -110,5 +110,24 @@ def any_store(request, amx_home, monkeypatch):
     return open_store()
 
 
-# The loopback LLM replay server fixture (tests/llm_server.py) for every test module.
+@pytest.fixture
+def cli_call(amx_home, monkeypatch):
+    """Invoke `amx` in-process: `cli_call(*args, code=0)` asserts the exit code and returns the result."""
+    from click.testing import CliRunner
+
+    from amx_cli.main import build_cli
+
+    monkeypatch.setenv("AMX_NO_STARTUP_CHECK", "1")
+    runner, cli = CliRunner(), build_cli()
+
+    def call(*args, code=0, input=None):
+        result = runner.invoke(cli, list(args), input=input)
+        assert result.exit_code == code, (args, result.output)
+        return result
+
+    return call
+
+
+# Shared fixtures defined beside their helpers: the loopback LLM replay server and the Chinook loaders.
+from chinook import chinook_db, chinook_mysql, chinook_pg, chinook_sqlite  # noqa: E402,F401
 from llm_server import llm_server  # noqa: E402,F401

@@ -41,13 +41,8 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session committed on success and rolled back on error."""
-        with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        with _unit_of_work(self.engine) as session:
+            yield session
 
     @contextmanager
     def write_session(self) -> Iterator[Session]:
@@ -62,16 +57,23 @@ class Store:
                 yield session
             return
         with self.engine.connect().execution_options(amx_immediate=True) as conn:
-            with Session(bind=conn, expire_on_commit=False) as session:
-                try:
-                    yield session
-                    session.commit()
-                except BaseException:
-                    session.rollback()
-                    raise
+            with _unit_of_work(conn) as session:
+                yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _unit_of_work(bind) -> Iterator[Session]:
+    """One session: commit when the block succeeds, roll back when it raises."""
+    with Session(bind=bind, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
 
 
 def _sqlite_path(url: str) -> Path | None:

@@ -6,22 +6,13 @@ import json
 import sqlite3
 
 import pytest
-from chinook import COLUMN_COUNT, TABLE_COUNT, chinook_sqlite  # noqa: F401
-from click.testing import CliRunner
+from chinook import COLUMN_COUNT, TABLE_COUNT
 
-from amx_cli.main import build_cli
 
 
 @pytest.fixture
-def amx(amx_home, chinook_sqlite):
-    runner = CliRunner()
-    cli = build_cli()
-
-    def call(*args, code=0):
-        result = runner.invoke(cli, list(args))
-        assert result.exit_code == code, (args, result.output)
-        return result
-
+def amx(cli_call, chinook_sqlite):
+    call = cli_call
     call("profile", "db", "add", "chinook", "--url", chinook_sqlite)
     call.db_path = chinook_sqlite.removeprefix("sqlite:///")
     return call

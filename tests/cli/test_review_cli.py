@@ -6,7 +6,7 @@ import json
 
 import pytest
 from analyze_support import add_profiles, make_schedule, start_run
-from chinook import chinook_sqlite  # noqa: F401
+
 from click.testing import CliRunner
 
 from amx_cli.main import build_cli

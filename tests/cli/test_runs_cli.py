@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from amx_cli.main import build_cli
 from amx_core.execution import registry
 from amx_core.execution.context import RunOutcome
 from amx_core.tick.claims import claim_run_now
@@ -20,17 +18,9 @@ RUN_KEYS = {"id", "schedule_id", "schedule_name", "kind", "reason", "status", "a
 
 
 @pytest.fixture
-def amx(store, monkeypatch):
-    monkeypatch.setenv("AMX_NO_STARTUP_CHECK", "1")
+def amx(store, cli_call):
     profiles(store)
-    runner = CliRunner()
-    cli = build_cli()
-
-    def call(*args, code=0):
-        result = runner.invoke(cli, list(args))
-        assert result.exit_code == code, (args, result.output)
-        return result
-
+    call = cli_call
     yield call
     registry.unregister("analyze")
 

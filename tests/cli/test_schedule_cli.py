@@ -16,15 +16,8 @@ SCHEDULE_KEYS = {"id", "name", "status", "trigger", "next_fire_utc", "next_fire_
 
 
 @pytest.fixture
-def amx(amx_home):
-    runner = CliRunner()
-    cli = build_cli()
-
-    def call(*args, code=0):
-        result = runner.invoke(cli, list(args))
-        assert result.exit_code == code, (args, result.output)
-        return result
-
+def amx(cli_call):
+    call = cli_call
     call("profile", "db", "add", "shop", "--url", "postgresql://amx@db.example/shop", "--password-env", "SHOP_PW")
     call("profile", "llm", "add", "offline", "--provider", "heuristic")
     return call

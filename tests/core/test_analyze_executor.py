@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from analyze_support import add_profiles, make_schedule, start_run
-from chinook import COLUMN_COUNT, TABLE_COUNT, chinook_sqlite  # noqa: F401
+from chinook import COLUMN_COUNT, TABLE_COUNT
 from sqlmodel import select
 
 from amx_core.analyze.executor import run_analyze

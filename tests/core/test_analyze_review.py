@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from analyze_support import NOW, add_profiles, make_schedule, start_run
-from chinook import chinook_sqlite  # noqa: F401
+
 from sqlmodel import select
 
 from amx_core.analyze.executor import run_analyze

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-from chinook import ChinookDb, chinook_sqlite  # noqa: F401
+from chinook import ChinookDb
 
 from amx_core.catalog.changes import changes_in_scope
 from amx_core.catalog.polling import catalog_due, change_fire_time, poll_due_catalogs

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 import sqlalchemy as sa
-from chinook import TABLE_COUNT, chinook_sqlite  # noqa: F401
+from chinook import TABLE_COUNT
 
 from amx_core.catalog.listing import ensure_branch, list_children, list_databases
 from amx_core.catalog.refresh import refresh_catalog

@@ -6,7 +6,7 @@ import threading
 from datetime import datetime, timezone
 
 import pytest
-from chinook import COLUMN_COUNT, TABLE_COUNT, ChinookDb, chinook_sqlite  # noqa: F401
+from chinook import COLUMN_COUNT, TABLE_COUNT, ChinookDb
 
 from amx_core.catalog.changes import list_changes
 from amx_core.catalog.executor import run_cache_refresh

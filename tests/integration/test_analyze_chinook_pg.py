@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from analyze_support import add_profiles, make_schedule
-from chinook import COLUMN_COUNT, TABLE_COUNT, chinook_pg  # noqa: F401
+from chinook import COLUMN_COUNT, TABLE_COUNT
 
 from amx_core.models import Run
 from amx_core.services import review

@@ -7,8 +7,8 @@ from collections import defaultdict, deque
 
 import pytest
 from analyze_support import add_profiles, make_schedule, start_run
-from chinook import chinook_sqlite  # noqa: F401
-from llm_server import Reply, auto_openai, description_json, llm_server, openai_reply  # noqa: F401
+
+from llm_server import Reply, auto_openai, description_json, openai_reply
 
 from amx_core.analyze.executor import AnalyzeOptions, make_analyzer
 from amx_core.execution.context import TransientError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 from analyze_support import add_profiles, make_schedule, start_run
-from chinook import COLUMN_COUNT, TABLE_COUNT, chinook_mysql  # noqa: F401
+from chinook import COLUMN_COUNT, TABLE_COUNT
 
 from amx_core.analyze.executor import run_analyze
 from amx_core.analyze.writeback.local import read_local

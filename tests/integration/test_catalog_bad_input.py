@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from chinook import chinook_mysql, chinook_pg  # noqa: F401
+
 
 from amx_core.catalog.connect import CatalogConnectError
 from amx_core.catalog.listing import list_children, list_databases

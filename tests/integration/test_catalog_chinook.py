@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from chinook import COLUMN_COUNT, TABLE_COUNT, TABLES, chinook_db, chinook_mysql, chinook_pg, chinook_sqlite  # noqa: F401
+from chinook import COLUMN_COUNT, TABLE_COUNT, TABLES
 
 from amx_core.catalog.changes import list_changes
 from amx_core.catalog.listing import list_children, list_databases

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from llm_server import Reply, anthropic_reply, auto_anthropic, description_json, llm_server  # noqa: F401
+from llm_server import Reply, anthropic_reply, auto_anthropic, description_json
 
 from amx_core.llm.client import RetryPolicy
 from amx_core.llm.describe import describe_with_repair

@@ -6,7 +6,7 @@ import json
 import threading
 
 import pytest
-from llm_server import Reply, asked_columns, auto_openai, description_json, llm_server, openai_reply  # noqa: F401
+from llm_server import Reply, asked_columns, auto_openai, description_json, openai_reply
 
 from amx_core.llm.client import RetryPolicy
 from amx_core.llm.describe import describe_with_repair

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from llm_server import Reply, description_json, llm_server, openai_reply  # noqa: F401
+from llm_server import Reply, description_json, openai_reply
 
 from amx_core.llm.client import RetryPolicy
 from amx_core.llm.errors import PermanentLlmError, TransientLlmError

@@ -1,0 +1,68 @@
+"""Plain-text pieces the screens show (fire time, status words, ages, sizes), built as rich Text so user text is never markup."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+
+from amx_core.daemon.text import age_text, badge_text, size_text
+
+STATUS_GLYPHS = {
+    "pending": "●",
+    "paused": "‖",
+    "running": "▶",
+    "completed": "✓",
+    "failed": "✗",
+    "missed": "!",
+    "cancelled": "⊘",
+}
+REVIEW_WORDS = {"auto": "Auto", "manual": "Manual"}
+TRIGGER_WORDS = {"cron": "Cron-based", "change": "Change-triggered"}
+
+
+def plain(value: object) -> Text:
+    """Any value as literal text: `[bold]x[/]` stays `[bold]x[/]`."""
+    return Text("" if value is None else str(value), no_wrap=True, end="")
+
+
+def status_word(status: str) -> str:
+    return f"{STATUS_GLYPHS.get(status, '?')} {status.capitalize()}"
+
+
+def hours_text(hours: float | None) -> str:
+    return "?" if hours is None else f"{hours:g} h"
+
+
+def fire_time_text(view) -> str:
+    """`2027-03-01 09:00 Europe/Berlin ↻` (↻ = repeats by cadence); change triggers say so."""
+    if view.trigger == "change":
+        return f"on change, at most every {hours_text(view.cap_hours)}"
+    if view.next_fire_local is None:
+        return "—"
+    repeat = " ↻" if view.cadence else ""
+    return f"{view.next_fire_local:%Y-%m-%d %H:%M} {view.tz}{repeat}"
+
+
+def local_input_text(moment: datetime | None) -> str:
+    """The form's `Fire at` text for an aware local datetime."""
+    return "" if moment is None else f"{moment:%Y-%m-%d %H:%M}"
+
+
+def ago(seconds: float | None) -> str:
+    return age_text(seconds)
+
+
+def seconds_between(earlier: datetime | None, later: datetime) -> float | None:
+    return None if earlier is None else (later - earlier).total_seconds()
+
+
+def daemon_badge(state: str) -> str:
+    glyph = {"loaded": "●", "installed": "◐"}.get(state, "○")
+    return f"{glyph} {badge_text(state)}"
+
+
+def log_facts(status, now: datetime) -> str:
+    if status.log_size_bytes is None:
+        return "log absent"
+    return f"log {size_text(status.log_size_bytes)}, written {ago(seconds_between(status.log_mtime, now))}"

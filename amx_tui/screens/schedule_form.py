@@ -1,0 +1,104 @@
+"""What the schedule dialog holds, as plain values, and how it becomes a ScheduleInput for the core.
+
+Kept apart from the widgets so the rules (send only what changed on edit, per trigger) are testable alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from amx_core.services.schedules import ScheduleInput
+from amx_core.timing import to_local
+from amx_tui.formatting import local_input_text
+
+# Core error field -> the dialog field that shows it; anything else goes to the dialog's top line.
+FIELD_OF_ERROR = {
+    "name": "name",
+    "trigger": "trigger",
+    "at": "at",
+    "cron": "cron",
+    "cap-hours": "cap",
+    "tz": "tz",
+    "db-profile": "db",
+    "database": "database",
+    "scope": "scope",
+    "llm-profile": "llm",
+    "review": "review",
+}
+
+
+@dataclass(frozen=True)
+class FormValues:
+    """The dialog's fields as text and choices; `database` is None for a single-database (SQLite) profile."""
+
+    trigger: str = "cron"
+    name: str = ""
+    at: str = ""
+    cron: str = ""
+    cap: str = ""
+    tz: str = ""
+    db: str | None = None
+    database: str | None = None
+    scope: tuple[str, ...] = ()
+    llm: str | None = None
+    review: str = "manual"
+
+    @classmethod
+    def of_view(cls, view) -> "FormValues":
+        at = local_input_text(to_local(view.fire_at_utc, view.tz)) if view.fire_at_utc else ""
+        return cls(
+            trigger=view.trigger,
+            name=view.name,
+            at=at,
+            cron=view.cadence or "",
+            cap=f"{view.cap_hours:g}" if view.cap_hours is not None else "",
+            tz=view.tz,
+            db=view.db_profile,
+            database=view.database,
+            scope=tuple(view.scope),
+            llm=view.llm_profile,
+            review=view.review,
+        )
+
+    def changed(self, other: "FormValues") -> set[str]:
+        return {f.name for f in fields(self) if getattr(self, f.name) != getattr(other, f.name)}
+
+
+def _blank_none(text: str) -> str | None:
+    return text.strip() or None
+
+
+def build_input(values: FormValues, initial: FormValues | None = None) -> ScheduleInput:
+    """A create input (all fields) or, with `initial`, an edit input carrying only what the user changed.
+
+    Switching the trigger sends that trigger's own time fields (fire-at and cadence, or the cap);
+    a blank field on create is left out so the core says it is required.
+    """
+    editing = initial is not None
+    changed = values.changed(initial) if editing else {f.name for f in fields(values)}
+    switched = "trigger" in changed
+    text = (lambda value: value.strip()) if editing else _blank_none
+
+    def wanted(name: str) -> bool:
+        return name in changed or (switched and name in ("at", "cron", "cap"))
+
+    cron_trigger = values.trigger == "cron"
+    at = text(values.at) if cron_trigger and wanted("at") else None
+    cron = None
+    if cron_trigger and wanted("cron") and (editing or values.cron.strip()):
+        cron = values.cron.strip()
+    cap = text(values.cap) if not cron_trigger and wanted("cap") else None
+    return ScheduleInput(
+        name=values.name if "name" in changed else None,
+        trigger=values.trigger if switched else None,
+        at=at,
+        tz=_blank_none(values.tz) if "tz" in changed else None,
+        cron=cron,
+        cap_hours=cap,
+        db_profile=values.db if "db" in changed else None,
+        database=values.database if ("database" in changed or "db" in changed) else None,
+        scope=tuple(values.scope) if "scope" in changed else None,
+        llm_profile=values.llm if "llm" in changed else None,
+        review=values.review if "review" in changed else None,
+        kind=None if editing else "analyze",
+    )

@@ -1,0 +1,1 @@
+"""Widgets of amx-tui: the keyed schedule table, filter chips, daemon bar, scope tree and form pieces."""

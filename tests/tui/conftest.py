@@ -1,0 +1,36 @@
+"""Fixtures of the TUI tests: the demo workspace in a private AMX_HOME, seeded with a fixed clock."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui_support import NOW, add_schedule
+
+
+@pytest.fixture
+def demo(store):
+    """The offline demo workspace (SQLite shop, profiles demo-shop and offline, two schedules)."""
+    from amx_core.demo.workspace import ensure_demo_workspace
+
+    ensure_demo_workspace(store, now=NOW)
+    return store
+
+
+@pytest.fixture
+def anyio_backend():
+    """Pilot tests run on asyncio (Textual's loop), through anyio's pytest plugin."""
+    return "asyncio"
+
+
+@pytest.fixture
+def mixed(demo):
+    """Demo schedules (Pending) plus one Paused and one Failed (its scope names a table that does not exist)."""
+    from amx_core.services.run_now import run_now
+    from amx_core.services.schedules import get_schedule, pause_schedule
+
+    paused = add_schedule(demo, "Paused one", days=4)
+    pause_schedule(demo, paused.id, now=NOW)
+    broken = add_schedule(demo, "Broken scope", days=5, scope=("main.nope",))
+    run_now(demo, broken.id, background=False)
+    assert get_schedule(demo, broken.id).status == "failed"
+    return demo
