@@ -101,7 +101,7 @@ def add_db_profile(
     url = _check_url(url)
     ref = password.to_ref("password")
     one_of(sample_mode, SAMPLE_MODES, field="sample-mode")
-    with store.session() as s:
+    with store.write_session() as s:
         _unique(s, DbProfile, name, "DB profile")
         row = DbProfile(name=name, url=url, password_ref=ref, default_database=default_database or None, sample_mode=sample_mode)
         s.add(row)
@@ -133,7 +133,7 @@ def add_llm_profile(
         columns_per_request=columns_per_request,
     )
     ref = api_key.to_ref("api-key")
-    with store.session() as s:
+    with store.write_session() as s:
         _unique(s, LlmProfile, name, "LLM profile")
         row = LlmProfile(name=name, key_ref=ref, **checked)
         s.add(row)
@@ -211,14 +211,14 @@ def _refuse_if_used(session: Session, column, profile_id: int, name: str) -> Non
 
 
 def remove_db_profile(store: Store, name: str) -> None:
-    with store.session() as s:
+    with store.write_session() as s:
         row = get_db_row(s, name, "name")
         _refuse_if_used(s, Schedule.db_profile_id, row.id, name)
         s.delete(row)
 
 
 def remove_llm_profile(store: Store, name: str) -> None:
-    with store.session() as s:
+    with store.write_session() as s:
         row = get_llm_row(s, name, "name")
         _refuse_if_used(s, Schedule.llm_profile_id, row.id, name)
         s.delete(row)
@@ -262,7 +262,7 @@ def edit_db_profile(
     ref = password.to_ref("password") if password is not None else _KEEP
     if sample_mode is not None:
         one_of(sample_mode, SAMPLE_MODES, field="sample-mode")
-    with store.session() as s:
+    with store.write_session() as s:
         row = get_db_row(s, name, "name")
         if url is not None:
             row.url = url
@@ -280,7 +280,7 @@ def edit_db_profile(
 
 def edit_llm_profile(store: Store, name: str, **changes) -> LlmProfileView:
     """Change an LLM profile; the same checks as add, applied to the merged values."""
-    with store.session() as s:
+    with store.write_session() as s:
         row = get_llm_row(s, name, "name")
         merged = dict(
             provider=row.provider,

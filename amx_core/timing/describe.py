@@ -8,6 +8,7 @@ from amx_core.errors import ValidationError
 from amx_core.timing.cadence import validate_cadence
 
 
+@lru_cache(maxsize=1024)
 def describe_cadence(expr: str) -> str:
     """'At 09:00, Monday through Friday'; never raises: an expression it cannot read comes back as given."""
     try:
