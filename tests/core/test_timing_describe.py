@@ -38,5 +38,9 @@ def test_falls_back_to_the_expression_when_the_describer_fails(monkeypatch) -> N
     def broken(*args, **kwargs):
         raise RuntimeError("describer broke")
 
+    describe_cadence.cache_clear()  # memoised: a cached text would hide the broken describer
     monkeypatch.setattr(cron_descriptor, "ExpressionDescriptor", broken)
-    assert describe_cadence("0 9 * * *") == "0 9 * * *"
+    try:
+        assert describe_cadence("0 9 * * *") == "0 9 * * *"
+    finally:
+        describe_cadence.cache_clear()
