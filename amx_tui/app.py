@@ -6,10 +6,33 @@ import threading
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from amx_tui.backend import Backend
 from amx_tui.screens.help import HelpScreen
 from amx_tui.screens.main import MainScreen
+
+
+def _history() -> Screen:
+    from amx_tui.screens.history import HistoryScreen
+
+    return HistoryScreen()
+
+
+def _review() -> Screen:
+    from amx_tui.screens.review import ReviewScreen
+
+    return ReviewScreen()
+
+
+def _profiles() -> Screen:
+    from amx_tui.screens.profiles import ProfilesScreen
+
+    return ProfilesScreen()
+
+
+# `navigate` targets: the whole-store views every screen reaches by key and palette (imported on first use).
+DESTINATIONS = {"history": _history, "review": _review, "profiles": _profiles}
 
 
 class AmxApp(App[None]):
@@ -38,5 +61,18 @@ class AmxApp(App[None]):
         self.push_screen(MainScreen())
 
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):
+            return
+        screen = self.screen
+        verbs = getattr(screen, "VERBS", None)
+        if verbs is None or isinstance(screen, MainScreen):
             self.push_screen(HelpScreen())
+        else:
+            self.push_screen(HelpScreen(verbs, getattr(screen, "GUIDE", ""), getattr(screen, "HELP_TITLE", "AMX")))
+
+    def action_navigate(self, where: str) -> None:
+        """Show a whole-store screen in place of any screen above the schedule list (`main` = just the list)."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, MainScreen):
+            self.pop_screen()
+        if where in DESTINATIONS:
+            self.push_screen(DESTINATIONS[where]())

@@ -1,4 +1,4 @@
-"""Command palette entries for the schedule verbs (the same table as the keys: amx_tui.verbs)."""
+"""Command palette entries for the verbs of the screen the palette was opened on (its `VERBS`, see amx_tui.verbs)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from amx_tui.verbs import VERBS
 
 
-class ScheduleCommands(Provider):
-    """`New schedule`, `Run schedule now`, `Install daemon`, ...: each runs the main screen's action."""
+class VerbCommands(Provider):
+    """`New schedule`, `Accept suggestion`, `Test connection`, ...: each runs the calling screen's action."""
 
     def _commands(self):
-        for verb in VERBS:
+        for verb in getattr(self.screen, "VERBS", VERBS):
             keys = f" · key {verb.key_display}" if verb.keys else ""
             cli = f" · {verb.cli}" if verb.cli else ""
             yield verb.title, f"{verb.help}{cli}{keys}", partial(self.screen.run_action, verb.action)
@@ -28,3 +28,6 @@ class ScheduleCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+
+ScheduleCommands = VerbCommands  # the schedule list's name for it

@@ -66,3 +66,57 @@ def log_facts(status, now: datetime) -> str:
     if status.log_size_bytes is None:
         return "log absent"
     return f"log {size_text(status.log_size_bytes)}, written {ago(seconds_between(status.log_mtime, now))}"
+
+
+RUN_GLYPHS = {"running": "▶", "completed": "✓", "failed": "✗", "cancelled": "⊘"}
+SUGGESTION_WORDS = {
+    "pending": "● pending",
+    "accepted": "✓ accepted",
+    "edited": "✎ edited",
+    "rejected": "✗ rejected",
+    "applied": "✔ applied",
+    "auto_applied": "✔ auto-applied",
+    "apply_failed": "‼ apply failed",
+    "stale": "⚠ stale",
+}
+
+
+def run_status_word(status: str) -> str:
+    return f"{RUN_GLYPHS.get(status, '?')} {status.capitalize()}"
+
+
+def duration_text(seconds: float | None) -> str:
+    """`45 s`, `2 min 05 s`, `1 h 02 min`; None reads `—`."""
+    if seconds is None:
+        return "—"
+    whole = max(0, int(seconds))
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60:02d} s"
+    return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
+
+
+def local_moment(moment: datetime | None, zone: str, seconds: bool = False) -> str:
+    """An instant as local wall time in `zone` (`2027-03-01 11:00`); None reads `—`."""
+    from amx_core.timing import to_local
+
+    if moment is None:
+        return "—"
+    return f"{to_local(moment, zone):%Y-%m-%d %H:%M:%S}" if seconds else f"{to_local(moment, zone):%Y-%m-%d %H:%M}"
+
+
+def count_text(number: int) -> str:
+    """Token counts: `640`, `12.3k`, `4.1M`."""
+    if number >= 1_000_000:
+        return f"{number / 1_000_000:.1f}M"
+    if number >= 10_000:
+        return f"{number / 1000:.0f}k"
+    if number >= 1000:
+        return f"{number / 1000:.1f}k"
+    return str(number)
+
+
+def one_line(text: str | None) -> str:
+    """User or model text on one line (table cells): runs of whitespace become one space."""
+    return " ".join((text or "").split())

@@ -1,6 +1,7 @@
-"""The main screen's verbs in one table: key bindings, Footer words, command palette entries and F1 help.
+"""Every screen's verbs in tables: key bindings, Footer words, command palette entries and F1 help.
 
 Each verb mirrors a CLI command, so the palette, the keys and `amx ...` speak the same language.
+A screen lists its table as `VERBS`; the palette (amx_tui.commands) and F1 help read it from there.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from textual.binding import Binding
 
 @dataclass(frozen=True)
 class Verb:
-    action: str  # a MainScreen action
+    action: str  # an action of the screen listing the verb (`app.` prefix: an AmxApp action)
     keys: str  # Textual key names, comma-separated; "" = palette only
     label: str  # Footer word
     title: str  # command palette title
@@ -23,9 +24,24 @@ class Verb:
 
     @property
     def key_display(self) -> str:
-        names = {"delete": "del", "enter": "⏎", "ctrl+r": "^r", "f5": "F5", "f1": "F1"}
+        names = {"delete": "del", "enter": "⏎", "ctrl+r": "^r", "f5": "F5", "f1": "F1", "escape": "esc", "space": "space"}
         return "/".join(names.get(k, k) for k in self.keys.split(",") if k)
 
+
+def nav_verbs(show: bool) -> tuple[Verb, ...]:
+    """Going to the other screens, from any screen (shown in the Footer of the schedule list only)."""
+    return (
+        Verb("app.navigate('review')", "v", "Review", "Review queue",
+             "Suggestions of every run: accept, edit, reject, apply", "amx review list", show=show),
+        Verb("app.navigate('history')", "H", "All runs", "Run history: all runs",
+             "Every run and missed occurrence, newest first", "amx runs list", show=False),
+        Verb("app.navigate('profiles')", "P", "Profiles", "Profiles",
+             "DB and LLM profiles: add, edit, delete, test the connection",
+             "amx profile db list, amx profile llm list", show=show),
+    )
+
+
+BACK = Verb("back", "escape", "Back", "Back", "Close this screen and return to the previous one", "")
 
 VERBS: tuple[Verb, ...] = (
     Verb("new_schedule", "n", "New", "New schedule", "Plan a new analyze schedule", "amx schedule add"),
@@ -48,6 +64,9 @@ VERBS: tuple[Verb, ...] = (
          "amx schedule list --status paused", show=False),
     Verb("toggle_chip('failed')", "3", "Failed", "Filter: Failed", "Show or hide Failed schedules",
          "amx schedule list --status failed", show=False),
+    Verb("history", "h", "History", "Run history of schedule",
+         "Runs and missed occurrences of the highlighted schedule", "amx runs list --schedule ID"),
+    *nav_verbs(show=True),
     Verb("refresh", "f5,ctrl+r", "Refresh", "Refresh", "Reload schedules and the daemon status now", "amx schedule list"),
     Verb("show_missed", "m", "Missed", "Missed runs", "Review missed schedules: run now or skip",
          "amx schedule list --status missed", show=False),
@@ -60,9 +79,72 @@ VERBS: tuple[Verb, ...] = (
 )
 
 
-def verb_bindings() -> list[Binding]:
+HISTORY_VERBS: tuple[Verb, ...] = (
+    Verb("review_run", "enter", "Review run", "Review this run's suggestions",
+         "Open the review queue of the highlighted run", "amx review list --run RUN"),
+    Verb("refresh", "f5,ctrl+r", "Refresh", "Refresh history", "Reload the runs and missed occurrences now",
+         "amx runs list --schedule ID"),
+    Verb("toggle_log", "l", "Log", "Show or hide the run log", "Show the highlighted run's log lines beside the list, or hide them",
+         "amx runs show RUN"),
+    BACK,
+    *nav_verbs(show=False),
+)
+
+REVIEW_VERBS: tuple[Verb, ...] = (
+    Verb("accept", "a", "Accept", "Accept suggestion",
+         "Accept the marked suggestions (or the highlighted one): apply will write their text", "amx review accept ID ..."),
+    Verb("edit", "e", "Edit", "Edit suggestion", "Write your own text for the highlighted suggestion",
+         "amx review edit ID --text TEXT"),
+    Verb("reject", "r", "Reject", "Reject suggestion", "Reject the marked suggestions (or the highlighted one)",
+         "amx review reject ID ..."),
+    Verb("accept_high", "A", "Accept all high", "Accept all high-confidence",
+         "Accept every pending suggestion shown whose confidence band is high (asks first)", "amx review accept ID ..."),
+    Verb("apply", "w", "Apply", "Apply accepted suggestions",
+         "Write the accepted and edited suggestions of this queue to the database (asks first)",
+         "amx review apply [--run RUN]"),
+    Verb("toggle_mark", "space", "Mark", "Mark suggestion", "Mark or unmark the highlighted suggestion for accept/reject",
+         "", show=False),
+    Verb("clear_marks", "ctrl+u", "Unmark all", "Unmark all", "Clear every mark", "", show=False),
+    *(Verb(f"toggle_state('{chip}')", key, label, f"Filter: {label}", f"Show or hide {label.lower()} suggestions",
+           f"amx review list --state {state}", show=False)
+      for key, chip, label, state in (
+          ("1", "pending", "Pending", "pending"), ("2", "accepted", "Accepted", "accepted"),
+          ("3", "edited", "Edited", "edited"), ("4", "rejected", "Rejected", "rejected"),
+          ("5", "stale", "Stale", "stale"), ("6", "apply_failed", "Failed", "apply_failed"),
+          ("7", "applied", "Applied", "applied,auto_applied"))),
+    *(Verb(f"toggle_band('{band}')", key, band.capitalize(), f"Filter: {band} confidence",
+           f"Show or hide suggestions of {band} confidence", "", show=False)
+      for key, band in (("8", "high"), ("9", "medium"), ("0", "low"))),
+    Verb("refresh", "f5,ctrl+r", "Refresh", "Refresh review queue", "Reload the suggestions now", "amx review list"),
+    BACK,
+    *nav_verbs(show=False),
+)
+
+PROFILE_VERBS: tuple[Verb, ...] = (
+    Verb("new_profile", "n", "New", "New profile (of the focused list)",
+         "Add a DB profile or an LLM profile, whichever list has the focus", "amx profile db|llm add NAME ..."),
+    Verb("new_profile('db')", "", "New DB", "New DB profile", "Add a database profile",
+         "amx profile db add NAME --url URL"),
+    Verb("new_profile('llm')", "", "New LLM", "New LLM profile", "Add an LLM profile",
+         "amx profile llm add NAME --provider P"),
+    Verb("edit_profile", "e", "Edit", "Edit profile", "Edit the highlighted profile", "amx profile db|llm show NAME"),
+    Verb("test_profile", "t", "Test", "Test connection",
+         "DB: connect and list the databases · LLM: send one tiny request", "amx catalog databases PROFILE"),
+    Verb("delete_profile", "delete,d", "Delete", "Delete profile",
+         "Delete the highlighted profile (asks first; refused while a schedule uses it)", "amx profile db|llm rm NAME"),
+    Verb("refresh", "f5,ctrl+r", "Refresh", "Refresh profiles", "Reload the profiles now", "amx profile db list"),
+    BACK,
+    *nav_verbs(show=False),
+)
+
+
+def binding_id(action: str) -> str:
+    return re.sub(r"\W+", "-", action).strip("-")
+
+
+def verb_bindings(verbs: tuple[Verb, ...] = VERBS) -> list[Binding]:
     return [
-        Binding(v.keys, v.action, v.label, show=v.show, tooltip=v.help, id=re.sub(r"\W+", "-", v.action).strip("-"))
-        for v in VERBS
+        Binding(v.keys, v.action, v.label, show=v.show, tooltip=v.help, id=binding_id(v.action))
+        for v in verbs
         if v.keys
     ]

@@ -478,11 +478,11 @@ def list_schedules(
         stmt = stmt.where(table.c.status.in_(statuses))
     if kinds:
         stmt = stmt.where(table.c.kind.in_(kinds))
+    # next fire first (unscheduled last), then name; sorted by the database, not in Python
+    stmt = stmt.order_by(table.c.next_fire_utc.is_(None), table.c.next_fire_utc, table.c.name)
     with store.session() as s:
         rows = s.connection().execute(stmt).all()
-    views = [schedule_view(r, r.db_profile_name, r.llm_profile_name) for r in rows]
-    far = datetime.max.replace(tzinfo=timezone.utc)
-    return sorted(views, key=lambda v: (v.next_fire_utc or far, v.name))
+    return [schedule_view(r, r.db_profile_name, r.llm_profile_name) for r in rows]
 
 
 def status_counts(store: Store, *, kinds: tuple[str, ...] = ()) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""F1 help: every key of the list with its CLI twin, then how statuses, scope ticks and the daemon work."""
+"""F1 help: every key of the current screen with its CLI twin, then that screen's concepts (statuses, scope ticks, daemon...)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
-from amx_tui.verbs import VERBS
+from amx_tui.verbs import VERBS, Verb
 
 GUIDE = """
 ## Statuses
@@ -33,23 +33,37 @@ deeper tick widens back to the whole branch. Branches add up.
 """
 
 
-def keys_markdown() -> str:
+def _cell(text: str) -> str:
+    """Text for a Markdown table cell (a `|` inside would start a new cell)."""
+    return text.replace("|", "\\|")
+
+
+def keys_markdown(verbs: tuple[Verb, ...] = VERBS) -> str:
     rows = ["| Key | Does | CLI |", "|---|---|---|"]
-    for verb in VERBS:
+    for verb in verbs:
         keys = f"`{verb.key_display}`" if verb.keys else "palette"
-        rows.append(f"| {keys} | {verb.help} | `{verb.cli}` |" if verb.cli else f"| {keys} | {verb.help} | |")
+        does, cli = _cell(verb.help), _cell(verb.cli)
+        rows.append(f"| {keys} | {does} | `{cli}` |" if cli else f"| {keys} | {does} | |")
     rows.append("| `ctrl+p` | Command palette: every verb above by name | |")
-    rows.append("| `F1` / `q` | This help / quit | |")
+    rows.append("| `F1` / `q` | This help / quit | |" if verbs is VERBS else "| `F1` | This help | |")
     return "\n".join(rows)
 
 
 class HelpScreen(ModalScreen[None]):
+    """`HelpScreen(verbs, guide)` for a screen's own keys and notes; no arguments: the schedule list's."""
+
     BINDINGS = [Binding("escape,f1,q", "close", "Close help")]
+
+    def __init__(self, verbs: tuple[Verb, ...] = VERBS, guide: str = GUIDE, title: str = "AMX Schedules") -> None:
+        super().__init__()
+        self.verbs = verbs
+        self.guide = guide
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog", classes="dialog"):
-            yield Static("AMX Schedules: keys and concepts", classes="dialog-title", markup=False)
-            yield Markdown("## Keys\n" + keys_markdown() + "\n" + GUIDE, id="help-text")
+            yield Static(f"{self.title_text}: keys and concepts", classes="dialog-title", markup=False)
+            yield Markdown("## Keys\n" + keys_markdown(self.verbs) + "\n" + self.guide, id="help-text")
 
     def action_close(self) -> None:
         self.dismiss(None)

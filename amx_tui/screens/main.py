@@ -19,13 +19,13 @@ from textual.widgets import Footer
 
 from amx_core.services import schedules as core
 from amx_tui.backend import TickPass
-from amx_tui.commands import ScheduleCommands
+from amx_tui.commands import VerbCommands
 from amx_tui.formatting import fire_time_text
 from amx_tui.screens.action_menu import ActionMenu
 from amx_tui.screens.confirm import ConfirmDialog
 from amx_tui.screens.missed import MissedDialog
 from amx_tui.screens.schedule_dialog import ScheduleDialog
-from amx_tui.verbs import verb_bindings
+from amx_tui.verbs import VERBS, verb_bindings
 from amx_tui.widgets.daemon_bar import DaemonBar, InAppTick
 from amx_tui.widgets.filter_chips import FilterChips
 from amx_tui.widgets.keyed_table import KeyedTable
@@ -55,7 +55,8 @@ DAEMON_CALLS = {
 class MainScreen(Screen):
     """Everything about the schedule list; the app owns the backend and the store."""
 
-    COMMANDS = {ScheduleCommands}
+    COMMANDS = {VerbCommands}
+    VERBS = VERBS
     BINDINGS = [
         *verb_bindings(),
         Binding("q", "app.quit", "Quit", tooltip="Leave AMX Schedules (schedules still fire when the daemon is loaded)"),
@@ -314,6 +315,14 @@ class MainScreen(Screen):
             danger=True,
         )
         self.app.push_screen(question, lambda yes: self.run_verb("delete", view) if yes else None)
+
+    def action_history(self) -> None:
+        """The run history of the highlighted schedule (runs and missed occurrences)."""
+        from amx_tui.screens.history import HistoryScreen
+
+        view = self._need_current()
+        if view is not None:
+            self.app.push_screen(HistoryScreen(view.id, view.name))
 
     def action_row_menu(self) -> None:
         view = self._need_current()
