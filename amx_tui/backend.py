@@ -167,6 +167,7 @@ class Backend:
     run_tick: Callable[[], TickPass] = subprocess_tick
     catalog: CatalogApi = field(default_factory=CatalogApi)
     refresh_seconds: float = 5.0
+    live_seconds: float = 1.5  # how often a shown history follows a running run
     daemon_seconds: float = 15.0
     tick_seconds: float = 60.0
     in_app_tick: bool = True

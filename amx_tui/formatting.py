@@ -86,10 +86,12 @@ def run_status_word(status: str) -> str:
 
 
 def duration_text(seconds: float | None) -> str:
-    """`45 s`, `2 min 05 s`, `1 h 02 min`; None reads `—`."""
+    """`0.8 s`, `45 s`, `2 min 05 s`, `1 h 02 min`; None reads `—`."""
     if seconds is None:
         return "—"
-    whole = max(0, int(seconds))
+    if seconds < 10:
+        return f"{max(0.0, seconds):.1f} s"
+    whole = int(seconds)
     if whole < 60:
         return f"{whole} s"
     if whole < 3600:

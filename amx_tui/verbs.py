@@ -28,17 +28,18 @@ class Verb:
         return "/".join(names.get(k, k) for k in self.keys.split(",") if k)
 
 
-def nav_verbs(show: bool) -> tuple[Verb, ...]:
-    """Going to the other screens, from any screen (shown in the Footer of the schedule list only)."""
-    return (
-        Verb("app.navigate('review')", "v", "Review", "Review queue",
-             "Suggestions of every run: accept, edit, reject, apply", "amx review list", show=show),
-        Verb("app.navigate('history')", "H", "All runs", "Run history: all runs",
-             "Every run and missed occurrence, newest first", "amx runs list", show=False),
-        Verb("app.navigate('profiles')", "P", "Profiles", "Profiles",
-             "DB and LLM profiles: add, edit, delete, test the connection",
-             "amx profile db list, amx profile llm list", show=show),
-    )
+# Going to the other screens, from any screen. Kept out of the Footers: two more Footer keys cost the list's
+# start about 50 ms with 10,000 schedules (bench/tui.py: the Footer is recomposed several times while it
+# starts); F1 and the palette list them.
+NAV_VERBS: tuple[Verb, ...] = (
+    Verb("app.navigate('review')", "v", "Review", "Review queue",
+         "Suggestions of every run: accept, edit, reject, apply", "amx review list", show=False),
+    Verb("app.navigate('history')", "H", "All runs", "Run history: all runs",
+         "Every run and missed occurrence, newest first", "amx runs list", show=False),
+    Verb("app.navigate('profiles')", "P", "Profiles", "Profiles",
+         "DB and LLM profiles: add, edit, delete, test the connection",
+         "amx profile db list, amx profile llm list", show=False),
+)
 
 
 BACK = Verb("back", "escape", "Back", "Back", "Close this screen and return to the previous one", "")
@@ -65,8 +66,8 @@ VERBS: tuple[Verb, ...] = (
     Verb("toggle_chip('failed')", "3", "Failed", "Filter: Failed", "Show or hide Failed schedules",
          "amx schedule list --status failed", show=False),
     Verb("history", "h", "History", "Run history of schedule",
-         "Runs and missed occurrences of the highlighted schedule", "amx runs list --schedule ID"),
-    *nav_verbs(show=True),
+         "Runs and missed occurrences of the highlighted schedule", "amx runs list --schedule ID", show=False),
+    *NAV_VERBS,
     Verb("refresh", "f5,ctrl+r", "Refresh", "Refresh", "Reload schedules and the daemon status now", "amx schedule list"),
     Verb("show_missed", "m", "Missed", "Missed runs", "Review missed schedules: run now or skip",
          "amx schedule list --status missed", show=False),
@@ -84,10 +85,8 @@ HISTORY_VERBS: tuple[Verb, ...] = (
          "Open the review queue of the highlighted run", "amx review list --run RUN"),
     Verb("refresh", "f5,ctrl+r", "Refresh", "Refresh history", "Reload the runs and missed occurrences now",
          "amx runs list --schedule ID"),
-    Verb("toggle_log", "l", "Log", "Show or hide the run log", "Show the highlighted run's log lines beside the list, or hide them",
-         "amx runs show RUN"),
     BACK,
-    *nav_verbs(show=False),
+    *NAV_VERBS,
 )
 
 REVIEW_VERBS: tuple[Verb, ...] = (
@@ -117,7 +116,7 @@ REVIEW_VERBS: tuple[Verb, ...] = (
       for key, band in (("8", "high"), ("9", "medium"), ("0", "low"))),
     Verb("refresh", "f5,ctrl+r", "Refresh", "Refresh review queue", "Reload the suggestions now", "amx review list"),
     BACK,
-    *nav_verbs(show=False),
+    *NAV_VERBS,
 )
 
 PROFILE_VERBS: tuple[Verb, ...] = (
@@ -134,7 +133,7 @@ PROFILE_VERBS: tuple[Verb, ...] = (
          "Delete the highlighted profile (asks first; refused while a schedule uses it)", "amx profile db|llm rm NAME"),
     Verb("refresh", "f5,ctrl+r", "Refresh", "Refresh profiles", "Reload the profiles now", "amx profile db list"),
     BACK,
-    *nav_verbs(show=False),
+    *NAV_VERBS,
 )
 
 

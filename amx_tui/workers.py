@@ -56,3 +56,28 @@ def first_line(exc: BaseException) -> str:
         return message
     text = (str(exc) or "").splitlines()[0][:200] if str(exc) else ""
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class Serial:
+    """Starts a piece of work now, or once more right after the one in flight: never two at once, none lost.
+
+    `request()` from the UI; `done()` when the worker's answer has been handled.
+    """
+
+    def __init__(self, start: Callable[[], object]) -> None:
+        self.start = start
+        self.running = False
+        self.again = False
+
+    def request(self) -> None:
+        if self.running:
+            self.again = True
+            return
+        self.running = True
+        self.start()
+
+    def done(self) -> None:
+        self.running = False
+        if self.again:
+            self.again = False
+            self.request()

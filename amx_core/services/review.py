@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from itertools import groupby
 from typing import Any, Iterable, Sequence
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from amx_core.analyze.suggestions import NOTE_PREFIX
@@ -110,16 +111,28 @@ def _split_error(text: str | None) -> tuple[str | None, str | None]:
     return text, None
 
 
+def _json_list(text: str | None) -> tuple:
+    return tuple(json.loads(text)) if text and text != "[]" else ()
+
+
+# The stored columns a view is made of, in the order `_view` takes them.
+VIEW_COLUMNS = ("id", "run_id", "schedule_id", "database", "target", "target_kind", "current_text", "proposed",
+                "confidence", "band", "state", "alternatives_json", "reason", "flags_json", "applied_sql", "old_value",
+                "error", "created_at", "updated_at")
+
+
+def _view(values: Sequence[Any], profile: str | None) -> SuggestionView:
+    """A view from VIEW_COLUMNS values (built positionally: SuggestionView's field order; thousands per queue)."""
+    (id_, run_id, schedule_id, database, target, kind, current, proposed, confidence, band, state, alternatives,
+     reason, flags, sql, old_value, stored_error, created_at, updated_at) = values
+    error, note = _split_error(stored_error)
+    return SuggestionView(id_, run_id, schedule_id, profile, database, target, kind, current, proposed, confidence,
+                          band, state, _json_list(alternatives), reason, _json_list(flags), sql, old_value, error,
+                          note, created_at, updated_at)
+
+
 def view_of(row: Suggestion, profile: str | None) -> SuggestionView:
-    error, note = _split_error(row.error)
-    return SuggestionView(
-        id=row.id, run_id=row.run_id, schedule_id=row.schedule_id, db_profile=profile, database=row.database,
-        target=row.target, target_kind=row.target_kind, current=row.current_text, proposed=row.proposed,
-        confidence=row.confidence, band=row.band, state=row.state,
-        alternatives=tuple(json.loads(row.alternatives_json or "[]")), reason=row.reason,
-        flags=tuple(json.loads(row.flags_json or "[]")), applied_sql=row.applied_sql, old_value=row.old_value,
-        error=error, note=note, created_at=row.created_at, updated_at=row.updated_at,
-    )
+    return _view([getattr(row, name) for name in VIEW_COLUMNS], profile)
 
 
 def _profiles(session: Session) -> dict[int, str]:
@@ -160,20 +173,26 @@ def _rows(session: Session, ids: Sequence[int]) -> list[Suggestion]:
     return [rows[i] for i in ids]
 
 
+_TABLE = Suggestion.__table__
+
+
 def list_suggestions(store, *, run_id: int | None = None, states: str | Sequence[str] | None = None,
                      limit: int | None = None) -> list[SuggestionView]:
-    """Suggestions, oldest first, optionally of one run and in some states."""
+    """Suggestions, oldest first, optionally of one run and in some states.
+
+    Read as plain rows (no ORM objects): a run's queue can hold thousands and the TUI opens it whole.
+    """
     wanted = parse_states(states)
-    query = select(Suggestion).order_by(Suggestion.id)
+    query = sa.select(_TABLE.c.db_profile_id, *(_TABLE.c[name] for name in VIEW_COLUMNS)).order_by(_TABLE.c.id)
     if run_id is not None:
-        query = query.where(Suggestion.run_id == int(run_id))
+        query = query.where(_TABLE.c.run_id == int(run_id))
     if wanted:
-        query = query.where(Suggestion.state.in_(wanted))
+        query = query.where(_TABLE.c.state.in_(wanted))
     if limit is not None:
         query = query.limit(int(limit))
     with store.session() as s:
         names = _profiles(s)
-        return [view_of(r, names.get(r.db_profile_id)) for r in s.exec(query)]
+        return [_view(row[1:], names.get(row[0])) for row in s.connection().execute(query)]
 
 
 def get_suggestion(store, suggestion_id: int | str) -> SuggestionView:

@@ -15,7 +15,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from amx_core.services import schedules as core
 from amx_tui.backend import TickPass
@@ -29,6 +28,7 @@ from amx_tui.verbs import VERBS, verb_bindings
 from amx_tui.widgets.daemon_bar import DaemonBar, InAppTick
 from amx_tui.widgets.filter_chips import FilterChips
 from amx_tui.widgets.keyed_table import KeyedTable
+from amx_tui.widgets.quiet_footer import QuietFooter
 from amx_tui.widgets.schedule_detail import ScheduleDetail
 from amx_tui.widgets.schedule_table import ACTIONS_COLUMN, ScheduleTable, row_key
 from amx_tui.workers import deliver, first_line, retry_locked
@@ -129,7 +129,7 @@ class MainScreen(Screen):
         yield FilterChips(id="chips")
         yield ScheduleTable(id="schedules")
         yield ScheduleDetail(id="detail")
-        yield Footer()
+        yield QuietFooter()
 
     @property
     def table(self) -> ScheduleTable:

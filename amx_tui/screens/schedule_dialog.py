@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
 from rich.text import Text
 from textual import on, work
@@ -16,19 +16,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Select, Static
 
 from amx_core.errors import AmxError, ConflictError, ValidationError
 from amx_core.timing import zone_names
 from amx_tui.formatting import local_input_text
+from amx_tui.screens.save_dialog import SaveDialog
 from amx_tui.screens.schedule_form import FIELD_OF_ERROR, FormValues, build_input
 from amx_tui.screens.schedule_hints import at_hint, cadence_hint, cap_hint, zone_hint
 from amx_tui.widgets.choice import Choice
 from amx_tui.widgets.form_field import FormField
 from amx_tui.widgets.scope_tree import ScopeTree, Target
-from amx_tui.workers import deliver, first_line, retry_locked
+from amx_tui.workers import deliver
 
 PREVIEW_DELAY = 0.15
 NARROW_WIDTH = 110  # below this the form and the scope tree stack
@@ -68,7 +68,7 @@ def profile_database(profile) -> str | None:
         return None
 
 
-class ScheduleDialog(ModalScreen[Any]):
+class ScheduleDialog(SaveDialog):
     """Dismisses with the saved ScheduleView, or None when cancelled. Pass `view` to edit."""
 
     AUTO_FOCUS = "#name"  # one focus change while opening (each one restyles the dialog)
@@ -77,16 +77,6 @@ class ScheduleDialog(ModalScreen[Any]):
         Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
         Binding("ctrl+r", "reload", "Reload", show=False, tooltip="Reload the schedule as it is stored now"),
     ]
-
-    class Saved(Message):
-        def __init__(self, view: Any) -> None:
-            super().__init__()
-            self.view = view
-
-    class Refused(Message):
-        def __init__(self, error: AmxError) -> None:
-            super().__init__()
-            self.error = error
 
     class Lookup(Message):
         """Profiles, databases or a reloaded schedule arrived from a worker."""
@@ -116,7 +106,6 @@ class ScheduleDialog(ModalScreen[Any]):
         self.dialects: dict[str, str] = {}
         self.files: dict[str, str] = {}
         self.default_databases: dict[str, str | None] = {}
-        self.saving = False
         self._preview_timer = None
 
     # --- layout -------------------------------------------------------------------------------------
@@ -375,57 +364,18 @@ class ScheduleDialog(ModalScreen[Any]):
         event.stop()
         self.action_save()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        elif event.button.id == "cancel":
-            self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        self.saving = True
-        self.query_one("#save", Button).disabled = True
-        self._clear_errors()
-        self._save(self.read_values())
-
-    @work(thread=True, exclusive=True, group="dialog-save", exit_on_error=False)
-    def _save(self, values: FormValues) -> None:
+    def save_call(self) -> Callable[[], Any]:
+        """Create, or edit with only what changed (and the version the dialog opened, for a clean conflict)."""
         from amx_core.services.schedules import create_schedule, edit_schedule
 
-        now = self.backend.clock()
-        try:
-            store = self.store_getter()
-            if self.view is None:
-                view = retry_locked(lambda: create_schedule(store, build_input(values), now=now))
-            else:
-                inp, version = build_input(values, self.initial), self.expected_version
-                view = retry_locked(lambda: edit_schedule(store, self.view.id, inp, expected_version=version, now=now))
-        except AmxError as exc:
-            deliver(self, self.Refused(exc))
-            return
-        except Exception as exc:  # noqa: BLE001 - an unexpected failure still keeps the dialog open
-            deliver(self, self.Refused(AmxError(first_line(exc))))
-            return
-        deliver(self, self.Saved(view))
+        values, now = self.read_values(), self.backend.clock()
+        if self.view is None:
+            return lambda: create_schedule(self.store_getter(), build_input(values), now=now)
+        inp, version, schedule_id = build_input(values, self.initial), self.expected_version, self.view.id
+        return lambda: edit_schedule(self.store_getter(), schedule_id, inp, expected_version=version, now=now)
 
-    def on_schedule_dialog_saved(self, message: "ScheduleDialog.Saved") -> None:
-        message.stop()
-        self.dismiss(message.view)
-
-    def on_schedule_dialog_refused(self, message: "ScheduleDialog.Refused") -> None:
-        message.stop()
-        self.saving = False
-        self.query_one("#save", Button).disabled = False
-        self.show_error(message.error)
-
-    def _clear_errors(self) -> None:
-        for field in self.query(FormField):
-            field.set_error(None)
+    def clear_errors(self) -> None:
+        super().clear_errors()
         self._note("#form-error", None)
         self._note("#error-scope", None)
 

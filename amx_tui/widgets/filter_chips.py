@@ -23,9 +23,13 @@ class Chip(Static):
         self.status = status
         self.number = number
         self.count = 0
+        self._shown = False
 
     def show_count(self, count: int) -> None:
+        if count == self.count and self._shown:
+            return  # unchanged: no re-render, no layout pass
         self.count = count
+        self._shown = True
         self.update(Text.assemble(f" {self.number} ", (self.status.capitalize(), ""), " ", (str(count), "bold"), " "))
 
     def on_mount(self) -> None:
@@ -78,4 +82,5 @@ class FilterChips(Horizontal):
         for status in CHIP_STATUSES:
             self.chip(status).show_count(counts.get(status, 0))
         which = "all statuses" if not self.active else " + ".join(s.capitalize() for s in CHIP_STATUSES if s in self.active)
-        self.query_one("#chips-summary", Static).update(Text(f"showing {shown} of {total} · {which}", no_wrap=True))
+        summary = self.query_one("#chips-summary", Static)
+        summary.update(Text(f"showing {shown} of {total} · {which}", no_wrap=True), layout=False)  # its width is 1fr

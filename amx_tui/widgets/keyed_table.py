@@ -75,7 +75,19 @@ def column_widths(columns: Sequence[Column], available: int) -> list[int]:
             widths.append(column.width)
         else:
             widths.append(max(column.min_width, spare * column.ratio // total_ratio))
+    _give_back(columns, widths, sum(widths[i] for i, c in enumerate(columns) if c.width is None) - spare)
     return widths
+
+
+def _give_back(columns: Sequence[Column], widths: list[int], excess: int) -> None:
+    """Narrow the widest flexible columns (never below their minimum) when raising a column to its minimum overflowed."""
+    while excess > 0:
+        room = [i for i, c in enumerate(columns) if c.width is None and widths[i] > c.min_width]
+        if not room:
+            return
+        widest = max(room, key=lambda i: widths[i] - columns[i].min_width)
+        widths[widest] -= 1
+        excess -= 1
 
 
 def _span(width: int) -> int:

@@ -1,0 +1,116 @@
+"""A schedule's past in one list, newest first: its runs and the occurrences it missed (the TUI's run history).
+
+Runs come from `services.runs` (without their log; `get_run` has it), missed occurrences from the
+missed ledger (`MissedSlot`). Runs of a deleted schedule stay in the history under its old id and name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import defer
+from sqlmodel import select
+
+from amx_core.models import MissedSlot, Run, Schedule
+from amx_core.services.runs import DEFAULT_LIMIT, RunView, run_view
+from amx_core.store import Store
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@dataclass(frozen=True)
+class MissedView:
+    """One occurrence that passed without firing: when it was due, when that was noticed, why, and what was done."""
+
+    id: int
+    schedule_id: int
+    schedule_name: str | None
+    slot_utc: datetime
+    detected_at: datetime
+    reason: str
+    action: str  # ask | run | skip
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "schedule_id": self.schedule_id,
+            "schedule_name": self.schedule_name,
+            "slot_utc": _iso(self.slot_utc),
+            "detected_at": _iso(self.detected_at),
+            "reason": self.reason,
+            "action": self.action,
+        }
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a history: a run (at its start) or a missed occurrence (at its slot)."""
+
+    at: datetime
+    run: RunView | None = None
+    missed: MissedView | None = None
+
+    @property
+    def kind(self) -> str:
+        return "run" if self.run is not None else "missed"
+
+    @property
+    def key(self) -> str:
+        """Unique within a history: `run-12`, `missed-3`."""
+        item = self.run if self.run is not None else self.missed
+        return f"{self.kind}-{item.id}"
+
+
+@dataclass(frozen=True)
+class ScheduleHistory:
+    """The history of one schedule (`schedule_id` set) or of every schedule (None)."""
+
+    schedule_id: int | None
+    schedule_name: str | None
+    entries: tuple[HistoryEntry, ...]
+
+    @property
+    def runs(self) -> tuple[RunView, ...]:
+        return tuple(e.run for e in self.entries if e.run is not None)
+
+    @property
+    def missed(self) -> tuple[MissedView, ...]:
+        return tuple(e.missed for e in self.entries if e.missed is not None)
+
+    @property
+    def running(self) -> tuple[int, ...]:
+        """Ids of the runs still running (their counts and heartbeat move)."""
+        return tuple(r.id for r in self.runs if r.status == "running")
+
+
+def _missed_view(row: MissedSlot, name: str | None) -> MissedView:
+    return MissedView(row.id, row.schedule_id, name, row.slot_utc, row.detected_at, row.reason, row.action)
+
+
+def schedule_history(store: Store, schedule_id: int | None = None, *, limit: int = DEFAULT_LIMIT) -> ScheduleHistory:
+    """The newest `limit` runs and missed occurrences of a schedule (or of all), merged newest first."""
+    limit = max(1, int(limit))
+    runs_query = select(Run).options(defer(Run.log)).order_by(Run.started_at.desc(), Run.id.desc()).limit(limit)
+    missed_query = (
+        select(MissedSlot, Schedule.name)
+        .join(Schedule, Schedule.id == MissedSlot.schedule_id, isouter=True)
+        .order_by(MissedSlot.slot_utc.desc(), MissedSlot.id.desc())
+        .limit(limit)
+    )
+    name = None
+    with store.session() as session:
+        if schedule_id is not None:
+            runs_query = runs_query.where(Run.schedule_id == int(schedule_id))
+            missed_query = missed_query.where(MissedSlot.schedule_id == int(schedule_id))
+            name = session.exec(select(Schedule.name).where(Schedule.id == int(schedule_id))).first()
+        runs = [run_view(row, with_log=False) for row in session.exec(runs_query)]
+        missed = [_missed_view(row, slot_name) for row, slot_name in session.exec(missed_query)]
+    if name is None and schedule_id is not None:
+        name = next((r.schedule_name for r in runs if r.schedule_name), None)
+    entries = [HistoryEntry(r.started_at, run=r) for r in runs] + [HistoryEntry(m.slot_utc, missed=m) for m in missed]
+    entries.sort(key=lambda e: (e.at, e.kind == "run", (e.run or e.missed).id), reverse=True)
+    return ScheduleHistory(schedule_id, name, tuple(entries[:limit]))

@@ -1,0 +1,76 @@
+"""What `apply` did, one line per suggestion: applied, stale (nothing written) or apply_failed with the database's message."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from amx_tui.formatting import SUGGESTION_WORDS, one_line, plain
+from amx_tui.widgets.keyed_table import Column, KeyedTable
+
+STALE_HELP = ("Stale: the database text changed since the suggestion was made, so nothing was written; its current "
+              "text now shows what the database holds. Accept it again to replace that text.")
+RESULT_COLUMNS = (
+    Column("state", "Result", width=15),
+    Column("id", "ID", width=6),
+    Column("target", "Target", ratio=2, min_width=14),
+    Column("detail", "Detail", ratio=3, min_width=20),
+)
+
+
+def result_summary(results: Sequence[Any]) -> str:
+    """`3 applied · 1 stale · 1 apply failed` (in that order, then anything else)."""
+    counts = Counter(r.state for r in results)
+    order = ["applied", "stale", "apply_failed", *sorted(set(counts) - {"applied", "stale", "apply_failed"})]
+    return " · ".join(f"{counts[s]} {s.replace('_', ' ')}" for s in order if counts[s])
+
+
+class ResultTable(KeyedTable):
+    """ApplyResult rows keyed by suggestion id; what went wrong in the database's own words."""
+
+    def format_row(self, key: str, result: Any) -> Sequence[Text]:
+        word = SUGGESTION_WORDS.get(result.state, result.state)
+        if not result.ok and result.state in ("accepted", "edited", "pending", "rejected"):
+            word = f"✗ not applied ({result.state})"
+        detail = result.error or result.note or (result.sql or "")
+        state = plain(word)
+        state.stylize("bold green" if result.ok else ("bold yellow" if result.state == "stale" else "bold red"))
+        return (state, plain(str(result.id)), plain(result.target), plain(one_line(detail)))
+
+
+class ApplyResultsDialog(ModalScreen[None]):
+    """Shows every ApplyResult; enter or escape closes it."""
+
+    BINDINGS = [Binding("escape,enter", "close", "Close")]
+
+    def __init__(self, results: Sequence[Any]) -> None:
+        super().__init__(classes="dialog-screen")
+        self.results = list(results)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="apply-dialog", classes="dialog"):
+            yield Static(Text(f"Apply: {result_summary(self.results) or 'nothing to apply'}"), classes="dialog-title")
+            if any(r.state == "stale" for r in self.results):
+                yield Static(Text(STALE_HELP), classes="dialog-body")
+            yield ResultTable(RESULT_COLUMNS, empty_text="Nothing was accepted or edited.", id="apply-results")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", id="apply-close", variant="primary")
+
+    def on_mount(self) -> None:
+        table = self.query_one(ResultTable)
+        table.set_rows([(str(r.id), r) for r in self.results])
+        table.focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,97 @@
+"""The shape every form dialog shares: the core validates in a thread worker, the dialog stays open with the refusal.
+
+Subclasses say what saving calls (`save_call`, built on the UI thread from the widgets, run in the worker)
+and where a refusal goes (`show_error`); the dialog dismisses with whatever the core returned.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from textual import work
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button
+
+from amx_core.errors import AmxError
+from amx_tui.widgets.form_field import FormField
+from amx_tui.workers import deliver, first_line, retry_locked
+
+
+class SaveDialog(ModalScreen[Any]):
+    """`ctrl+s` / the Save button saves, `esc` / Cancel closes; dismisses with the saved view or None."""
+
+    SAVE_BUTTON = "save"  # the id of the dialog's Save button
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True, tooltip="Save (the core validates it)"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
+    ]
+
+    class Done(Message):
+        def __init__(self, view: Any, error: AmxError | None) -> None:
+            super().__init__()
+            self.view = view
+            self.error = error
+
+    saving = False
+
+    # --- what subclasses provide ------------------------------------------------------------------
+
+    def save_call(self) -> Callable[[], Any]:
+        """The call that saves what the form holds (read here, on the UI thread); it runs in a worker."""
+        raise NotImplementedError
+
+    def show_error(self, error: AmxError) -> None:
+        """Put the core's refusal where it belongs (beside its field, or on top)."""
+        raise NotImplementedError
+
+    def clear_errors(self) -> None:
+        for field in self.query(FormField):
+            field.set_error(None)
+
+    # --- saving -------------------------------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == self.SAVE_BUTTON:
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        self.clear_errors()
+        try:
+            call = self.save_call()
+        except AmxError as exc:  # a refusal the core gives before anything is sent (e.g. a secret's name)
+            self.show_error(exc)
+            return
+        self.saving = True
+        self.query_one(f"#{self.SAVE_BUTTON}", Button).disabled = True
+        self._save(call)
+
+    @work(thread=True, exclusive=True, group="dialog-save", exit_on_error=False)
+    def _save(self, call: Callable[[], Any]) -> None:
+        try:
+            view = retry_locked(call)
+        except AmxError as exc:
+            deliver(self, self.Done(None, exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - an unexpected failure still keeps the dialog open
+            deliver(self, self.Done(None, AmxError(first_line(exc))))
+            return
+        deliver(self, self.Done(view, None))
+
+    def on_save_dialog_done(self, message: "SaveDialog.Done") -> None:
+        message.stop()
+        if message.error is None:
+            self.dismiss(message.view)
+            return
+        self.saving = False
+        self.query_one(f"#{self.SAVE_BUTTON}", Button).disabled = False
+        self.show_error(message.error)
