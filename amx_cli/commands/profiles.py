@@ -134,3 +134,81 @@ _show_command(db_group, "show_db_profile")
 _show_command(llm_group, "show_llm_profile")
 _rm_command(db_group, "remove_db_profile")
 _rm_command(llm_group, "remove_llm_profile")
+
+
+@db_group.command("edit")
+@click.argument("name")
+@click.option("--url", help="New SQLAlchemy URL (without password)")
+@click.option("--password-env")
+@click.option("--password-key")
+@click.option("--password-keyring")
+@click.option("--database", help="Default database (empty to clear)")
+@click.option("--sample-mode", type=click.Choice(["masked", "raw"]))
+@click.option("--json", "as_json", is_flag=True)
+def db_edit(name, url, password_env, password_key, password_keyring, database, sample_mode, as_json):
+    """Change a database profile (only the options given)."""
+    from amx_core.services.profiles import SecretSource, edit_db_profile
+
+    secret = SecretSource(env=password_env, key=password_key, keyring=password_keyring)
+    changes = {"url": url, "sample_mode": sample_mode}
+    if any((password_env, password_key, password_keyring)):
+        changes["password"] = secret
+    if database is not None:
+        changes["default_database"] = database
+    view = edit_db_profile(store(), name, **changes)
+    if as_json:
+        emit_json(view.to_json())
+    else:
+        click.echo(f"updated DB profile {view.name} ({view.url})")
+
+
+@llm_group.command("edit")
+@click.argument("name")
+@click.option("--provider", type=click.Choice(["heuristic", "openai", "anthropic"]))
+@click.option("--model")
+@click.option("--base-url", help="Empty to clear (provider default)")
+@click.option("--api-key-env")
+@click.option("--api-key-key")
+@click.option("--api-key-keyring")
+@click.option("--temperature")
+@click.option("--max-concurrency")
+@click.option("--timeout")
+@click.option("--columns-per-request")
+@click.option("--json", "as_json", is_flag=True)
+def llm_edit(name, provider, model, base_url, api_key_env, api_key_key, api_key_keyring, temperature,
+             max_concurrency, timeout, columns_per_request, as_json):
+    """Change an LLM profile (only the options given)."""
+    from amx_core.services.profiles import SecretSource, edit_llm_profile
+
+    changes = dict(provider=provider, model=model, base_url=base_url, temperature=temperature,
+                   max_concurrency=max_concurrency, timeout_seconds=timeout, columns_per_request=columns_per_request)
+    if any((api_key_env, api_key_key, api_key_keyring)):
+        changes["api_key"] = SecretSource(env=api_key_env, key=api_key_key, keyring=api_key_keyring)
+    view = edit_llm_profile(store(), name, **changes)
+    if as_json:
+        emit_json(view.to_json())
+    else:
+        click.echo(f"updated LLM profile {view.name} ({view.provider})")
+
+
+def _test_command(group: click.Group, checker: str) -> None:
+    @group.command("test")
+    @click.argument("name")
+    @click.option("--json", "as_json", is_flag=True)
+    def _test(name, as_json):
+        """Test the connection (DB: list databases; LLM: one tiny request)."""
+        from amx_core.services import profile_checks
+
+        result = getattr(profile_checks, checker)(store(), name)
+        if as_json:
+            emit_json({"ok": result.ok, "message": result.message, "details": list(result.details)})
+        else:
+            click.echo(result.message)
+            for line in result.details:
+                click.echo(f"  {line}")
+        if not result.ok:
+            raise SystemExit(1)
+
+
+_test_command(db_group, "check_db_profile")
+_test_command(llm_group, "check_llm_profile")

@@ -146,7 +146,7 @@ def _checked_llm_fields(
 ) -> dict:
     """Validate LLM settings (shared by add and edit); returns the normalised values."""
     one_of(provider, PROVIDERS, field="provider")
-    if base_url is not None:
+    if base_url:  # "" clears it (back to the provider default)
         if not base_url.startswith(("http://", "https://")):
             raise ValidationError("base-url", f"{base_url!r} must start with http:// or https://")
         if "@" in base_url.split("//", 1)[1].split("/", 1)[0]:

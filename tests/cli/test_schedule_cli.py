@@ -77,3 +77,22 @@ def test_profile_list_show_rm(amx):
     assert json.loads(amx("profile", "llm", "show", "offline", "--json").output)["provider"] == "heuristic"
     amx("profile", "llm", "rm", "offline")
     assert json.loads(amx("profile", "llm", "list", "--json").output) == []
+
+
+def test_profile_edit_and_test(amx, tmp_path):
+    import sqlite3
+
+    db = tmp_path / "shop.db"
+    sqlite3.connect(db).execute("CREATE TABLE t (x INTEGER)").connection.close()
+    amx("profile", "db", "add", "lite", "--url", f"sqlite:///{db}")
+    tested = json.loads(amx("profile", "db", "test", "lite", "--json").output)
+    assert tested["ok"] is True
+    edited = json.loads(amx("profile", "db", "edit", "shop", "--password-key", "SHOP_KEY", "--database", "sales",
+                            "--json").output)
+    assert edited["password_ref"] == "key:SHOP_KEY" and edited["default_database"] == "sales"
+    amx("profile", "llm", "add", "gpt", "--provider", "openai", "--base-url", "http://127.0.0.1:9/v1")
+    llm = json.loads(amx("profile", "llm", "edit", "gpt", "--base-url", "", "--max-concurrency", "2", "--json").output)
+    assert llm["base_url"] is None and llm["max_concurrency"] == 2
+    assert json.loads(amx("profile", "llm", "test", "offline", "--json").output)["ok"] is True
+    bad = amx("profile", "llm", "edit", "gpt", "--temperature", "7", code=2)
+    assert bad.stderr.startswith("error: temperature:")
