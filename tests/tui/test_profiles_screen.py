@@ -213,7 +213,7 @@ async def test_palette_and_help_reach_the_screens(demo):
         await press(pilot, "f1")
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        assert "Profiles: keys and concepts" in text and "amx catalog databases PROFILE" in text
+        assert "Profiles: keys and concepts" in text and "amx profile db|llm test NAME" in text
         assert "amx profile db|llm rm NAME" in text  # a `|` inside a table cell stays text
         await press(pilot, "escape")
         await press(pilot, "v")  # from one screen straight to another: the list stays underneath
