@@ -158,9 +158,17 @@ def phrase(identifier: str) -> str:
     return " ".join(expand(word) for word in split_words(identifier))
 
 
+# Naming-convention prefixes that say what kind of object it is, not what a row is.
+_KIND_PREFIXES = ("v", "vw", "view", "mv", "tbl", "tb")
+
+
 def entity(table_name: str) -> str:
-    """What one row of a table is: `InvoiceLine` -> 'invoice line', `order_items` -> 'order item'."""
-    words = [expand(word) for word in split_words(table_name)] or [table_name]
+    """What one row of a table is: `InvoiceLine` -> 'invoice line', `order_items` -> 'order item',
+    `v_customer_revenue` -> 'customer revenue' (a kind prefix is dropped)."""
+    parts = split_words(table_name)
+    if len(parts) > 1 and parts[0] in _KIND_PREFIXES:
+        parts = parts[1:]
+    words = [expand(word) for word in parts] or [table_name]
     words[-1] = singular(words[-1])
     return " ".join(words)
 

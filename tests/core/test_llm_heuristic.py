@@ -119,3 +119,12 @@ def test_chunked_heuristic_matches_one_shot():
     chunked = describe_with_repair(HeuristicProvider(), CUSTOMER, columns_per_request=3)
     assert chunked.columns == whole.columns and chunked.table == whole.table
     assert list(chunked.columns) == list(CUSTOMER.column_names)
+
+
+def test_kind_prefixes_are_not_part_of_the_entity():
+    from amx_core.llm.names import entity
+
+    assert entity("v_customer_revenue") == "customer revenue"
+    assert entity("tbl_users") == "user"
+    assert entity("InvoiceLine") == "invoice line"
+    assert entity("v") == "v"
