@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -23,16 +24,37 @@ def tmux(*args: str) -> str:
     return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
 
 
-def wait_for(session: str, text: str) -> str:
-    """Poll the pane until `text` shows (the app's own pace; no fixed sleeps)."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = tmux("capture-pane", "-t", session, "-p")
-        if text in screen:
-            return screen
-        time.sleep(0.1)
-    raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+class PaneWatch:
+    """Wakes when the pane prints something: tmux copies its output into a FIFO (pipe-pane).
+
+    Waiting is on that condition, never on a fixed sleep: the screen is read again only
+    after the app wrote to the terminal.
+    """
+
+    def __init__(self, session: str, fifo: Path) -> None:
+        os.mkfifo(fifo)
+        self.session = session
+        self.read_fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        # our own writer end keeps the FIFO open, so select() blocks instead of seeing EOF
+        self.keep_fd = os.open(fifo, os.O_WRONLY)
+        tmux("pipe-pane", "-t", session, "-o", f"cat >> '{fifo}'")
+
+    def wait_for(self, text: str) -> str:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while True:
+            screen = tmux("capture-pane", "-t", self.session, "-p")
+            if text in screen:
+                return screen
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+            ready, _, _ = select.select([self.read_fd], [], [], remaining)
+            if ready:
+                os.read(self.read_fd, 1 << 16)
+
+    def close(self) -> None:
+        os.close(self.read_fd)
+        os.close(self.keep_fd)
 
 
 def app_command(home: Path) -> str:
@@ -46,18 +68,20 @@ def test_create_a_schedule_with_keystrokes_and_find_it_in_the_cli(tmp_path):
     home = tmp_path / "amx home"
     session = f"amx-e2e-{uuid.uuid4().hex[:8]}"
     tmux("new-session", "-d", "-s", session, "-x", "140", "-y", "40", app_command(home))
+    pane = PaneWatch(session, tmp_path / "pane.fifo")
     try:
-        wait_for(session, "Nightly shop descriptions")  # the demo workspace is listed
+        pane.wait_for("Nightly shop descriptions")  # the demo workspace is listed
         tmux("send-keys", "-t", session, "n")
-        wait_for(session, "New schedule")
-        wait_for(session, "offline  (heuristic)")  # profiles are read and picked
+        pane.wait_for("New schedule")
+        pane.wait_for("offline  (heuristic)")  # profiles are read and picked
         tmux("send-keys", "-t", session, "-l", "Typed in tmux")
-        wait_for(session, "Typed in tmux")
+        pane.wait_for("Typed in tmux")
         tmux("send-keys", "-t", session, "C-s")
-        screen = wait_for(session, "Saved “Typed in tmux”")
+        screen = pane.wait_for("Saved “Typed in tmux”")
         assert "Filter" in screen
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], check=False, capture_output=True)
+        pane.close()
 
     amx = BIN / "amx"
     command = [str(amx)] if amx.exists() else [sys.executable, "-m", "amx_cli.main"]
