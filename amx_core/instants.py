@@ -1,4 +1,4 @@
-"""ISO-8601 instants from the command line (`--now`, `--from`, `--since`); naive means UTC."""
+"""ISO-8601 instants: parsed from the command line (`--now`, `--from`, `--since`; naive means UTC) and printed."""
 
 from __future__ import annotations
 
@@ -18,3 +18,8 @@ def parse_instant(text: str, *, field: str) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(timezone.utc)
+
+
+def iso(value: datetime | None, *, timespec: str = "auto", missing: str | None = None) -> str | None:
+    """An instant as ISO-8601 text (the `--json` and message form); `missing` when there is none."""
+    return value.isoformat(timespec=timespec) if value is not None else missing

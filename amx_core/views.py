@@ -6,13 +6,12 @@ ORM rows never leave a session; these carry only what a face shows, secrets excl
 
 from __future__ import annotations
 
+from amx_core.instants import iso
+
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 @dataclass(frozen=True)
@@ -85,9 +84,9 @@ class ScheduleView:
             "kind": self.kind,
             "status": self.status,
             "trigger": self.trigger,
-            "next_fire_utc": _iso(self.next_fire_utc),
-            "next_fire_local": _iso(self.next_fire_local),
-            "fire_at_utc": _iso(self.fire_at_utc),
+            "next_fire_utc": iso(self.next_fire_utc),
+            "next_fire_local": iso(self.next_fire_local),
+            "fire_at_utc": iso(self.fire_at_utc),
             "tz": self.tz,
             "cadence": self.cadence,
             "cadence_text": self.cadence_text,
@@ -101,10 +100,10 @@ class ScheduleView:
             "missing_only": self.missing_only,
             "missed_policy": self.missed_policy,
             "retry_max_attempts": self.retry_max_attempts,
-            "last_fire_utc": _iso(self.last_fire_utc),
+            "last_fire_utc": iso(self.last_fire_utc),
             "last_error": self.last_error,
-            "running_since": _iso(self.running_since),
-            "created_at": _iso(self.created_at),
-            "updated_at": _iso(self.updated_at),
+            "running_since": iso(self.running_since),
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at),
             "version": self.version,
         }

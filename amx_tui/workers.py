@@ -6,8 +6,7 @@ result is dropped here instead, so a stale answer never overwrites a newer one.
 
 from __future__ import annotations
 
-import time
-from typing import Callable, TypeVar
+from typing import Callable
 
 from textual.message import Message
 from textual.message_pump import MessagePump
@@ -22,31 +21,6 @@ def deliver(node: MessagePump, message: Message) -> bool:
     except NoActiveWorker:
         pass
     return node.post_message(message)
-
-
-T = TypeVar("T")
-LOCKED_ATTEMPTS = 4
-
-
-def _sqlite_locked(exc: Exception) -> bool:
-    return type(exc).__name__ == "OperationalError" and "database is locked" in str(exc)
-
-
-def retry_locked(call: Callable[[], T], attempts: int = LOCKED_ATTEMPTS) -> T:
-    """Run a store write again when SQLite refuses a lock upgrade ("database is locked").
-
-    A transaction that read first and writes second cannot wait for the lock when another
-    connection wrote meanwhile (SQLITE_BUSY_SNAPSHOT); the remedy is to run it again. The
-    failed attempt was rolled back, so running it again is safe. Thread workers only.
-    """
-    for attempt in range(1, attempts + 1):
-        try:
-            return call()
-        except Exception as exc:  # noqa: BLE001 - anything but the lock refusal is re-raised
-            if attempt == attempts or not _sqlite_locked(exc):
-                raise
-            time.sleep(0.05 * attempt)
-    raise AssertionError("unreachable")
 
 
 def first_line(exc: BaseException) -> str:

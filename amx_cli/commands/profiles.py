@@ -23,6 +23,14 @@ def llm_group() -> None:
     """LLM profiles."""
 
 
+def _report(view, as_json: bool, line: str) -> None:
+    """The changed profile: its JSON object for scripts, one line for people."""
+    if as_json:
+        emit_json(view.to_json())
+    else:
+        click.echo(line)
+
+
 @db_group.command("add")
 @click.argument("name")
 @click.option("--url", required=True, help="SQLAlchemy URL without password, e.g. postgresql://amx@host/db")
@@ -44,10 +52,7 @@ def db_add(name, url, password_env, password_key, password_keyring, database, sa
         default_database=database,
         sample_mode=sample_mode,
     )
-    if as_json:
-        emit_json(view.to_json())
-    else:
-        click.echo(f"added DB profile {view.name} ({view.url})")
+    _report(view, as_json, f"added DB profile {view.name} ({view.url})")
 
 
 @llm_group.command("add")
@@ -80,10 +85,7 @@ def llm_add(name, provider, model, base_url, api_key_env, api_key_key, api_key_k
         timeout_seconds=timeout,
         columns_per_request=columns_per_request,
     )
-    if as_json:
-        emit_json(view.to_json())
-    else:
-        click.echo(f"added LLM profile {view.name} ({view.provider})")
+    _report(view, as_json, f"added LLM profile {view.name} ({view.provider})")
 
 
 def _list_command(group: click.Group, lister: str, headers, row_of) -> None:
@@ -156,10 +158,7 @@ def db_edit(name, url, password_env, password_key, password_keyring, database, s
     if database is not None:
         changes["default_database"] = database
     view = edit_db_profile(store(), name, **changes)
-    if as_json:
-        emit_json(view.to_json())
-    else:
-        click.echo(f"updated DB profile {view.name} ({view.url})")
+    _report(view, as_json, f"updated DB profile {view.name} ({view.url})")
 
 
 @llm_group.command("edit")
@@ -185,10 +184,7 @@ def llm_edit(name, provider, model, base_url, api_key_env, api_key_key, api_key_
     if any((api_key_env, api_key_key, api_key_keyring)):
         changes["api_key"] = SecretSource(env=api_key_env, key=api_key_key, keyring=api_key_keyring)
     view = edit_llm_profile(store(), name, **changes)
-    if as_json:
-        emit_json(view.to_json())
-    else:
-        click.echo(f"updated LLM profile {view.name} ({view.provider})")
+    _report(view, as_json, f"updated LLM profile {view.name} ({view.provider})")
 
 
 def _test_command(group: click.Group, checker: str) -> None:

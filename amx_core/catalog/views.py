@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from amx_core.views import _iso
+from amx_core.instants import iso
 
 NODE_KINDS = ("schema", "table", "view", "materialized_view", "column")
 
@@ -23,7 +23,7 @@ class ChangeEventView:
     database: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "path": self.path, "at": _iso(self.at), "detail": self.detail}
+        return {"kind": self.kind, "path": self.path, "at": iso(self.at), "detail": self.detail}
 
 
 @dataclass(frozen=True)

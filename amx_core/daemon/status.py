@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from amx_core.instants import iso
+
 import os
 import socket
 from dataclasses import dataclass
@@ -15,9 +17,6 @@ from amx_core.daemon.hookstate import HookState
 STALE_AFTER_SECONDS = 180.0
 STATES = ("not_installed", "installed", "loaded")
 
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 @dataclass(frozen=True)
@@ -60,8 +59,8 @@ class DaemonStatus:
             "unit_files": list(self.unit_files),
             "log_path": self.log_path,
             "log_size_bytes": self.log_size_bytes,
-            "log_mtime": _iso(self.log_mtime),
-            "last_tick_at": _iso(self.last_tick_at),
+            "log_mtime": iso(self.log_mtime),
+            "last_tick_at": iso(self.last_tick_at),
             "last_tick_age_seconds": self.last_tick_age_seconds,
             "last_tick_host": self.last_tick_host,
             "last_tick_duration_ms": self.last_tick_duration_ms,

@@ -41,28 +41,22 @@ def _http(profile: LlmProfileView, api_key: str | None, wiring: Wiring):
     )
 
 
-def _openai(profile: LlmProfileView, api_key: str | None, wiring: Wiring) -> Provider:
-    from amx_core.llm.providers import openai
+def _networked(module_name: str, class_name: str) -> Callable[[LlmProfileView, str | None, Wiring], Provider]:
+    """A factory for an HTTP provider: its module is imported only when a profile uses it."""
 
-    return openai.OpenAiProvider(
-        model=profile.model or openai.DEFAULT_MODEL,
-        base_url=profile.base_url or openai.DEFAULT_BASE_URL,
-        http=_http(profile, api_key, wiring),
-        api_key=api_key,
-        temperature=profile.temperature,
-    )
+    def make(profile: LlmProfileView, api_key: str | None, wiring: Wiring) -> Provider:
+        import importlib
 
+        module = importlib.import_module(f"amx_core.llm.providers.{module_name}")
+        return getattr(module, class_name)(
+            model=profile.model or module.DEFAULT_MODEL,
+            base_url=profile.base_url or module.DEFAULT_BASE_URL,
+            http=_http(profile, api_key, wiring),
+            api_key=api_key,
+            temperature=profile.temperature,
+        )
 
-def _anthropic(profile: LlmProfileView, api_key: str | None, wiring: Wiring) -> Provider:
-    from amx_core.llm.providers import anthropic
-
-    return anthropic.AnthropicProvider(
-        model=profile.model or anthropic.DEFAULT_MODEL,
-        base_url=profile.base_url or anthropic.DEFAULT_BASE_URL,
-        http=_http(profile, api_key, wiring),
-        api_key=api_key,
-        temperature=profile.temperature,
-    )
+    return make
 
 
 def _heuristic(profile: LlmProfileView, api_key: str | None, wiring: Wiring) -> Provider:
@@ -72,8 +66,8 @@ def _heuristic(profile: LlmProfileView, api_key: str | None, wiring: Wiring) -> 
 
 
 PROVIDERS: dict[str, Callable[[LlmProfileView, str | None, Wiring], Provider]] = {
-    "openai": _openai,
-    "anthropic": _anthropic,
+    "openai": _networked("openai", "OpenAiProvider"),
+    "anthropic": _networked("anthropic", "AnthropicProvider"),
     "heuristic": _heuristic,
 }
 NEEDS_NETWORK = frozenset({"openai", "anthropic"})

@@ -6,6 +6,8 @@ missed ledger (`MissedSlot`). Runs of a deleted schedule stay in the history und
 
 from __future__ import annotations
 
+from amx_core.instants import iso
+
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,9 +19,6 @@ from amx_core.models import MissedSlot, Run, Schedule
 from amx_core.services.runs import DEFAULT_LIMIT, RunView, run_view
 from amx_core.store import Store
 
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 @dataclass(frozen=True)
@@ -39,8 +38,8 @@ class MissedView:
             "id": self.id,
             "schedule_id": self.schedule_id,
             "schedule_name": self.schedule_name,
-            "slot_utc": _iso(self.slot_utc),
-            "detected_at": _iso(self.detected_at),
+            "slot_utc": iso(self.slot_utc),
+            "detected_at": iso(self.detected_at),
             "reason": self.reason,
             "action": self.action,
         }

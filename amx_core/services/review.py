@@ -10,6 +10,8 @@ refuses the batch with a message naming it.
 
 from __future__ import annotations
 
+from amx_core.instants import iso
+
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -31,9 +33,6 @@ REJECTABLE = ("pending", "accepted", "edited", "apply_failed", "stale", "rejecte
 APPLICABLE = ("accepted", "edited")
 MAX_EDIT = 10_000
 
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 @dataclass(frozen=True)
@@ -83,8 +82,8 @@ class SuggestionView:
             "old_value": self.old_value,
             "error": self.error,
             "note": self.note,
-            "created_at": _iso(self.created_at),
-            "updated_at": _iso(self.updated_at),
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at),
         }
 
 

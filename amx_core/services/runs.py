@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from amx_core.instants import iso
+
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,9 +16,6 @@ from amx_core.store import Store
 
 DEFAULT_LIMIT = 100
 
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 @dataclass(frozen=True)
@@ -76,11 +75,11 @@ class RunView:
             "reason": self.reason,
             "status": self.status,
             "attempt": self.attempt,
-            "occurrence_utc": _iso(self.occurrence_utc),
-            "started_at": _iso(self.started_at),
-            "ended_at": _iso(self.ended_at),
-            "heartbeat_at": _iso(self.heartbeat_at),
-            "retry_at": _iso(self.retry_at),
+            "occurrence_utc": iso(self.occurrence_utc),
+            "started_at": iso(self.started_at),
+            "ended_at": iso(self.ended_at),
+            "heartbeat_at": iso(self.heartbeat_at),
+            "retry_at": iso(self.retry_at),
             "duration_seconds": self.duration_seconds,
             "host": self.host,
             "pid": self.pid,

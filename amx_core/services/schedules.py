@@ -7,12 +7,13 @@ is a ValidationError naming the field (exit 2), and a refused call writes nothin
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from amx_core.instants import iso
 from amx_core.errors import ConflictError, NotFoundError, ValidationError
 from amx_core.models import DbProfile, LlmProfile, MissedSlot, Schedule
 from amx_core.models.base import utcnow
@@ -36,7 +37,6 @@ from amx_core.views import ScheduleView
 
 MAX_CAP_HOURS = 24 * 366
 MAX_RETRIES = 10
-UNSET = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def get_row(session: Session, schedule_id: int, *, for_update: bool = False) -> 
         stmt = stmt.with_for_update()
     row = session.exec(stmt).first()
     if row is None:
-        raise NotFoundError("id", f"no schedule with id {schedule_id}")
+        raise NotFoundError("id", f"no schedule with id {schedule_id} (`amx schedule list` shows them)")
     return row
 
 
@@ -100,7 +100,7 @@ def resolve_ref(store: Store, ref: str | int) -> int:
     with store.session() as s:
         row = s.exec(select(Schedule.id).where(Schedule.name == ref)).first()
     if row is None:
-        raise NotFoundError("id", f"no schedule with id or name {ref!r}")
+        raise NotFoundError("id", f"no schedule with id or name {ref!r} (`amx schedule list` shows them)")
     return row
 
 
@@ -310,7 +310,7 @@ def edit_schedule(
                 f"the schedule changed since you loaded it (version {expected_version}, now {row.version}); "
                 "reload and edit again",
             )
-        rules.check_transition("edit", row.status, running_since=_iso(row.running_since))
+        rules.check_transition("edit", row.status, running_since=iso(row.running_since, timespec="seconds"))
         plan = _plan(s, inp, row, now)
         _unique_name(s, plan.name, row.id)
         _apply(row, plan)
@@ -326,15 +326,11 @@ def edit_schedule(
         return view_of(s, row)
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat(timespec="seconds") if value else None
-
-
 def _event(store: Store, schedule_id: int, event: str, mutate, now: datetime | None) -> ScheduleView:
     now = _now(now)
     with store.write_session() as s:
         row = get_row(s, schedule_id, for_update=True)
-        if rules.check_transition(event, row.status, running_since=_iso(row.running_since)):
+        if rules.check_transition(event, row.status, running_since=iso(row.running_since, timespec="seconds")):
             mutate(s, row, now)
             row.version += 1
             row.updated_at = now
@@ -408,7 +404,7 @@ def resume_schedule(store: Store, schedule_id: int, *, now: datetime | None = No
                 row.status = rules.PENDING
             else:
                 row.status = rules.MISSED
-                row.last_error = f"fire time {_iso(due)} passed while paused"
+                row.last_error = f"fire time {iso(due, timespec='seconds')} passed while paused"
             return
         row.status = rules.PENDING
 
@@ -443,7 +439,7 @@ def delete_schedule(store: Store, schedule_id: int) -> ScheduleView:
     """Remove the schedule; its runs, suggestions and ledger stay as history."""
     with store.write_session() as s:
         row = get_row(s, schedule_id, for_update=True)
-        rules.check_transition("delete", row.status, running_since=_iso(row.running_since))
+        rules.check_transition("delete", row.status, running_since=iso(row.running_since, timespec="seconds"))
         view = view_of(s, row)
         s.delete(row)
         return view
@@ -506,10 +502,3 @@ def preview(
     count = int(positive_number(count, field="count", maximum=1000, integer=True))
     start = _now(start)
     return [FirePreview(utc=u, local=to_local(u, tz_name)) for u in next_fires(expr, tz_name, start, count)]
-
-
-def input_with(inp: ScheduleInput, **changes) -> ScheduleInput:
-    return replace(inp, **changes)
-
-
-INPUT_FIELDS = tuple(f.name for f in fields(ScheduleInput))

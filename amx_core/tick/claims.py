@@ -9,6 +9,8 @@ same instant impossible whoever else ticks: OS timer, TUI, run-now, a manual `am
 
 from __future__ import annotations
 
+from amx_core.instants import iso
+
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import SimpleNamespace
@@ -55,10 +57,6 @@ class Settled:
 
     schedule_id: int
     decision: Decision
-
-
-def iso(value: datetime | None) -> str:
-    return value.isoformat(timespec="seconds") if value else "?"
 
 
 class _AlreadyFired(Exception):
@@ -206,11 +204,11 @@ def claim_run_now(store: Store, schedule_id: int, now: datetime, *, host: str, p
             if row is None:
                 raise NotFoundError("id", f"no schedule with id {schedule_id}")
             if row.status == rules.RUNNING:
-                raise ConflictError("id", f"already running since {iso(row.running_since)}")
+                raise ConflictError("id", f"already running since {iso(row.running_since, timespec='seconds', missing='?')}")
             decision = Decision(action=FIRE, reason=REASON_RUN_NOW, fire_utc=now, slot_utc=now, why="run now")
             claim = _take(conn, row, decision, now, allowed=RUN_NOW_FROM, due_only=False, host=host, pid=pid)
     except _AlreadyFired:
-        raise ConflictError("id", f"already fired at {iso(now)}") from None
+        raise ConflictError("id", f"already fired at {iso(now, timespec='seconds', missing='?')}") from None
     if claim is None:
         raise ConflictError("id", "already running (claimed by another runner a moment ago)")
     return claim

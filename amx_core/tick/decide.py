@@ -6,6 +6,8 @@ the same decisions the real pass acts on, so the two can never disagree.
 
 from __future__ import annotations
 
+from amx_core.instants import iso
+
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -93,10 +95,6 @@ def armed_catch_up(conn, row) -> bool:
     return conn.execute(q.ARMED_CATCH_UP, {"sid": row.id, "slot": row.next_fire_utc}).first() is not None
 
 
-def _iso(value: datetime) -> str:
-    return value.isoformat(timespec="seconds")
-
-
 def _fire(reason: str, at: datetime, why: str, **extra) -> Decision:
     return Decision(action=FIRE, reason=reason, fire_utc=at, slot_utc=extra.pop("slot_utc", at), why=why, **extra)
 
@@ -133,9 +131,9 @@ def decide(
     if row.trigger == "change":
         return _fire(REASON_CHANGE, due, "schema change seen in scope; cap window over")
     if due >= now - grace:
-        return _fire(REASON_TIME, due, f"due at {_iso(due)}")
+        return _fire(REASON_TIME, due, f"due at {iso(due, timespec='seconds')}")
     if armed_catch_up(conn, row):  # an armed catch-up slot is always a late one
-        return _fire(REASON_CATCH_UP, due, f"one catch-up for missed slot {_iso(due)}")
+        return _fire(REASON_CATCH_UP, due, f"one catch-up for missed slot {iso(due, timespec='seconds')}")
     return _settle_missed(row, now, grace, previous_tick_at, last)
 
 
@@ -147,7 +145,7 @@ def _settle_missed(
     late = [s for s in slots if s < now - grace]
     fresh = [s for s in slots if s >= now - grace]
     policy = row.missed_policy
-    first = _iso(late[0])
+    first = iso(late[0], timespec="seconds")
     why_missed = missed_reason(late[0], previous_tick_at, grace, last)
 
     def ledger(items):
@@ -168,7 +166,7 @@ def _settle_missed(
         return _fire(
             reason,
             target,
-            f"{len(late)} slot(s) missed since {first}; policy run: one fire at {_iso(target)} for all of them",
+            f"{len(late)} slot(s) missed since {first}; policy run: one fire at {iso(target, timespec='seconds')} for all of them",
             ledger=ledger(late),
             ledger_action="run",
             arm_utc=target,
@@ -187,7 +185,7 @@ def _settle_missed(
         ledger_action="skip",
         arm_utc=arm,
         why=f"{len(late)} slot(s) missed since {first}; policy skip: "
-        + (f"next fire {_iso(arm)}" if arm else "one-shot cancelled"),
+        + (f"next fire {iso(arm, timespec='seconds')}" if arm else "one-shot cancelled"),
     )
 
 
@@ -214,7 +212,7 @@ def _cancel(row: Schedule, decision: Decision, now: datetime) -> None:
     slot = decision.ledger[0][0] if decision.ledger else row.next_fire_utc
     row.status = rules.CANCELLED
     row.next_fire_utc = None
-    row.last_error = f"fire time {_iso(slot)} missed ({decision.reason}); skipped by policy"
+    row.last_error = f"fire time {iso(slot, timespec='seconds')} missed ({decision.reason}); skipped by policy"
 
 
 def _arm(row: Schedule, decision: Decision, now: datetime) -> None:

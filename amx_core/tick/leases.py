@@ -16,7 +16,8 @@ from sqlmodel import Session, select
 from amx_core.models import Run, Schedule
 from amx_core.services import schedule_rules as rules
 from amx_core.store import Store
-from amx_core.tick.claims import claim_of_run, iso
+from amx_core.instants import iso
+from amx_core.tick.claims import claim_of_run
 from amx_core.tick.settle import fail_running_schedule, lock_schedule_row
 
 
@@ -31,7 +32,7 @@ class Recovered:
 
 
 def stopped_message(since: datetime | None) -> str:
-    return f"runner stopped (no heartbeat since {iso(since)})"
+    return f"runner stopped (no heartbeat since {iso(since, timespec='seconds', missing='?')})"
 
 
 def _stale_condition(cutoff: datetime):

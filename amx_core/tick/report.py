@@ -5,15 +5,14 @@ Import-light on purpose: the idle pass prints it without loading the core.
 
 from __future__ import annotations
 
+from amx_core.instants import iso
+
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from amx_core.tick.idle import REPORT_LISTS, idle_summary
 
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ class PlanItem:
             "schedule_id": self.schedule_id,
             "name": self.name,
             "why": self.why,
-            "at": _iso(self.at),
+            "at": iso(self.at),
             "run_id": self.run_id,
         }
 
@@ -57,7 +56,7 @@ class TickReport:
     duration_ms: float | None = field(default=None, compare=False)
 
     def to_json(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"now": _iso(self.now), "dry_run": self.dry_run, "idle": self.idle}
+        body: dict[str, Any] = {"now": iso(self.now), "dry_run": self.dry_run, "idle": self.idle}
         body.update({key: list(getattr(self, key)) for key in REPORT_LISTS})
         body.update({"plan": [item.to_json() for item in self.plan], "errors": list(self.errors),
                      "duration_ms": self.duration_ms})

@@ -18,7 +18,8 @@ from amx_core.services import schedule_rules as rules
 from amx_core.services.schedules import record_missed, slots_between
 from amx_core.store import Store
 from amx_core.tick import statements as q
-from amx_core.tick.claims import Claim, iso
+from amx_core.instants import iso
+from amx_core.tick.claims import Claim
 from amx_core.tick.decide import NO_TICK, REASON_RUN_NOW
 from amx_core.tick.retry import RetryPolicy
 from amx_core.timing import next_fire_after
@@ -121,7 +122,7 @@ def _cancelled(session, row, claim, outcome, now, grace) -> str:
 def _retry(row, claim: Claim, outcome: Outcome, retry_at: datetime) -> str:
     row.next_fire_utc = retry_at
     row.last_error = (
-        f"{outcome.error} (attempt {claim.attempt} of {row.retry_max_attempts}; retry at {iso(retry_at)})"
+        f"{outcome.error} (attempt {claim.attempt} of {row.retry_max_attempts}; retry at {iso(retry_at, timespec='seconds', missing='?')})"
     )
     return rules.PENDING
 

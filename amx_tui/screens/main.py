@@ -31,7 +31,7 @@ from amx_tui.widgets.keyed_table import KeyedTable
 from amx_tui.widgets.quiet_footer import QuietFooter
 from amx_tui.widgets.schedule_detail import ScheduleDetail
 from amx_tui.widgets.schedule_table import ACTIONS_COLUMN, ScheduleTable, row_key
-from amx_tui.workers import deliver, first_line, retry_locked
+from amx_tui.workers import deliver, first_line
 
 SLOW_REFRESH_FACTOR = 5.0  # a refresh that took d seconds waits at least 5*d before the next one
 
@@ -350,7 +350,7 @@ class MainScreen(Screen):
     def _verb_worker(self, verb: str, schedule_id: int, name: str) -> None:
         try:
             call = VERB_CALLS[verb][0]
-            result = retry_locked(lambda: call(self.backend, self.store(), schedule_id, self.backend.clock()))
+            result = call(self.backend, self.store(), schedule_id, self.backend.clock())
         except Exception as exc:  # noqa: BLE001 - refusals (AmxError) and failures alike are shown
             deliver(self, self.VerbDone(verb, schedule_id, name, None, _message(exc)))
             return
@@ -387,7 +387,7 @@ class MainScreen(Screen):
     def _decide_missed(self, schedule_id: int, outcome: str) -> Any:
         """Thread (called by the dialog's workers): run now, or skip the missed occurrence."""
         call = VERB_CALLS[{"run": "run_now", "skip": "skip"}[outcome]][0]
-        return retry_locked(lambda: call(self.backend, self.store(), schedule_id, self.backend.clock()))
+        return call(self.backend, self.store(), schedule_id, self.backend.clock())
 
     def _missed_closed(self, decisions: dict[int, str] | None) -> None:
         if decisions:

@@ -23,7 +23,7 @@ from amx_tui.verbs import PROFILE_VERBS
 from amx_tui.widgets.keyed_table import KeyedTable
 from amx_tui.widgets.profile_tables import DbProfileTable, LlmProfileTable, secret_ref_text
 from amx_tui.widgets.quiet_footer import QuietFooter
-from amx_tui.workers import deliver, first_line, retry_locked
+from amx_tui.workers import deliver, first_line
 
 TESTING = "testing"
 
@@ -271,7 +271,7 @@ class ProfilesScreen(VerbScreen):
     def _call(self, verb: str, kind: str, name: str) -> None:
         call = _core_call(kind, verb)
         try:
-            result = retry_locked(lambda: call(self.store(), name)) if verb == "remove" else call(self.store(), name)
+            result = call(self.store(), name)
         except Exception as exc:  # noqa: BLE001 - the core's refusal (used by a schedule) is shown
             deliver(self, self.Done(verb, kind, name, None, first_line(exc)))
             return

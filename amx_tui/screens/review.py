@@ -30,7 +30,7 @@ from amx_tui.widgets.chip_row import ChipRow
 from amx_tui.widgets.keyed_table import KeyedTable
 from amx_tui.widgets.quiet_footer import QuietFooter
 from amx_tui.widgets.suggestion_table import SuggestionTable
-from amx_tui.workers import Serial, deliver, first_line, retry_locked
+from amx_tui.workers import Serial, deliver, first_line
 
 # state chip -> the suggestion states it shows (number key, label)
 STATE_CHIPS = (
@@ -339,7 +339,7 @@ class ReviewScreen(VerbScreen):
     def _change(self, verb: str, ids: list[int]) -> None:
         call = CHANGES[verb][0]
         try:
-            views = retry_locked(lambda: call(self.store(), ids))
+            views = call(self.store(), ids)
         except Exception as exc:  # noqa: BLE001 - the core's refusal names the suggestion
             deliver(self, self.Changed(verb, None, first_line(exc)))
             return

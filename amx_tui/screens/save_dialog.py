@@ -16,7 +16,7 @@ from textual.widgets import Button
 
 from amx_core.errors import AmxError
 from amx_tui.widgets.form_field import FormField
-from amx_tui.workers import deliver, first_line, retry_locked
+from amx_tui.workers import deliver, first_line
 
 
 class SaveDialog(ModalScreen[Any]):
@@ -78,7 +78,7 @@ class SaveDialog(ModalScreen[Any]):
     @work(thread=True, exclusive=True, group="dialog-save", exit_on_error=False)
     def _save(self, call: Callable[[], Any]) -> None:
         try:
-            view = retry_locked(call)
+            view = call()
         except AmxError as exc:
             deliver(self, self.Done(None, exc))
             return

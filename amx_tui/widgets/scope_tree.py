@@ -22,7 +22,7 @@ from textual.widgets.tree import TreeNode
 from amx_core.scope import ScopeSelection, summarize_scope
 from amx_core.scope.paths import is_under
 from amx_core.scope.selection import CHECKED, PARTIAL, UNCHECKED
-from amx_tui.workers import deliver, first_line, retry_locked
+from amx_tui.workers import deliver, first_line
 
 PAGE_SIZE = 200
 GLYPHS = {CHECKED: "☑", PARTIAL: "◐", UNCHECKED: "☐"}
@@ -231,9 +231,7 @@ class ScopeTree(Tree[ScopeNode]):
         """Thread: read one page (the core refreshes a branch it never read), hand it to the UI thread."""
         try:
             store = self.store_getter()
-            page = retry_locked(
-                lambda: self.catalog.list_children(store, target.profile, target.database, path, offset, PAGE_SIZE)
-            )
+            page = self.catalog.list_children(store, target.profile, target.database, path, offset, PAGE_SIZE)
         except Exception as exc:  # noqa: BLE001 - shown on the node; the form stays usable
             deliver(self, self.Loaded(generation, node, None, first_line(exc)))
             return

@@ -108,23 +108,9 @@ def test_plain_text_cells_never_parse_markup():
     assert plain("[bold]x[/]").plain == "[bold]x[/]" and isinstance(plain(1), Text)
 
 
-def test_a_locked_sqlite_write_is_run_again_and_other_errors_are_not():
+def test_first_line_gives_the_cores_words_or_the_error_type():
     from amx_core.errors import ConflictError
-    from amx_tui.workers import first_line, retry_locked
+    from amx_tui.workers import first_line
 
-    class OperationalError(Exception):
-        pass
-
-    calls = []
-
-    def flaky():
-        calls.append(1)
-        if len(calls) < 3:
-            raise OperationalError("(sqlite3.OperationalError) database is locked")
-        return "written"
-
-    assert retry_locked(flaky) == "written" and len(calls) == 3
-    with pytest.raises(OperationalError):
-        retry_locked(lambda: (_ for _ in ()).throw(OperationalError("no such table: x")))
     assert first_line(ConflictError("id", "the schedule is running")) == "the schedule is running"
     assert first_line(RuntimeError("first\nsecond")) == "RuntimeError: first"
