@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from amx_core.errors import ValidationError
 
@@ -16,8 +16,8 @@ def parse_instant(text: str, *, field: str) -> datetime:
     except ValueError:
         raise ValidationError(field, f"{text!r} is not an ISO-8601 instant like 2027-03-01T09:00:00Z") from None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def iso(value: datetime | None, *, timespec: str = "auto", missing: str | None = None) -> str | None:

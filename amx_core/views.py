@@ -6,12 +6,11 @@ ORM rows never leave a session; these carry only what a face shows, secrets excl
 
 from __future__ import annotations
 
-from amx_core.instants import iso
-
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from amx_core.instants import iso
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from amx_core.errors import ActionError
 
@@ -24,7 +25,7 @@ TICK_TIMEOUT_SECONDS = 15 * 60
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _core(module: str, name: str, what: str) -> Callable[..., Any]:

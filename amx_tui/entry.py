@@ -18,7 +18,9 @@ def tune_gc() -> None:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="amx-tui", description="AMX Schedules: plan LLM catalog description runs.")
-    parser.add_argument("--demo", action="store_true", help="create the offline demo workspace (SQLite shop) if missing")
+    parser.add_argument(
+        "--demo", action="store_true", help="create the offline demo workspace (SQLite shop) if missing"
+    )
     parser.add_argument(
         "--no-tick", action="store_true", help="never run the tick from this window, even when the daemon is not loaded"
     )

@@ -6,7 +6,7 @@ result is dropped here instead, so a stale answer never overwrites a newer one.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from textual.message import Message
 from textual.message_pump import MessagePump

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,13 +30,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 TABLES, COLUMNS, ROWS = 50, 20, 50
 CONCURRENCY, DELAY = 4, 0.2
 TARGET_RATIO = 1.25
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def build_database(path: Path) -> None:
     conn = sqlite3.connect(path)
     for t in range(TABLES):
-        cols = ", ".join(f"c{c:02d}_{'amount' if c % 3 else 'code'} {'NUMERIC' if c % 3 else 'TEXT'}" for c in range(1, COLUMNS))
+        cols = ", ".join(
+            f"c{c:02d}_{'amount' if c % 3 else 'code'} {'NUMERIC' if c % 3 else 'TEXT'}" for c in range(1, COLUMNS)
+        )
         conn.execute(f"CREATE TABLE t{t:02d}_items (id INTEGER PRIMARY KEY, {cols})")
         marks = ", ".join("?" for _ in range(COLUMNS))
         conn.executemany(
@@ -64,8 +66,13 @@ def run_once(store, llm_name: str, schedule_name: str):
     from amx_core.models import Run
     from amx_core.services.schedules import ScheduleInput, create_schedule
 
-    schedule = create_schedule(store, ScheduleInput(name=schedule_name, at="2026-03-02 11:00", tz="UTC", db_profile="bench",
-                                                     llm_profile=llm_name, review="auto"), now=NOW)
+    schedule = create_schedule(
+        store,
+        ScheduleInput(
+            name=schedule_name, at="2026-03-02 11:00", tz="UTC", db_profile="bench", llm_profile=llm_name, review="auto"
+        ),
+        now=NOW,
+    )
     with store.session() as s:
         run = Run(schedule_id=schedule.id, reason="run-now", started_at=NOW)
         s.add(run)
@@ -104,12 +111,24 @@ def main() -> int:
         store = open_store()
         warm_up()
         add_db_profile(store, name="bench", url=f"sqlite:///{db}")
-        server = subprocess.Popen([sys.executable, str(ROOT / "bench" / "replay_server.py"), str(DELAY)],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        server = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "replay_server.py"), str(DELAY)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         try:
             url = server.stdout.readline().strip()
-            add_llm_profile(store, name="loopback", provider="openai", model="bench", base_url=url,
-                            max_concurrency=CONCURRENCY, timeout_seconds=30, columns_per_request=40)
+            add_llm_profile(
+                store,
+                name="loopback",
+                provider="openai",
+                model="bench",
+                base_url=url,
+                max_concurrency=CONCURRENCY,
+                timeout_seconds=30,
+                columns_per_request=40,
+            )
             add_llm_profile(store, name="offline", provider="heuristic")
             elapsed, counts = run_once(store, "loopback", "loopback run")
         finally:
@@ -118,15 +137,21 @@ def main() -> int:
         ideal = requests / CONCURRENCY * DELAY
         rounds = math.ceil(requests / CONCURRENCY) * DELAY
         ratio = elapsed / ideal
-        print(f"loopback LLM, {TABLES} tables x {COLUMNS} columns, concurrency {CONCURRENCY}, {DELAY * 1000:.0f} ms per reply")
+        print(
+            f"loopback LLM, {TABLES} tables x {COLUMNS} columns, concurrency {CONCURRENCY}, {DELAY * 1000:.0f} ms per reply"
+        )
         print(f"  requests {requests}, columns described {counts['columns_described']}")
-        print(f"  elapsed {elapsed:.3f} s; baseline requests/{CONCURRENCY} x {DELAY} s = {ideal:.3f} s "
-              f"(whole rounds {rounds:.3f} s)")
+        print(
+            f"  elapsed {elapsed:.3f} s; baseline requests/{CONCURRENCY} x {DELAY} s = {ideal:.3f} s "
+            f"(whole rounds {rounds:.3f} s)"
+        )
         print(f"  ratio {ratio:.3f} (target <= {TARGET_RATIO}): {'ok' if ratio <= TARGET_RATIO else 'OVER'}")
         elapsed, counts = run_once(store, "offline", "heuristic run")
         columns = counts["columns_described"]
-        print(f"heuristic provider, same scope: {columns} columns in {elapsed:.3f} s = {columns / elapsed:,.0f} columns/s "
-              f"({counts['columns_applied']} applied to the local catalog)")
+        print(
+            f"heuristic provider, same scope: {columns} columns in {elapsed:.3f} s = {columns / elapsed:,.0f} columns/s "
+            f"({counts['columns_applied']} applied to the local catalog)"
+        )
         return 0 if ratio <= TARGET_RATIO else 1
 
 

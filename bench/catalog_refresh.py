@@ -113,7 +113,9 @@ def main() -> int:
     def medians(pairs):
         return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
 
-    (bare_s, bare_cpu), (full_s, full_cpu), (unchanged_s, unchanged_cpu) = map(medians, (bare_times, full_times, unchanged_times))
+    (bare_s, bare_cpu), (full_s, full_cpu), (unchanged_s, unchanged_cpu) = map(
+        medians, (bare_times, full_times, unchanged_times)
+    )
     rows = [
         ("bare inspector.get_multi_columns()", bare_s, 1.0, 1.0, None),
         ("full refresh (empty cache)", full_s, full_s / bare_s, full_cpu / bare_cpu, 1.5),
@@ -125,7 +127,9 @@ def main() -> int:
         verdict = "" if target is None else f"<= {target}  {'ok' if ratio <= target else 'MISSED'}"
         cpu = f"{cpu_ratio:12.2f}" if cpu_ratio is not None else " " * 12
         print(f"{label:38}{seconds:10.3f}{ratio:9.2f}{cpu}  {verdict}")
-    print(f"\nlist 200 of {TABLES} tables from the cache: first page {first_page * 1000:.1f} ms, offset 1800 {deep_page * 1000:.1f} ms")
+    print(
+        f"\nlist 200 of {TABLES} tables from the cache: first page {first_page * 1000:.1f} ms, offset 1800 {deep_page * 1000:.1f} ms"
+    )
     print(f"(repeats {REPEATS}, interleaved; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     return 0
 

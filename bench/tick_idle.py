@@ -20,13 +20,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-NOW = datetime(2027, 3, 1, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 TARGET_WALL, TARGET_MEMORY, TARGET_FIRE_MS = 2.5, 1.5, 10.0
 
 
@@ -61,8 +61,9 @@ def _store_with(home: Path, count: int, url: str | None = None):
         os.environ["AMX_STORE_URL"] = url
     else:
         os.environ.pop("AMX_STORE_URL", None)
-    from amx_core.store import open_store, reset_stores
     from tick_support import bulk_schedules, profiles
+
+    from amx_core.store import open_store, reset_stores
 
     reset_stores()
     store = open_store()
@@ -129,7 +130,7 @@ def main() -> int:
     parser.add_argument("--pg", help="also measure claim overhead on this PostgreSQL store URL (an empty database)")
     args = parser.parse_args()
 
-    print(f"idle pass vs `python -c \"import sqlite3\"` (median of {args.rounds}, interleaved)")
+    print(f'idle pass vs `python -c "import sqlite3"` (median of {args.rounds}, interleaved)')
     print(f"{'schedules':>10} {'tick ms':>9} {'base ms':>9} {'wall x':>7} {'tick MiB':>9} {'base MiB':>9} {'mem x':>6}")
     verdicts = []
     for count in (10, 10_000):

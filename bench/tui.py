@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +27,7 @@ SCHEDULES = int(os.environ.get("BENCH_SCHEDULES", "10000"))
 TABLES = int(os.environ.get("BENCH_TABLES", "2000"))
 COLUMNS = int(os.environ.get("BENCH_COLUMNS", "50"))
 SIZE = (160, 48)
-NOW = datetime(2027, 3, 1, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
 REPEAT = 3
 
 
@@ -52,7 +52,13 @@ def home(path: Path):
 def seed_schedules(store, count: int) -> None:
     """`count` analyze schedules through the core services; every third one paused."""
     from amx_core.demo.workspace import ensure_demo_workspace
-    from amx_core.services.schedules import ScheduleInput, create_schedule, delete_schedule, list_schedules, pause_schedule
+    from amx_core.services.schedules import (
+        ScheduleInput,
+        create_schedule,
+        delete_schedule,
+        list_schedules,
+        pause_schedule,
+    )
 
     ensure_demo_workspace(store, now=NOW)
     for view in list_schedules(store):
@@ -96,8 +102,27 @@ class NullDaemon:
     def status(self, _store, _now):
         from amx_core.daemon.status import DaemonStatus
 
-        return DaemonStatus("not_installed", False, False, None, None, None, None, "linux", "bench", None, (),
-                            "/dev/null", None, None, None, None, None, None, ())
+        return DaemonStatus(
+            "not_installed",
+            False,
+            False,
+            None,
+            None,
+            None,
+            None,
+            "linux",
+            "bench",
+            None,
+            (),
+            "/dev/null",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            (),
+        )
 
 
 def backend(store):
@@ -223,9 +248,16 @@ async def stock_datatable(rows: int) -> float:
             table = self.query_one(DataTable)
             table.add_columns("Name", "Fire time", "Scope", "Status", "LLM", "Review", "Actions")
             for i in range(rows):
-                table.add_row(Text(f"analysis {i:05d}"), Text("2027-03-02 09:00 Europe/Berlin ↻"),
-                              Text("main.orders, main.customers.email_addr"), Text("● Pending"), Text("offline"),
-                              Text("Manual"), Text("⋯ actions"), key=str(i))
+                table.add_row(
+                    Text(f"analysis {i:05d}"),
+                    Text("2027-03-02 09:00 Europe/Berlin ↻"),
+                    Text("main.orders, main.customers.email_addr"),
+                    Text("● Pending"),
+                    Text("offline"),
+                    Text("Manual"),
+                    Text("⋯ actions"),
+                    key=str(i),
+                )
 
     started = time.perf_counter()
     app = Fill()
@@ -256,7 +288,6 @@ def main() -> int:
     from amx_core.catalog.refresh import refresh_catalog
     from amx_core.services.profiles import add_db_profile
     from amx_core.store import open_store
-
     from amx_tui.entry import GC_THRESHOLDS, tune_gc
 
     default_gc = gc.get_threshold()
@@ -292,16 +323,31 @@ def main() -> int:
             opened, expanded, shown = asyncio.run(dialog_and_expand(big, "wide"))
         stock = asyncio.run(stock_datatable(SCHEDULES))
 
-    print(f"results (median of {REPEAT}; gc thresholds {GC_THRESHOLDS} as amx-tui sets them; load {os.getloadavg()[0]:.1f}):")
+    print(
+        f"results (median of {REPEAT}; gc thresholds {GC_THRESHOLDS} as amx-tui sets them; load {os.getloadavg()[0]:.1f}):"
+    )
     line("start to first idle, empty store", empty_start)
-    line(f"start to first idle, {SCHEDULES} schedules", big_start, 1.5, f"  ratio {big_start / empty_start:.2f}x (target <= 3x)")
+    line(
+        f"start to first idle, {SCHEDULES} schedules",
+        big_start,
+        1.5,
+        f"  ratio {big_start / empty_start:.2f}x (target <= 3x)",
+    )
     if cached_start is not None:
-        line("  same, with describe_cadence memoised (requested core change)", cached_start, 1.5,
-             f"  ratio {cached_start / empty_start:.2f}x")
+        line(
+            "  same, with describe_cadence memoised (requested core change)",
+            cached_start,
+            1.5,
+            f"  ratio {cached_start / empty_start:.2f}x",
+        )
         line(f"  same, memoised, Python's default gc thresholds {default_gc}", default_gc_start)
     ours = cached_start or big_start
-    line(f"baseline: stock DataTable with {SCHEDULES} rows to idle", stock, None,
-         f"  (that widget alone: {stock / ours:.1f}x our whole memoised start)")
+    line(
+        f"baseline: stock DataTable with {SCHEDULES} rows to idle",
+        stock,
+        None,
+        f"  (that widget alone: {stock / ours:.1f}x our whole memoised start)",
+    )
     line("chip toggle (handler + table diff)", direct, 0.15)
     line("chip toggle, key press to idle (Pilot)", to_idle, 0.15)
     line("open the schedule dialog (key to first frame)", opened, 0.3)

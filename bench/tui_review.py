@@ -42,23 +42,40 @@ def seed_run(store, count: int) -> int:
     ensure_demo_workspace(store, now=NOW)
     profile_id = show_db_profile(store, "demo-shop").id
     with store.write_session() as s:
-        run = Run(schedule_id=1, schedule_name="bench", reason="time", status="completed",
-                  started_at=NOW - timedelta(hours=1), ended_at=NOW)
+        run = Run(
+            schedule_id=1,
+            schedule_name="bench",
+            reason="time",
+            status="completed",
+            started_at=NOW - timedelta(hours=1),
+            ended_at=NOW,
+        )
         s.add(run)
         s.flush()
         run_id = run.id
         rows = []
         for i in range(count):
             confidence = (i * 37 % 100) / 100
-            rows.append(dict(
-                run_id=run_id, schedule_id=1, db_profile_id=profile_id, database="",
-                target=f"main.table_{i // 20:04d}" + (f".column_{i % 20:02d}" if i % 20 else ""),
-                target_kind="column" if i % 20 else "table", current_text=None if i % 3 else f"Old text {i}",
-                proposed=f"Proposed description number {i}: what this column holds, in a sentence or two. " * 2,
-                confidence=confidence, band="high" if confidence >= 0.8 else "medium" if confidence >= 0.5 else "low",
-                alternatives_json=json.dumps([f"Alternative {i}", f"Another {i}"]), reason="from names and values",
-                flags_json="[]", state=STATES[i % len(STATES)], created_at=NOW, updated_at=NOW,
-            ))
+            rows.append(
+                dict(
+                    run_id=run_id,
+                    schedule_id=1,
+                    db_profile_id=profile_id,
+                    database="",
+                    target=f"main.table_{i // 20:04d}" + (f".column_{i % 20:02d}" if i % 20 else ""),
+                    target_kind="column" if i % 20 else "table",
+                    current_text=None if i % 3 else f"Old text {i}",
+                    proposed=f"Proposed description number {i}: what this column holds, in a sentence or two. " * 2,
+                    confidence=confidence,
+                    band="high" if confidence >= 0.8 else "medium" if confidence >= 0.5 else "low",
+                    alternatives_json=json.dumps([f"Alternative {i}", f"Another {i}"]),
+                    reason="from names and values",
+                    flags_json="[]",
+                    state=STATES[i % len(STATES)],
+                    created_at=NOW,
+                    updated_at=NOW,
+                )
+            )
         s.connection().execute(sa.insert(Suggestion.__table__), rows)
     return run_id
 
@@ -143,8 +160,10 @@ def main() -> int:
             store = open_store()
             started = time.perf_counter()
             run_id = seed_run(store, SUGGESTIONS)
-            print(f"amx-tui review bench: {SUGGESTIONS} suggestions in run #{run_id} "
-                  f"(seeded in {time.perf_counter() - started:.1f} s)")
+            print(
+                f"amx-tui review bench: {SUGGESTIONS} suggestions in run #{run_id} "
+                f"(seeded in {time.perf_counter() - started:.1f} s)"
+            )
             blank = empty_run(store)
             asyncio.run(review_timings(store, blank, 0))  # warm imports and caches once
             empty = asyncio.run(review_timings(store, blank, 0))
@@ -159,13 +178,26 @@ def main() -> int:
     to_idle = full["to_idle"]
     print(f"results (median of {REPEAT} opens / {len(full['handler'])} filter toggles; load {os.getloadavg()[0]:.1f}):")
     line("open the review queue, empty run (action to first frame)", empty_open)
-    line(f"open the review queue, {SUGGESTIONS} suggestions: first rows drawn", first, 0.3,
-         f"  ratio {first / empty_open:.2f}x the empty run; each: {each(full['first'])}")
-    line(f"  ... and all {SUGGESTIONS} in the table (counts, filters complete)", whole, 0.3,
-         f"  ratio {whole / empty_open:.2f}x; each: {each(full['whole'])}")
+    line(
+        f"open the review queue, {SUGGESTIONS} suggestions: first rows drawn",
+        first,
+        0.3,
+        f"  ratio {first / empty_open:.2f}x the empty run; each: {each(full['first'])}",
+    )
+    line(
+        f"  ... and all {SUGGESTIONS} in the table (counts, filters complete)",
+        whole,
+        0.3,
+        f"  ratio {whole / empty_open:.2f}x; each: {each(full['whole'])}",
+    )
     line(f"  baseline: list_suggestions alone ({SUGGESTIONS} rows, what the worker reads)", read)
     line("filter toggle, state or band (handler + table diff)", statistics.median(full["handler"]), 0.3)
-    line("filter toggle, key press to idle (Pilot)", statistics.median(to_idle), 0.3, f"  worst {max(to_idle) * 1000:.0f} ms")
+    line(
+        "filter toggle, key press to idle (Pilot)",
+        statistics.median(to_idle),
+        0.3,
+        f"  worst {max(to_idle) * 1000:.0f} ms",
+    )
     line("mark a row (space, to idle)", statistics.median(full["mark"]), 0.3)
     return 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 # Texts that have broken naive quoting somewhere; each must be written and read back exactly
 # (NUL removed everywhere; on MariaDB emoji removed and long text truncated to the limit).
@@ -52,30 +52,63 @@ class RunHandle:
     schedule: object = field(default=None)
 
 
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def add_profiles(store, url: str, *, llm: str = "heuristic", base_url: str | None = None, concurrency: int = 4,
-                 timeout: float = 5.0, columns_per_request: int = 40, sample_mode: str = "masked",
-                 database: str | None = None) -> tuple[str, str]:
+def add_profiles(
+    store,
+    url: str,
+    *,
+    llm: str = "heuristic",
+    base_url: str | None = None,
+    concurrency: int = 4,
+    timeout: float = 5.0,
+    columns_per_request: int = 40,
+    sample_mode: str = "masked",
+    database: str | None = None,
+) -> tuple[str, str]:
     """A DB profile for `url` and an LLM profile; returns their names."""
     from amx_core.services.profiles import add_db_profile, add_llm_profile
 
     add_db_profile(store, name="db", url=url, sample_mode=sample_mode, default_database=database)
-    add_llm_profile(store, name="llm", provider=llm, base_url=base_url, model="test-model" if llm != "heuristic" else None,
-                    max_concurrency=concurrency, timeout_seconds=timeout, columns_per_request=columns_per_request)
+    add_llm_profile(
+        store,
+        name="llm",
+        provider=llm,
+        base_url=base_url,
+        model="test-model" if llm != "heuristic" else None,
+        max_concurrency=concurrency,
+        timeout_seconds=timeout,
+        columns_per_request=columns_per_request,
+    )
     return "db", "llm"
 
 
-def make_schedule(store, *, scope=(), review: str = "manual", missing_only: bool = True, database: str | None = None,
-                  name: str = "analyze test"):
+def make_schedule(
+    store,
+    *,
+    scope=(),
+    review: str = "manual",
+    missing_only: bool = True,
+    database: str | None = None,
+    name: str = "analyze test",
+):
     """A schedule firing in an hour (the tests call the executor themselves)."""
     from amx_core.services.schedules import ScheduleInput, create_schedule
 
     return create_schedule(
         store,
-        ScheduleInput(name=name, at="2026-03-02 11:00", tz="UTC", db_profile="db", database=database, scope=list(scope),
-                      llm_profile="llm", review=review, missing_only=missing_only),
+        ScheduleInput(
+            name=name,
+            at="2026-03-02 11:00",
+            tz="UTC",
+            db_profile="db",
+            database=database,
+            scope=list(scope),
+            llm_profile="llm",
+            review=review,
+            missing_only=missing_only,
+        ),
         now=NOW,
     )
 

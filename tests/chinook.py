@@ -9,7 +9,7 @@ Each script is sent in one round trip (one multi-statement batch), which loads i
 from __future__ import annotations
 
 import shutil
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -19,8 +19,17 @@ CHINOOK_DIR = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "chi
 
 # Shapes every test may rely on (the same in the three dialects).
 TABLES = (
-    "album", "artist", "customer", "employee", "genre", "invoice",
-    "invoice_line", "media_type", "playlist", "playlist_track", "track",
+    "album",
+    "artist",
+    "customer",
+    "employee",
+    "genre",
+    "invoice",
+    "invoice_line",
+    "media_type",
+    "playlist",
+    "playlist_track",
+    "track",
 )
 TABLE_COUNT = 11
 COLUMN_COUNT = 64
@@ -31,7 +40,7 @@ SQLITE_SCHEMA = "main"
 _SWITCH_DATABASE = {"Chinook_PostgreSql.sql": "\\c chinook;", "Chinook_MySql.sql": "USE `Chinook`;"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def chinook_script(name: str) -> str:
     """The script's body from its first CREATE TABLE on, without the DROP/CREATE/USE DATABASE preamble."""
     text = (CHINOOK_DIR / name).read_text(encoding="utf-8")
@@ -48,7 +57,10 @@ def load_postgres(url: str) -> None:
 
     parsed = sa.engine.make_url(url)
     with psycopg.connect(
-        host=parsed.host, port=parsed.port or 5432, user=parsed.username, password=parsed.password,
+        host=parsed.host,
+        port=parsed.port or 5432,
+        user=parsed.username,
+        password=parsed.password,
         dbname=parsed.database,
     ) as conn:
         conn.execute(chinook_script("Chinook_PostgreSql.sql"))
@@ -61,8 +73,14 @@ def load_mysql(url: str) -> None:
 
     parsed = sa.engine.make_url(url)
     conn = pymysql.connect(
-        host=parsed.host, port=parsed.port or 3306, user=parsed.username, password=parsed.password or "",
-        database=parsed.database, client_flag=CLIENT.MULTI_STATEMENTS, autocommit=True, charset="utf8mb4",
+        host=parsed.host,
+        port=parsed.port or 3306,
+        user=parsed.username,
+        password=parsed.password or "",
+        database=parsed.database,
+        client_flag=CLIENT.MULTI_STATEMENTS,
+        autocommit=True,
+        charset="utf8mb4",
     )
     try:
         with conn.cursor() as cur:
@@ -115,7 +133,9 @@ class ChinookDb:
     def __init__(self, dialect: str, url: str) -> None:
         self.dialect = dialect
         self.url = url
-        self.schema = {"sqlite": SQLITE_SCHEMA, "postgresql": PG_SCHEMA}.get(dialect) or sa.engine.make_url(url).database
+        self.schema = {"sqlite": SQLITE_SCHEMA, "postgresql": PG_SCHEMA}.get(dialect) or sa.engine.make_url(
+            url
+        ).database
 
     def name(self, snake: str) -> str:
         """A table or column name as this dialect's script spells it, from its snake_case form."""

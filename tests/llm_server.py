@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 import threading
 from collections import defaultdict, deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import pytest
 
@@ -84,7 +85,7 @@ class ReplayServer:
         """Let every held request (Reply.hold) answer."""
         self._gate.set()
 
-    def wait_for(self, predicate: Callable[["ReplayServer"], bool], timeout: float = 5.0) -> bool:
+    def wait_for(self, predicate: Callable[[ReplayServer], bool], timeout: float = 5.0) -> bool:
         """Block until `predicate(server)` holds (checked whenever a request starts or ends)."""
         with self._changed:
             return self._changed.wait_for(lambda: predicate(self), timeout=timeout)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from amx_core.execution import registry
 from amx_core.execution.context import RunContext, RunOutcome, TransientError
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def utc(*parts: int) -> datetime:

@@ -48,7 +48,10 @@ class ProgressLines:
 
 
 def _changes_table(changes) -> None:
-    table(("AT", "KIND", "PATH", "DETAIL"), [(c.at.strftime("%Y-%m-%d %H:%M:%S"), c.kind, c.path, c.detail or "") for c in changes])
+    table(
+        ("AT", "KIND", "PATH", "DETAIL"),
+        [(c.at.strftime("%Y-%m-%d %H:%M:%S"), c.kind, c.path, c.detail or "") for c in changes],
+    )
 
 
 @catalog_group.command("refresh")
@@ -78,7 +81,12 @@ def refresh_cmd(profile, database, scope, quiet, as_json):
             ("tables", report.tables),
             ("columns", report.columns),
             ("re-read", f"{report.reflected} of {report.checked}" + (" (fast path)" if report.fast_path else "")),
-            ("changes", "baseline (first read: none recorded)" if report.baseline and not report.changes else len(report.changes)),
+            (
+                "changes",
+                "baseline (first read: none recorded)"
+                if report.baseline and not report.changes
+                else len(report.changes),
+            ),
             ("took", f"{report.duration_seconds:.2f}s"),
         ]
     )

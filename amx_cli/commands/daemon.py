@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 
@@ -24,7 +24,7 @@ def _seconds_since(moment: datetime | None, now: datetime) -> float | None:
 
 def render_status(status: DaemonStatus, now: datetime | None = None) -> str:
     """The status as a few aligned lines: badge, unit, switches, log, last tick, warnings."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     how = ", ".join(part for part in (status.mechanism, status.platform) if part)
     lines = [f"Daemon:     {badge_text(status.state)} ({how})"]
     lines.extend(f"unit:       {path}" for path in status.unit_files)

@@ -21,8 +21,14 @@ def init(as_json):
 
     ws = ensure_demo_workspace(store())
     if as_json:
-        emit_json({"database": str(ws.database_path), "db_profile": ws.db_profile, "llm_profile": ws.llm_profile,
-                   "created": ws.created})
+        emit_json(
+            {
+                "database": str(ws.database_path),
+                "db_profile": ws.db_profile,
+                "llm_profile": ws.llm_profile,
+                "created": ws.created,
+            }
+        )
     else:
         state = "created" if ws.created else "already present"
         click.echo(f"demo workspace {state}: {ws.database_path} (profiles {ws.db_profile}, {ws.llm_profile})")

@@ -68,8 +68,20 @@ def db_add(name, url, password_env, password_key, password_keyring, database, sa
 @click.option("--timeout", default="60", show_default=True, help="Seconds per request")
 @click.option("--columns-per-request", default="40", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
-def llm_add(name, provider, model, base_url, api_key_env, api_key_key, api_key_keyring, temperature,
-            max_concurrency, timeout, columns_per_request, as_json):
+def llm_add(
+    name,
+    provider,
+    model,
+    base_url,
+    api_key_env,
+    api_key_key,
+    api_key_keyring,
+    temperature,
+    max_concurrency,
+    timeout,
+    columns_per_request,
+    as_json,
+):
     """Add an LLM profile."""
     from amx_core.services.profiles import SecretSource, add_llm_profile
 
@@ -128,10 +140,18 @@ def _rm_command(group: click.Group, remover: str) -> None:
         click.echo(f"removed {name}")
 
 
-_list_command(db_group, "list_db_profiles", ("NAME", "URL", "PASSWORD", "DATABASE"),
-              lambda v: (v.name, v.url, v.password_ref or "-", v.default_database or "-"))
-_list_command(llm_group, "list_llm_profiles", ("NAME", "PROVIDER", "MODEL", "KEY"),
-              lambda v: (v.name, v.provider, v.model or "-", v.key_ref or "-"))
+_list_command(
+    db_group,
+    "list_db_profiles",
+    ("NAME", "URL", "PASSWORD", "DATABASE"),
+    lambda v: (v.name, v.url, v.password_ref or "-", v.default_database or "-"),
+)
+_list_command(
+    llm_group,
+    "list_llm_profiles",
+    ("NAME", "PROVIDER", "MODEL", "KEY"),
+    lambda v: (v.name, v.provider, v.model or "-", v.key_ref or "-"),
+)
 _show_command(db_group, "show_db_profile")
 _show_command(llm_group, "show_llm_profile")
 _rm_command(db_group, "remove_db_profile")
@@ -174,13 +194,32 @@ def db_edit(name, url, password_env, password_key, password_keyring, database, s
 @click.option("--timeout")
 @click.option("--columns-per-request")
 @click.option("--json", "as_json", is_flag=True)
-def llm_edit(name, provider, model, base_url, api_key_env, api_key_key, api_key_keyring, temperature,
-             max_concurrency, timeout, columns_per_request, as_json):
+def llm_edit(
+    name,
+    provider,
+    model,
+    base_url,
+    api_key_env,
+    api_key_key,
+    api_key_keyring,
+    temperature,
+    max_concurrency,
+    timeout,
+    columns_per_request,
+    as_json,
+):
     """Change an LLM profile (only the options given)."""
     from amx_core.services.profiles import SecretSource, edit_llm_profile
 
-    changes = dict(provider=provider, model=model, base_url=base_url, temperature=temperature,
-                   max_concurrency=max_concurrency, timeout_seconds=timeout, columns_per_request=columns_per_request)
+    changes = dict(
+        provider=provider,
+        model=model,
+        base_url=base_url,
+        temperature=temperature,
+        max_concurrency=max_concurrency,
+        timeout_seconds=timeout,
+        columns_per_request=columns_per_request,
+    )
     if any((api_key_env, api_key_key, api_key_keyring)):
         changes["api_key"] = SecretSource(env=api_key_env, key=api_key_key, keyring=api_key_keyring)
     view = edit_llm_profile(store(), name, **changes)

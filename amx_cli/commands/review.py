@@ -114,7 +114,9 @@ def apply_cmd(ids, run_id, as_json):
     elif not results:
         click.echo("nothing to apply")
     else:
-        table(("ID", "STATE", "TARGET", "DETAIL"),
-              [(r.id, r.state, r.target, _short(r.error or r.note or "", 80)) for r in results])
+        table(
+            ("ID", "STATE", "TARGET", "DETAIL"),
+            [(r.id, r.state, r.target, _short(r.error or r.note or "", 80)) for r in results],
+        )
     if any(not r.ok for r in results):
         sys.exit(1)

@@ -29,7 +29,9 @@ def schedule_options(func):
         click.option("--review", help="auto or manual"),
         click.option("--kind", help="analyze (default) or cache_refresh"),
         click.option("--missed", help="ask (default), run or skip"),
-        click.option("--all-columns", is_flag=True, default=None, help="Describe every column, not only undescribed ones"),
+        click.option(
+            "--all-columns", is_flag=True, default=None, help="Describe every column, not only undescribed ones"
+        ),
         click.option("--retries", help="Attempts on transient errors (default 3)"),
         click.option("--json", "as_json", is_flag=True),
     ]
@@ -77,7 +79,14 @@ def print_schedule(view) -> None:
             ("trigger", view.trigger),
             ("next fire", _fmt_local(view)),
             ("next fire (UTC)", view.next_fire_utc.isoformat() if view.next_fire_utc else "-"),
-            ("cadence", f"{view.cadence} ({view.cadence_text})" if view.cadence else "one-shot" if view.trigger == "cron" else "-"),
+            (
+                "cadence",
+                f"{view.cadence} ({view.cadence_text})"
+                if view.cadence
+                else "one-shot"
+                if view.trigger == "cron"
+                else "-",
+            ),
             ("cap hours", view.cap_hours if view.cap_hours is not None else "-"),
             ("db profile", f"{view.db_profile}" + (f" / {view.database}" if view.database else "")),
             ("scope", view.scope_summary),
@@ -199,8 +208,8 @@ def rm(ref, yes):
 @click.option("--json", "as_json", is_flag=True)
 def preview_cmd(cron, tz, start, count, as_json):
     """The next fire times of a cadence, in local time and UTC."""
-    from amx_core.services.schedules import preview
     from amx_core.instants import parse_instant
+    from amx_core.services.schedules import preview
     from amx_core.timing import describe_cadence, local_zone_name
 
     fires = preview(cron, tz, start=parse_instant(start, field="from") if start else None, count=count)

@@ -10,20 +10,20 @@ person's edit) gets a WrittenMark so a later missing-only run may replace it.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
-from typing import Callable, Iterator, Sequence
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from amx_core.analyze.marks import save_marks
+from amx_core.analyze.storewrites import store_write
 from amx_core.analyze.suggestions import NOTE_PREFIX
 from amx_core.analyze.targets import Target, same_text
 from amx_core.analyze.writeback.base import CommentWriter, WriteRefused
-from amx_core.analyze.storewrites import store_write
 from amx_core.analyze.writeback.local import LocalWriter
 from amx_core.models import Suggestion
 from amx_core.secrets.masking import mask_url
@@ -146,7 +146,9 @@ def _failed_all(items: Sequence[PlannedWrite], message: str) -> list[WriteOutcom
     return [WriteOutcome(i.suggestion_id, i.target.path, "apply_failed", error=message) for i in items]
 
 
-def _write_database(dest: Destination, items: Sequence[PlannedWrite], record: Recorder | None) -> tuple[list[WriteOutcome], bool]:
+def _write_database(
+    dest: Destination, items: Sequence[PlannedWrite], record: Recorder | None
+) -> tuple[list[WriteOutcome], bool]:
     """(outcomes, whether `record` already ran) for a dialect that holds comments."""
     schema, table = items[0].target.table_key
     try:
@@ -179,31 +181,57 @@ def write_table(dest: Destination, items: Sequence[PlannedWrite], record: Record
 _T = Suggestion.__table__
 _B = sa.bindparam
 _BY_ID = _T.c.id == _B("b_id")
-_SET_APPLIED = sa.update(_T).where(_BY_ID).values(
-    state=_B("b_state"), applied_sql=_B("b_sql"), old_value=_B("b_old"), error=_B("b_error"), updated_at=_B("b_at"))
-_SET_STALE = sa.update(_T).where(_BY_ID).values(state=_B("b_state"), error=_B("b_error"), current_text=_B("b_old"), updated_at=_B("b_at"))
+_SET_APPLIED = (
+    sa.update(_T)
+    .where(_BY_ID)
+    .values(
+        state=_B("b_state"), applied_sql=_B("b_sql"), old_value=_B("b_old"), error=_B("b_error"), updated_at=_B("b_at")
+    )
+)
+_SET_STALE = (
+    sa.update(_T)
+    .where(_BY_ID)
+    .values(state=_B("b_state"), error=_B("b_error"), current_text=_B("b_old"), updated_at=_B("b_at"))
+)
 _SET_FAILED = sa.update(_T).where(_BY_ID).values(state=_B("b_state"), error=_B("b_error"), updated_at=_B("b_at"))
 _STATEMENTS = {"applied": _SET_APPLIED, "stale": _SET_STALE, "apply_failed": _SET_FAILED}
 
 
-def record_outcomes(session: Session, dest: Destination, outcomes: Sequence[WriteOutcome], amx_text: dict[int, bool], *,
-                    applied_state: str, now: datetime) -> None:
+def record_outcomes(
+    session: Session,
+    dest: Destination,
+    outcomes: Sequence[WriteOutcome],
+    amx_text: dict[int, bool],
+    *,
+    applied_state: str,
+    now: datetime,
+) -> None:
     """Store each suggestion's new state, SQL, old value and error; mark AMX's own written text."""
     rows: dict[str, list[dict]] = {}
     for o in outcomes:
         note = NOTE_PREFIX + "; ".join(o.notes) if o.notes else None
-        rows.setdefault(o.state, []).append({
-            "b_id": o.suggestion_id, "b_state": applied_state if o.state == "applied" else o.state, "b_sql": o.sql,
-            "b_old": o.live, "b_error": note if o.state == "applied" else o.error, "b_at": now,
-        })
+        rows.setdefault(o.state, []).append(
+            {
+                "b_id": o.suggestion_id,
+                "b_state": applied_state if o.state == "applied" else o.state,
+                "b_sql": o.sql,
+                "b_old": o.live,
+                "b_error": note if o.state == "applied" else o.error,
+                "b_at": now,
+            }
+        )
     conn = session.connection()
     for state, batch in rows.items():
         conn.execute(_STATEMENTS[state], batch)
-    marks = [(o.target, o.written if amx_text.get(o.suggestion_id, True) else None) for o in outcomes if o.state == "applied"]
+    marks = [
+        (o.target, o.written if amx_text.get(o.suggestion_id, True) else None) for o in outcomes if o.state == "applied"
+    ]
     save_marks(session, dest.profile_id, dest.database, marks, now)
 
 
-def apply_planned(store, dest: Destination, items: Sequence[PlannedWrite], *, applied_state: str, now: datetime) -> list[WriteOutcome]:
+def apply_planned(
+    store, dest: Destination, items: Sequence[PlannedWrite], *, applied_state: str, now: datetime
+) -> list[WriteOutcome]:
     """Write `items` table by table and record every outcome."""
     outcomes: list[WriteOutcome] = []
     amx_text = {item.suggestion_id: item.amx_text for item in items}
@@ -211,7 +239,9 @@ def apply_planned(store, dest: Destination, items: Sequence[PlannedWrite], *, ap
     def record(session: Session, written: Sequence[WriteOutcome]) -> None:
         record_outcomes(session, dest, written, amx_text, applied_state=applied_state, now=now)
 
-    ordered = sorted(items, key=lambda item: (item.target.table_key, item.target.column is not None, item.target.column or ""))
+    ordered = sorted(
+        items, key=lambda item: (item.target.table_key, item.target.column is not None, item.target.column or "")
+    )
     for _key, group in groupby(ordered, key=lambda item: item.target.table_key):
         outcomes.extend(write_table(dest, list(group), record))
     return outcomes

@@ -11,9 +11,9 @@ the schedule's policy). A cancelled run stops asking but still saves the replies
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Callable
 
 from amx_core.analyze.apply import Destination, open_destination
 from amx_core.analyze.facts import fk_edges, neighbour_index, neighbours
@@ -29,7 +29,15 @@ from amx_core.execution.context import Executor, RunCancelled, RunContext, RunOu
 
 WAIT_SECONDS = 0.5  # how often the scheduler looks at the cancel flag while requests are in flight
 PROFILERS = 2  # threads profiling tables ahead of their request, in plan order
-COUNTERS = ("tables_done", "columns_described", "columns_applied", "columns_queued", "columns_failed", "tokens_in", "tokens_out")
+COUNTERS = (
+    "tables_done",
+    "columns_described",
+    "columns_applied",
+    "columns_queued",
+    "columns_failed",
+    "tokens_in",
+    "tokens_out",
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,9 @@ def _current_texts(table, dest: Destination, local: dict[str, str]) -> dict[str 
     return texts
 
 
-def plan_job(table, dest: Destination, marks: dict[str, str], local: dict[str, str], missing_only: bool) -> TableJob | None:
+def plan_job(
+    table, dest: Destination, marks: dict[str, str], local: dict[str, str], missing_only: bool
+) -> TableJob | None:
     """What to describe in `table`: missing-only skips text a person wrote (AMX's own may be replaced)."""
     currents = _current_texts(table, dest, local)
     amx = {name: amx_wrote(marks, Target(table.schema, table.name, name).path, text) for name, text in currents.items()}
@@ -76,15 +86,23 @@ class _Progress:
         ctx.progress(**self.counts)
 
     def add(self, result: TableResult, label: str) -> None:
-        pairs = (("tables_done", 1), ("columns_described", result.described), ("columns_applied", result.applied),
-                 ("columns_queued", result.queued), ("columns_failed", result.failed),
-                 ("tokens_in", result.tokens_in), ("tokens_out", result.tokens_out))
+        pairs = (
+            ("tables_done", 1),
+            ("columns_described", result.described),
+            ("columns_applied", result.applied),
+            ("columns_queued", result.queued),
+            ("columns_failed", result.failed),
+            ("tokens_in", result.tokens_in),
+            ("tokens_out", result.tokens_out),
+        )
         for name, value in pairs:
             self.counts[name] += value
         self.ctx.progress(**self.counts)
         if result.ok:
-            line = (f"{label}: {result.described} of {result.planned} columns described, {result.applied} applied, "
-                    f"{result.queued} queued for review")
+            line = (
+                f"{label}: {result.described} of {result.planned} columns described, {result.applied} applied, "
+                f"{result.queued} queued for review"
+            )
         else:
             line = f"{label}: failed: {result.error}"
         self.ctx.log(line + "".join(f"; {note}" for note in result.notes[:5]))
@@ -96,7 +114,9 @@ def _writers(dest: Destination, workers: int) -> int:
     return 1 if dest.local_only else workers
 
 
-def _schedule(ctx: RunContext, env: RunEnv, jobs: dict[TableKey, TableJob], all_tables: dict, workers: int) -> list[TableResult]:
+def _schedule(
+    ctx: RunContext, env: RunEnv, jobs: dict[TableKey, TableJob], all_tables: dict, workers: int
+) -> list[TableResult]:
     """Run the jobs parents-first: profiles ahead, describes on `workers` threads, saving/applying behind them."""
     edges = fk_edges(all_tables)
     plan = plan_tables({key: edges[key] for key in jobs})
@@ -109,8 +129,11 @@ def _schedule(ctx: RunContext, env: RunEnv, jobs: dict[TableKey, TableJob], all_
     started: set[TableKey] = set()
     asking: dict[Future, TableKey] = {}
     writing: dict[Future, TableKey] = {}
-    with ThreadPoolExecutor(PROFILERS, "amx-analyze-profile") as profile_pool, \
-            ThreadPoolExecutor(workers, "amx-analyze-llm") as llm_pool, ThreadPoolExecutor(_writers(env.dest, workers), "amx-analyze-write") as write_pool:
+    with (
+        ThreadPoolExecutor(PROFILERS, "amx-analyze-profile") as profile_pool,
+        ThreadPoolExecutor(workers, "amx-analyze-llm") as llm_pool,
+        ThreadPoolExecutor(_writers(env.dest, workers), "amx-analyze-write") as write_pool,
+    ):
         profiled = {key: profile_pool.submit(profile_stage, env, jobs[key]) for key in plan.order}
         while True:
             if not ctx.cancel_event.is_set():
@@ -144,8 +167,10 @@ def _outcome(results: list[TableResult], jobs: dict[TableKey, TableJob], in_scop
     described = sum(r.described for r in results)
     applied = sum(r.applied for r in results)
     queued = sum(r.queued for r in results)
-    note = (f"{len(results) - len(failed)} of {len(jobs)} tables described ({in_scope} in scope): {described} columns "
-            f"described, {applied} applied, {queued} queued for review")
+    note = (
+        f"{len(results) - len(failed)} of {len(jobs)} tables described ({in_scope} in scope): {described} columns "
+        f"described, {applied} applied, {queued} queued for review"
+    )
     if failed:
         names = ", ".join(Target(*r.key).path for r in failed[:5]) + (" ..." if len(failed) > 5 else "")
         note += f"; {len(failed)} failed: {names}"
@@ -191,8 +216,10 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
             for key, table in all_tables.items()
             if (job := plan_job(table, dest, marks, local, schedule.missing_only)) is not None
         }
-        ctx.log(f"{len(all_tables)} tables in scope, {len(jobs)} to describe with {llm.provider} "
-                f"({workers} at a time, review {schedule.review})")
+        ctx.log(
+            f"{len(all_tables)} tables in scope, {len(jobs)} to describe with {llm.provider} "
+            f"({workers} at a time, review {schedule.review})"
+        )
         env = RunEnv(
             store=store,
             key=RunKey(ctx.run_id, schedule.id, dest.profile_id, dest.database),
@@ -205,7 +232,9 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
         )
         results = _schedule(ctx, env, jobs, all_tables, workers)
     if not jobs:
-        return RunOutcome(ok=True, note=f"nothing to describe: all {len(all_tables)} tables in scope already have descriptions")
+        return RunOutcome(
+            ok=True, note=f"nothing to describe: all {len(all_tables)} tables in scope already have descriptions"
+        )
     return _outcome(results, jobs, len(all_tables))
 
 

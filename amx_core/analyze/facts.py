@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from amx_core.analyze.targets import TableKey, fk_tables
 from amx_core.llm.types import ColumnFacts, TableFacts
@@ -39,8 +40,13 @@ def neighbours(keys: Sequence[TableKey], texts: Mapping[TableKey, str]) -> tuple
     return tuple(found[:MAX_NEIGHBOURS])
 
 
-def build_facts(table, columns: Sequence, stats: Mapping[str, Mapping[str, Any]], context: tuple[tuple[str, str], ...],
-                currents: Mapping[str | None, str | None]) -> TableFacts:
+def build_facts(
+    table,
+    columns: Sequence,
+    stats: Mapping[str, Mapping[str, Any]],
+    context: tuple[tuple[str, str], ...],
+    currents: Mapping[str | None, str | None],
+) -> TableFacts:
     """TableFacts for `columns` of a ResolvedTable; `currents` maps column name (None: the table) to its text."""
     return TableFacts(
         schema=table.schema,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -19,7 +19,9 @@ def text_hash(text: str) -> str:
 def by_target(store, model, column, profile_id: int, database: str) -> dict[str, str]:
     """target path -> `column` of `model` (WrittenMark, LocalComment) rows of one (profile, database)."""
     with store.session() as s:
-        rows = s.exec(select(model.target, column).where(model.profile_id == profile_id, model.database == database)).all()
+        rows = s.exec(
+            select(model.target, column).where(model.profile_id == profile_id, model.database == database)
+        ).all()
     return {target: value for target, value in rows if value}
 
 
@@ -40,7 +42,9 @@ _UPDATE = sa.update(_M).where(_MINE).values(text_hash=_B("b_hash"), written_at=_
 _DELETE = sa.delete(_M).where(_MINE)
 
 
-def save_marks(session: Session, profile_id: int, database: str, written: Iterable[tuple[str, str | None]], now: datetime) -> None:
+def save_marks(
+    session: Session, profile_id: int, database: str, written: Iterable[tuple[str, str | None]], now: datetime
+) -> None:
     """Record (target, text) AMX wrote; text None forgets the target (a person's text was written there)."""
     written = dict(written)
     if not written:
@@ -50,9 +54,16 @@ def save_marks(session: Session, profile_id: int, database: str, written: Iterab
     existing = set(conn.execute(sa.select(_M.c.target).where(mine, _M.c.target.in_(list(written)))).scalars())
     key = {"b_profile": profile_id, "b_database": database}
     forget = [{**key, "b_target": t} for t, text in written.items() if text is None and t in existing]
-    update = [{**key, "b_target": t, "b_hash": text_hash(text), "b_at": now} for t, text in written.items() if text is not None and t in existing]
-    insert = [{"profile_id": profile_id, "database": database, "target": t, "text_hash": text_hash(text), "written_at": now}
-              for t, text in written.items() if text is not None and t not in existing]
+    update = [
+        {**key, "b_target": t, "b_hash": text_hash(text), "b_at": now}
+        for t, text in written.items()
+        if text is not None and t in existing
+    ]
+    insert = [
+        {"profile_id": profile_id, "database": database, "target": t, "text_hash": text_hash(text), "written_at": now}
+        for t, text in written.items()
+        if text is not None and t not in existing
+    ]
     for statement, batch in ((_DELETE, forget), (_UPDATE, update), (sa.insert(_M), insert)):
         if batch:
             conn.execute(statement, batch)

@@ -8,8 +8,8 @@ once those have finished.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from amx_core.analyze.targets import TableKey
 

@@ -9,8 +9,8 @@ URL, SQL, instructions, control characters, truncated). Everything else is queue
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 AUTO_MIN_CONFIDENCE = 0.5
 

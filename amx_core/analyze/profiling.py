@@ -14,8 +14,9 @@ import datetime as dt
 import decimal
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -45,7 +46,13 @@ class ProfileSettings:
 
 def value_class(type_text: str) -> str:
     """'binary', 'numeric', 'temporal', 'boolean', 'text' or 'other' for a reflected type's text."""
-    for name, pattern in (("binary", _BINARY), ("boolean", _BOOLEAN), ("temporal", _TEMPORAL), ("numeric", _NUMERIC), ("text", _TEXT)):
+    for name, pattern in (
+        ("binary", _BINARY),
+        ("boolean", _BOOLEAN),
+        ("temporal", _TEMPORAL),
+        ("numeric", _NUMERIC),
+        ("text", _TEXT),
+    ):
         if pattern.search(type_text or ""):
             return name
     return "other"
@@ -72,7 +79,9 @@ def _plain(value: Any) -> Any:
 
 def shape(text: str) -> str:
     """`Anna-Maria 42` -> `Xxxx-Xxxxx 99`: what a text looks like, not what it says."""
-    return "".join("X" if c.isupper() else "x" if c.isalpha() else "9" if c.isdigit() else c for c in text[:SHAPE_LENGTH])
+    return "".join(
+        "X" if c.isupper() else "x" if c.isalpha() else "9" if c.isdigit() else c for c in text[:SHAPE_LENGTH]
+    )
 
 
 def _shown(value: Any, kind: str, mode: str) -> Any:
@@ -133,7 +142,9 @@ def column_stats(name: str, type_text: str, values: Sequence[Any], mode: str) ->
     if texts:
         stats["min_length"] = min(len(t) for t in texts)
         stats["max_length"] = max(len(t) for t in texts)
-    personal = column_personal_kind(name, texts or [v for v in present if isinstance(v, int) and not isinstance(v, bool)])
+    personal = column_personal_kind(
+        name, texts or [v for v in present if isinstance(v, int) and not isinstance(v, bool)]
+    )
     if personal is not None:
         stats["personal"] = personal
         return stats

@@ -9,8 +9,8 @@ processes still meet each other on the busy timeout, as before.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from sqlmodel import Session
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Sequence
 
 import sqlalchemy as sa
 
 from amx_core.analyze.policy import Verdict
+from amx_core.analyze.storewrites import store_write
 from amx_core.analyze.targets import Target
 from amx_core.llm.types import Proposal
-from amx_core.analyze.storewrites import store_write
 from amx_core.models import Suggestion
 
 # Suggestion.error holds what went wrong; text after this prefix is a note instead (why it was

@@ -10,10 +10,10 @@ goes on.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Mapping
 
 import sqlalchemy as sa
 
@@ -97,7 +97,9 @@ def profile_stage(env: RunEnv, job: TableJob) -> tuple[dict, tuple[str, ...]]:
     """Column statistics, or none (with a note) when the sample query fails: describing goes on."""
     try:
         with env.dest.engine.connect() as conn:
-            stats = profile_table(conn, job.table.schema, job.table.name, [(c.name, c.type) for c in job.columns], env.profile)
+            stats = profile_table(
+                conn, job.table.schema, job.table.name, [(c.name, c.type) for c in job.columns], env.profile
+            )
         return stats, ()
     except Exception as exc:  # noqa: BLE001 - statistics are optional; the table is still described
         return {}, (f"profiling skipped: {_first_line(exc)}",)
@@ -176,7 +178,9 @@ def _saved(env: RunEnv, described: Described) -> TableResult:
     job, reply = described.job, described.reply
     proposed = _proposed(env, job, reply)
     ids = save_suggestions(env.store, env.key, proposed, env.now)
-    writes = [PlannedWrite(sid, p.target, p.current, p.proposal.text) for sid, p in zip(ids, proposed) if p.verdict.apply]
+    writes = [
+        PlannedWrite(sid, p.target, p.current, p.proposal.text) for sid, p in zip(ids, proposed) if p.verdict.apply
+    ]
     outcomes = apply_planned(env.store, env.dest, writes, applied_state="auto_applied", now=env.now) if writes else []
     column_targets = {p.target.path for p in proposed if p.target.column is not None}
     applied = sum(1 for o in outcomes if o.state == "applied" and o.target in column_targets)
@@ -204,4 +208,6 @@ def write_stage(env: RunEnv, described: Described) -> TableResult:
     try:
         return _saved(env, described)
     except Exception as exc:  # noqa: BLE001
-        return replace(_crash(described.job, exc), tokens_in=described.reply.tokens_in, tokens_out=described.reply.tokens_out)
+        return replace(
+            _crash(described.job, exc), tokens_in=described.reply.tokens_in, tokens_out=described.reply.tokens_out
+        )

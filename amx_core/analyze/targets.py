@@ -30,7 +30,7 @@ class Target:
         return (self.schema, self.table)
 
     @classmethod
-    def parse(cls, text: str) -> "Target":
+    def parse(cls, text: str) -> Target:
         """The target a stored path names (`schema.table` or `schema.table.column`)."""
         parts = parse_path(text)
         if len(parts) == 2:

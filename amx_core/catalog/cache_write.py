@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 from dataclasses import dataclass
-from itertools import chain
 from datetime import datetime
+from itertools import chain
 from operator import itemgetter
 
 import sqlalchemy as sa
@@ -72,7 +72,8 @@ def insert_columns(conn: sa.Connection, pairs) -> None:
     if not rows:
         return
     keep = [
-        i for i, f in enumerate(COLUMN_FIELDS)
+        i
+        for i, f in enumerate(COLUMN_FIELDS)
         if f not in OPTIONAL_FIELDS or list(map(itemgetter(i), rows)).count(None) < len(rows)
     ]
     if len(keep) < len(COLUMN_FIELDS):
@@ -134,7 +135,13 @@ class _Writer:
         if not tables:
             return
         rows = [
-            {"profile_id": self.target.profile_id, "database": self.target.database, "schema_name": t.schema, "name": t.name, **_table_values(t)}
+            {
+                "profile_id": self.target.profile_id,
+                "database": self.target.database,
+                "schema_name": t.schema,
+                "name": t.name,
+                **_table_values(t),
+            }
             for t in tables
         ]
         ids = self.conn.execute(sa.insert(T).returning(T.c.id, sort_by_parameter_order=True), rows).scalars().all()
@@ -147,7 +154,11 @@ class _Writer:
         ids = [table_id for table_id, _ in pairs]
         old: dict[int, list[CachedColumn]] = {i: [] for i in ids}
         for chunk in _chunks(ids):
-            query = sa.select(C.c.table_id, C.c.name, C.c.type, C.c.nullable).where(C.c.table_id.in_(chunk)).order_by(C.c.table_id, C.c.position)
+            query = (
+                sa.select(C.c.table_id, C.c.name, C.c.type, C.c.nullable)
+                .where(C.c.table_id.in_(chunk))
+                .order_by(C.c.table_id, C.c.position)
+            )
             for table_id, name, type_, nullable in self.conn.execute(query):
                 old[table_id].append(CachedColumn(name, type_, bool(nullable)))
         for table_id, table in pairs:
@@ -166,7 +177,14 @@ class _Writer:
         if not self.changes:
             return ()
         rows = [
-            {"profile_id": self.target.profile_id, "database": self.target.database, "kind": c.kind, "path": c.path[:800], "detail": c.detail, "at": self.now}
+            {
+                "profile_id": self.target.profile_id,
+                "database": self.target.database,
+                "kind": c.kind,
+                "path": c.path[:800],
+                "detail": c.detail,
+                "at": self.now,
+            }
             for c in self.changes
         ]
         ids = self.conn.execute(sa.insert(CH).returning(CH.c.id, sort_by_parameter_order=True), rows).scalars().all()
@@ -176,12 +194,16 @@ class _Writer:
         )
 
 
-def _refresh_schemas(conn: sa.Connection, target: CatalogTarget, schemas: set[str], whole: set[str], now: datetime) -> None:
+def _refresh_schemas(
+    conn: sa.Connection, target: CatalogTarget, schemas: set[str], whole: set[str], now: datetime
+) -> None:
     """Recount and re-fingerprint the touched schema rows; schemas read whole become known."""
     if not schemas:
         return
     per_schema: dict[str, list[tuple[str, str | None]]] = {s: [] for s in schemas}
-    query = sa.select(T.c.schema_name, T.c.name, T.c.fingerprint).where(of_target(T, target), T.c.schema_name.in_(sorted(schemas)))
+    query = sa.select(T.c.schema_name, T.c.name, T.c.fingerprint).where(
+        of_target(T, target), T.c.schema_name.in_(sorted(schemas))
+    )
     for schema, name, fp in conn.execute(query):
         per_schema[schema].append((name, fp))
     for schema, tables in per_schema.items():
@@ -220,10 +242,14 @@ class BranchWriter:
         self.whole = set(branch.scanned) | self.gone
         touched = self.whole | {k[0] for k in branch.named}
         self.known = {
-            s for s in touched if self.db_known or (s in self.schema_rows and self.schema_rows[s].refreshed_at is not None)
+            s
+            for s in touched
+            if self.db_known or (s in self.schema_rows and self.schema_rows[s].refreshed_at is not None)
         }
         self.baseline = bool(touched - self.known)
-        query = sa.select(T.c.id, T.c.schema_name, T.c.name, T.c.fingerprint, T.c.column_count).where(of_target(T, target))
+        query = sa.select(T.c.id, T.c.schema_name, T.c.name, T.c.fingerprint, T.c.column_count).where(
+            of_target(T, target)
+        )
         if not self.spec.full:
             query = query.where(T.c.schema_name.in_(sorted(touched)))
         self.cached = {
@@ -259,7 +285,13 @@ class BranchWriter:
 
         new_schemas = [s for s in branch.all_schemas if s not in self.schema_rows]
         if new_schemas:
-            conn.execute(sa.insert(S), [{"profile_id": target.profile_id, "database": target.database, "name": s, "table_count": 0} for s in new_schemas])
+            conn.execute(
+                sa.insert(S),
+                [
+                    {"profile_id": target.profile_id, "database": target.database, "name": s, "table_count": 0}
+                    for s in new_schemas
+                ],
+            )
         if self.gone:
             conn.execute(sa.delete(S).where(of_target(S, target), S.c.name.in_(sorted(self.gone))))
         scanned = set(branch.scanned)
@@ -267,7 +299,9 @@ class BranchWriter:
         _refresh_schemas(conn, target, (self.dirty | stale | {k[0] for k in branch.named}) - self.gone, scanned, now)
         untouched = scanned - self.dirty - stale
         if untouched:
-            conn.execute(sa.update(S).where(of_target(S, target), S.c.name.in_(sorted(untouched))).values(refreshed_at=now))
+            conn.execute(
+                sa.update(S).where(of_target(S, target), S.c.name.in_(sorted(untouched))).values(refreshed_at=now)
+            )
 
         state_values: dict = {"refreshed_at": now}
         if self.spec.full or self.db_known:
@@ -276,7 +310,9 @@ class BranchWriter:
         conn.execute(sa.update(ST).where(of_target(ST, target)).values(**state_values))
         self._stack.close()  # commit
 
-        columns = sum(self.column_counts.get(k, self.cached[k].column_count if k in self.cached else 0) for k in live_keys)
+        columns = sum(
+            self.column_counts.get(k, self.cached[k].column_count if k in self.cached else 0) for k in live_keys
+        )
         return Applied(changes=events, baseline=self.baseline, tables=len(live_keys), columns=columns)
 
     def abort(self, exc: BaseException) -> None:

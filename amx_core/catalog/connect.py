@@ -9,10 +9,10 @@ naming a database the server does not have is bad input: NotFoundError on `datab
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import sqlalchemy as sa
 
@@ -85,7 +85,8 @@ def resolve_target(store, profile: str, database: str | None = None, *, require_
     key = _database_key(dialect, database, default, parsed.database)
     if require_database and dialect != "sqlite" and not key:
         raise ValidationError(
-            "database", f"profile {profile!r} names no database; pass --database (list them with `amx catalog show {profile}`)"
+            "database",
+            f"profile {profile!r} names no database; pass --database (list them with `amx catalog show {profile}`)",
         )
     return CatalogTarget(profile_id=profile_id, profile=profile, dialect=dialect, database=key, url=url)
 
@@ -126,7 +127,9 @@ def work_failure(target: CatalogTarget, real_url: str, exc: sa.exc.DBAPIError) -
 def _check_sqlite_file(url: sa.engine.URL) -> None:
     name = url.database
     if name and name != ":memory:" and not name.startswith("file:") and not Path(name).exists():
-        raise CatalogConnectError(f"cannot open {mask_url(url.render_as_string(hide_password=False))}: no such file", transient=False)
+        raise CatalogConnectError(
+            f"cannot open {mask_url(url.render_as_string(hide_password=False))}: no such file", transient=False
+        )
 
 
 @contextmanager
@@ -138,7 +141,11 @@ def live_connection(store, target: CatalogTarget, *, use_database: bool = True) 
     parsed = sa.engine.make_url(real_url)
     if target.dialect == "sqlite":
         _check_sqlite_file(parsed)
-    engine = sa.create_engine(parsed, poolclass=sa.pool.NullPool, connect_args=_CONNECT_ARGS.get(_FAMILY.get(target.dialect, target.dialect), {}))
+    engine = sa.create_engine(
+        parsed,
+        poolclass=sa.pool.NullPool,
+        connect_args=_CONNECT_ARGS.get(_FAMILY.get(target.dialect, target.dialect), {}),
+    )
     try:
         try:
             conn = engine.connect()

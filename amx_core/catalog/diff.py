@@ -56,7 +56,9 @@ def column_changes(schema: str, table: str, cached: list[CachedColumn], live: tu
         if before.type != col.type:
             changes.append(Change(TYPE_CHANGED, path, f"{before.type} -> {col.type}"))
         if before.nullable != col.nullable:
-            changes.append(Change(NULLABILITY_CHANGED, path, f"{_null_text(before.nullable)} -> {_null_text(col.nullable)}"))
+            changes.append(
+                Change(NULLABILITY_CHANGED, path, f"{_null_text(before.nullable)} -> {_null_text(col.nullable)}")
+            )
     for col in cached:
         if col.name not in new_names:
             changes.append(Change(COLUMN_REMOVED, format_path((schema, table, col.name)), col.type))

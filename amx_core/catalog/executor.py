@@ -29,7 +29,9 @@ def run_cache_refresh(ctx: RunContext) -> RunOutcome:
         ctx.progress(tables_planned=planned, tables_done=done)
 
     scope = list(schedule.scope)
-    ctx.log(f"catalog refresh of {schedule.db_profile}/{schedule.database or 'main'} ({', '.join(scope) or 'whole database'})")
+    ctx.log(
+        f"catalog refresh of {schedule.db_profile}/{schedule.database or 'main'} ({', '.join(scope) or 'whole database'})"
+    )
     try:
         report = refresh_catalog(
             ctx.store, schedule.db_profile, database=schedule.database, scope=scope, now=ctx.now, progress=progress

@@ -8,8 +8,8 @@ lists as fast as a small one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import sqlalchemy as sa
 
@@ -37,9 +37,13 @@ def list_databases(store, profile: str) -> list[str]:
             return ops_for(target.dialect).databases(conn, target)
     except ActionError:
         with store.session() as s:
-            cached = sorted(set(s.connection().execute(
-                sa.select(ST.c.database).where(ST.c.profile_id == target.profile_id)
-            ).scalars()))
+            cached = sorted(
+                set(
+                    s.connection()
+                    .execute(sa.select(ST.c.database).where(ST.c.profile_id == target.profile_id))
+                    .scalars()
+                )
+            )
         if not cached:
             raise
         return cached
@@ -142,21 +146,39 @@ def _column_detail(type_: str, nullable: bool, pk: bool, fk: str | None) -> str:
 def _schemas(conn, target: CatalogTarget, path: Path, offset: int, limit: int) -> tuple[list[CatalogNode], int]:
     base = of_target(S, target)
     total = conn.execute(sa.select(sa.func.count()).select_from(S).where(base)).scalar_one()
-    rows = conn.execute(sa.select(S.c.name, S.c.table_count, S.c.refreshed_at).where(base).order_by(S.c.name).offset(offset).limit(limit))
-    items = [CatalogNode((r.name,), r.name, "schema", r.table_count if r.refreshed_at is not None else None) for r in rows]
+    rows = conn.execute(
+        sa.select(S.c.name, S.c.table_count, S.c.refreshed_at)
+        .where(base)
+        .order_by(S.c.name)
+        .offset(offset)
+        .limit(limit)
+    )
+    items = [
+        CatalogNode((r.name,), r.name, "schema", r.table_count if r.refreshed_at is not None else None) for r in rows
+    ]
     return items, total
 
 
 def _tables(conn, target: CatalogTarget, path: Path, offset: int, limit: int) -> tuple[list[CatalogNode], int]:
     base = sa.and_(of_target(T, target), T.c.schema_name == path[0])
     total = conn.execute(sa.select(sa.func.count()).select_from(T).where(base)).scalar_one()
-    query = sa.select(T.c.name, T.c.kind, T.c.column_count, T.c.comment).where(base).order_by(T.c.name).offset(offset).limit(limit)
-    items = [CatalogNode(path + (r.name,), r.name, r.kind, r.column_count, None, r.comment) for r in conn.execute(query)]
+    query = (
+        sa.select(T.c.name, T.c.kind, T.c.column_count, T.c.comment)
+        .where(base)
+        .order_by(T.c.name)
+        .offset(offset)
+        .limit(limit)
+    )
+    items = [
+        CatalogNode(path + (r.name,), r.name, r.kind, r.column_count, None, r.comment) for r in conn.execute(query)
+    ]
     return items, total
 
 
 def _columns(conn, target: CatalogTarget, path: Path, offset: int, limit: int) -> tuple[list[CatalogNode], int]:
-    table = conn.execute(sa.select(T.c.id, T.c.column_count).where(of_target(T, target), T.c.schema_name == path[0], T.c.name == path[1])).first()
+    table = conn.execute(
+        sa.select(T.c.id, T.c.column_count).where(of_target(T, target), T.c.schema_name == path[0], T.c.name == path[1])
+    ).first()
     if table is None:
         return [], 0
     query = (
@@ -167,7 +189,14 @@ def _columns(conn, target: CatalogTarget, path: Path, offset: int, limit: int) -
         .limit(limit)
     )
     items = [
-        CatalogNode(path + (r.name,), r.name, "column", 0, _column_detail(r.type, r.nullable, r.primary_key, r.fk_target), r.comment)
+        CatalogNode(
+            path + (r.name,),
+            r.name,
+            "column",
+            0,
+            _column_detail(r.type, r.nullable, r.primary_key, r.fk_target),
+            r.comment,
+        )
         for r in conn.execute(query)
     ]
     return items, table.column_count

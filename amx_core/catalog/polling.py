@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -95,18 +95,22 @@ def _due_targets(store, watched: list[_Watched], now: datetime) -> list[CatalogT
     if not targets:
         return []
     with store.session() as s:
-        rows = s.connection().execute(
-            sa.select(ST.c.profile_id, ST.c.database, ST.c.next_check_utc).where(
-                ST.c.profile_id.in_(sorted({k[0] for k in targets}))
+        rows = (
+            s.connection()
+            .execute(
+                sa.select(ST.c.profile_id, ST.c.database, ST.c.next_check_utc).where(
+                    ST.c.profile_id.in_(sorted({k[0] for k in targets}))
+                )
             )
-        ).all()
+            .all()
+        )
     next_check = {(r.profile_id, r.database): r.next_check_utc for r in rows}
     return [t for key, t in targets.items() if next_check.get(key) is None or next_check[key] <= now]
 
 
 def catalog_due(store, now: datetime) -> bool:
     """Is any catalog watched by a change schedule due a check? (Few indexed reads; no connection.)"""
-    return bool(_due_targets(store, _watched(store), now.astimezone(timezone.utc)))
+    return bool(_due_targets(store, _watched(store), now.astimezone(UTC)))
 
 
 def _union_scope(watched: list[_Watched]) -> ScopeSpec:
@@ -148,7 +152,7 @@ def _arm(store, schedule_id: int) -> bool:
 
 def poll_due_catalogs(store, now: datetime, *, interval: timedelta = DEFAULT_INTERVAL) -> PollReport:
     """Refresh the catalogs change schedules watch when due, then arm the schedules that saw changes."""
-    now = now.astimezone(timezone.utc)
+    now = now.astimezone(UTC)
     watched = _watched(store)
     refreshed, errors, changes = [], [], 0
     for target in _due_targets(store, watched, now):

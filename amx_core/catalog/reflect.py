@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.engine.reflection import ObjectKind
@@ -134,5 +134,7 @@ def reflect_tables(
         comment = (comments.get(key) or {}).get("text")
         kind = kinds[name]
         fp = (fingerprints or {}).get(name) or (table_fingerprint(kind, comment, live_cols) if fingerprint else "")
-        tables.append(LiveTable(schema=schema, name=name, kind=kind, comment=comment, columns=live_cols, fingerprint=fp))
+        tables.append(
+            LiveTable(schema=schema, name=name, kind=kind, comment=comment, columns=live_cols, fingerprint=fp)
+        )
     return tables

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable, Iterator
+from datetime import UTC, datetime
 
+from amx_core.catalog.cache_write import write_branch
 from amx_core.catalog.connect import CatalogTarget, live_connection, resolve_target
 from amx_core.catalog.scan import LiveBranch, Progress, plan_branch, reflect_branch
 from amx_core.catalog.scopespec import ScopeSpec
-from amx_core.catalog.cache_write import write_branch
 from amx_core.catalog.store_cache import cached_columns, cached_fingerprints, cached_schema_names
 from amx_core.catalog.views import RefreshReport
 from amx_core.errors import NotFoundError
@@ -113,7 +113,7 @@ def run_refresh(
     if on_missing not in ON_MISSING:
         raise ValueError(f"on_missing must be one of {ON_MISSING}")
     started = time.perf_counter()
-    now = (now or utcnow()).astimezone(timezone.utc)
+    now = (now or utcnow()).astimezone(UTC)
     cached = cached_fingerprints(store, target, spec)
     with _gc_paused(), live_connection(store, target) as conn:
         branch, todo = plan_branch(conn, target, spec, cached)

@@ -21,8 +21,18 @@ from amx_core.errors import ActionError
 def _read_tables(store, target: CatalogTarget, spec: ScopeSpec) -> list[ResolvedTable]:
     query = (
         sa.select(
-            T.c.schema_name, T.c.name.label("table_name"), T.c.kind, T.c.comment.label("table_comment"),
-            C.c.name, C.c.position, C.c.type, C.c.nullable, C.c.default, C.c.primary_key, C.c.fk_target, C.c.comment,
+            T.c.schema_name,
+            T.c.name.label("table_name"),
+            T.c.kind,
+            T.c.comment.label("table_comment"),
+            C.c.name,
+            C.c.position,
+            C.c.type,
+            C.c.nullable,
+            C.c.default,
+            C.c.primary_key,
+            C.c.fk_target,
+            C.c.comment,
         )
         .select_from(T.outerjoin(C, C.c.table_id == T.c.id))
         .where(of_target(T, target))
@@ -39,12 +49,25 @@ def _read_tables(store, target: CatalogTarget, spec: ScopeSpec) -> list[Resolved
             head, columns = grouped.setdefault(key, (r, []))
             if r.name is not None:
                 columns.append(
-                    ResolvedColumn(r.name, r.position, r.type, bool(r.nullable), r.default, bool(r.primary_key), r.fk_target, r.comment)
+                    ResolvedColumn(
+                        r.name,
+                        r.position,
+                        r.type,
+                        bool(r.nullable),
+                        r.default,
+                        bool(r.primary_key),
+                        r.fk_target,
+                        r.comment,
+                    )
                 )
     return [
         ResolvedTable(
-            schema=key[0], name=key[1], kind=head.kind, comment=head.table_comment,
-            columns=tuple(columns), selected=spec.selected_columns(key),
+            schema=key[0],
+            name=key[1],
+            kind=head.kind,
+            comment=head.table_comment,
+            columns=tuple(columns),
+            selected=spec.selected_columns(key),
         )
         for key, (head, columns) in grouped.items()
     ]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Callable
 
 import sqlalchemy as sa
 
@@ -86,7 +86,7 @@ def _listings(
     return {s: {n: (k, None) for n, k in live_kinds(inspector, s).items()} for s in schemas}, fast, pending
 
 
-def settle_fingerprints(branch: "LiveBranch") -> None:
+def settle_fingerprints(branch: LiveBranch) -> None:
     """Give a cold branch's reflected tables their fingerprints from the finished query."""
     pending, branch.pending = branch.pending, None
     if pending is None:
@@ -144,11 +144,15 @@ def _batches(names: list[str], whole: bool, batch: int) -> list[list[str] | None
     return [names[i : i + batch] for i in range(0, len(names), batch)]
 
 
-def _reflect_jobs(branch: LiveBranch, todo: dict[str, list[str]], batch: int) -> list[tuple[str, list[str] | None, int]]:
+def _reflect_jobs(
+    branch: LiveBranch, todo: dict[str, list[str]], batch: int
+) -> list[tuple[str, list[str] | None, int]]:
     jobs = []
     for schema, names in todo.items():
         whole = schema in branch.scanned and len(names) == len(branch.listings[schema])
-        jobs.extend((schema, chunk, len(chunk) if chunk is not None else len(names)) for chunk in _batches(names, whole, batch))
+        jobs.extend(
+            (schema, chunk, len(chunk) if chunk is not None else len(names)) for chunk in _batches(names, whole, batch)
+        )
     return jobs
 
 
@@ -171,7 +175,9 @@ def reflect_branch(
             listing = branch.listings[schema]
             kinds = {n: k for n, (k, _fp) in listing.items()}
             fps = {n: fp for n, (_k, fp) in listing.items() if fp} if branch.fast_path else None
-            tables = reflect_tables(inspector, schema, kinds, chunk, fingerprints=fps, fingerprint=branch.pending is None)
+            tables = reflect_tables(
+                inspector, schema, kinds, chunk, fingerprints=fps, fingerprint=branch.pending is None
+            )
             branch.reflected.update((t.key, t) for t in tables)
             done += count
             if progress:

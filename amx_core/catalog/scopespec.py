@@ -22,7 +22,7 @@ class ScopeSpec:
     schemas_only: bool = False
 
     @classmethod
-    def parse(cls, texts: list[str] | tuple[str, ...] | None, *, field: str = "scope") -> "ScopeSpec":
+    def parse(cls, texts: list[str] | tuple[str, ...] | None, *, field: str = "scope") -> ScopeSpec:
         parsed: list[Path] = []
         for text in texts or ():
             try:
@@ -32,7 +32,7 @@ class ScopeSpec:
         return cls.of(parsed)
 
     @classmethod
-    def of(cls, paths: list[Path] | tuple[Path, ...]) -> "ScopeSpec":
+    def of(cls, paths: list[Path] | tuple[Path, ...]) -> ScopeSpec:
         kept: list[Path] = []
         for p in sorted(set(paths), key=len):
             if not any(is_under(p, k) for k in kept):

@@ -110,13 +110,15 @@ class DaemonSetup:
         uid: int | None = None,
         user: str | None = None,
         system_root: str | None = None,
-    ) -> "DaemonSetup":
+    ) -> DaemonSetup:
         """This machine's values, each replaceable (tests pass a platform, folders and a scripted runner)."""
         platform = platform or current_platform()
         home = Path(amx_home).expanduser().resolve() if amx_home is not None else config.amx_home()
         user_dir = Path(user_home) if user_home is not None else Path.home()
-        folder = Path(unit_dir) if unit_dir is not None else _default_unit_dir(
-            platform, user_dir, home, use_env=user_home is None
+        folder = (
+            Path(unit_dir)
+            if unit_dir is not None
+            else _default_unit_dir(platform, user_dir, home, use_env=user_home is None)
         )
         return cls(
             platform=platform,
@@ -178,7 +180,9 @@ def _refuse_unwritable(field_name: str, text: str) -> None:
 def check_setup(setup: DaemonSetup) -> None:
     """Refuse values that cannot be written safely into a unit file, plist, task XML or crontab line."""
     if setup.platform not in PLATFORMS:
-        raise ValidationError("platform", f"no daemon support for {setup.platform!r} (supported: {', '.join(PLATFORMS)})")
+        raise ValidationError(
+            "platform", f"no daemon support for {setup.platform!r} (supported: {', '.join(PLATFORMS)})"
+        )
     _refuse_unwritable("AMX_HOME", str(setup.amx_home))
     _refuse_unwritable("python", str(setup.python))
     if not str(setup.python) or not setup.python.is_absolute():

@@ -96,4 +96,6 @@ class CrontabBackend:
             loaded = running.ok
             if not loaded:
                 warnings.append("the crontab line is present but no cron daemon is running: the tick will not run")
-        return HookState(mechanism=self.mechanism, installed=True, loaded=loaded, enabled=True, warnings=tuple(warnings))
+        return HookState(
+            mechanism=self.mechanism, installed=True, loaded=loaded, enabled=True, warnings=tuple(warnings)
+        )

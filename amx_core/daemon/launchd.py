@@ -97,7 +97,9 @@ class LaunchdBackend:
         if loaded and not present:
             warnings.append(f"loaded but {path} is missing: it will not start at next login; reinstall to repair")
         if disabled:
-            warnings.append("switched off by the user (Login Items or launchctl disable): reinstall to switch it back on")
+            warnings.append(
+                "switched off by the user (Login Items or launchctl disable): reinstall to switch it back on"
+            )
         if stale:
             warnings.append(STALE_HOOK)
         exit_code = LAST_EXIT_RE.search(printed.stdout) if loaded else None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Protocol
 
 NOT_FOUND_RC = 127
 TIMEOUT_RC = 124
@@ -37,7 +38,7 @@ class CommandResult:
         return f"exit code {self.returncode}"
 
     @classmethod
-    def missing(cls, program: str) -> "CommandResult":
+    def missing(cls, program: str) -> CommandResult:
         return cls(NOT_FOUND_RC, "", f"{program}: command not found", not_found=True)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence, Union
+from typing import Union
 
 from amx_core.daemon.runner import CommandResult
 
-Handler = Callable[[list[str], Union[str, None]], CommandResult]
+Handler = Callable[[list[str], str | None], CommandResult]
 Reply = Union[CommandResult, list, Handler]
 
 OK = CommandResult(0)
@@ -27,7 +28,7 @@ class ScriptedRunner:
     calls: list[list[str]] = field(default_factory=list)
     inputs: list[str | None] = field(default_factory=list)
 
-    def on(self, *prefix: str, reply: Reply) -> "ScriptedRunner":
+    def on(self, *prefix: str, reply: Reply) -> ScriptedRunner:
         self.replies[tuple(prefix)] = reply
         return self
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from amx_core import config
 from amx_core.daemon.context import DaemonSetup, check_setup
@@ -71,8 +71,10 @@ def _tick_evidence(setup: DaemonSetup, store, now: datetime) -> TickEvidence:
     )
 
 
-def _status(setup: DaemonSetup, hook: HookState, store, now: datetime | None, notes: tuple[str, ...] = ()) -> DaemonStatus:
-    moment = now or datetime.now(timezone.utc)
+def _status(
+    setup: DaemonSetup, hook: HookState, store, now: datetime | None, notes: tuple[str, ...] = ()
+) -> DaemonStatus:
+    moment = now or datetime.now(UTC)
     return build_status(setup, hook, _tick_evidence(setup, store, moment), moment, notes)
 
 
@@ -94,7 +96,7 @@ def install_daemon(setup: DaemonSetup | None = None, *, store=None, now: datetim
     notes = backend.install(setup)
     hook = backend.inspect(setup)
     if hook.installed_at is None:  # a crontab line has no file date: it was installed just now
-        hook = replace(hook, installed_at=(now or datetime.now(timezone.utc)).timestamp())
+        hook = replace(hook, installed_at=(now or datetime.now(UTC)).timestamp())
     return _status(setup, hook, store, now, notes)
 
 

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from amx_core.instants import iso
-
 import os
 import socket
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from amx_core.daemon.context import DaemonSetup
 from amx_core.daemon.hookstate import HookState
+from amx_core.instants import iso
 
 STALE_AFTER_SECONDS = 180.0
 STATES = ("not_installed", "installed", "loaded")
-
 
 
 @dataclass(frozen=True)
@@ -85,7 +83,7 @@ def _log_facts(path: Path) -> tuple[int | None, datetime | None]:
         info = os.stat(path)
     except OSError:
         return None, None
-    return info.st_size, datetime.fromtimestamp(info.st_mtime, tz=timezone.utc)
+    return info.st_size, datetime.fromtimestamp(info.st_mtime, tz=UTC)
 
 
 def _tick_warnings(hook: HookState, ticks: TickEvidence, now: datetime) -> list[str]:
@@ -109,7 +107,9 @@ def _tick_warnings(hook: HookState, ticks: TickEvidence, now: datetime) -> list[
     return warnings
 
 
-def build_status(setup: DaemonSetup, hook: HookState, ticks: TickEvidence, now: datetime, notes: tuple[str, ...] = ()) -> DaemonStatus:
+def build_status(
+    setup: DaemonSetup, hook: HookState, ticks: TickEvidence, now: datetime, notes: tuple[str, ...] = ()
+) -> DaemonStatus:
     """Join the OS view, the log file and the store's heartbeat into the one status."""
     state = "loaded" if hook.loaded else ("installed" if hook.installed else "not_installed")
     size, mtime = _log_facts(setup.log_path)

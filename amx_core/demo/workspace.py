@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from amx_core import config
@@ -21,7 +21,14 @@ SEED = 20261126
 FIRST = ["Ana", "Ben", "Chen", "Dara", "Emil", "Fatima", "Goran", "Hana", "Ivo", "Jana", "Kofi", "Lena", "Mateo", "Nia"]
 LAST = ["Novak", "Schmidt", "Garcia", "Okafor", "Tanaka", "Rossi", "Silva", "Nowak", "Dubois", "Khan", "Larsen"]
 COUNTRIES = ["DE", "FR", "US", "GB", "BR", "JP", "IN", "NG", "PL", "SE"]
-CATEGORIES = [("Books", None), ("Electronics", None), ("Audio", 2), ("Computers", 2), ("Garden", None), ("Kitchen", None)]
+CATEGORIES = [
+    ("Books", None),
+    ("Electronics", None),
+    ("Audio", 2),
+    ("Computers", 2),
+    ("Garden", None),
+    ("Kitchen", None),
+]
 STATUSES = ["placed", "paid", "shipped", "delivered", "returned", "cancelled"]
 METHODS = ["card", "paypal", "bank_transfer", "voucher"]
 
@@ -68,16 +75,31 @@ def build_demo_database(path: Path, *, customers: int = 120, orders: int = 400) 
             "INSERT INTO employees VALUES (?,?,?,?,?)",
             [(1, "Mara Lind", "Head of Sales", None, "2019-03-01")]
             + [
-                (i, f"{rng.choice(FIRST)} {rng.choice(LAST)}", "Sales Associate", 1, f"202{rng.randint(0, 4)}-0{rng.randint(1, 9)}-15")
+                (
+                    i,
+                    f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                    "Sales Associate",
+                    1,
+                    f"202{rng.randint(0, 4)}-0{rng.randint(1, 9)}-15",
+                )
                 for i in range(2, 9)
             ],
         )
-        conn.executemany("INSERT INTO product_categories VALUES (?,?,?)", [(i, n, p) for i, (n, p) in enumerate(CATEGORIES, 1)])
+        conn.executemany(
+            "INSERT INTO product_categories VALUES (?,?,?)", [(i, n, p) for i, (n, p) in enumerate(CATEGORIES, 1)]
+        )
         products = []
         for i in range(1, 61):
             products.append(
-                (i, f"SKU-{i:05d}", f"Product {i}", rng.randint(1, len(CATEGORIES)), round(rng.uniform(2, 900), 2),
-                 round(rng.uniform(0.05, 25), 2) if rng.random() < 0.8 else None, int(rng.random() < 0.1))
+                (
+                    i,
+                    f"SKU-{i:05d}",
+                    f"Product {i}",
+                    rng.randint(1, len(CATEGORIES)),
+                    round(rng.uniform(2, 900), 2),
+                    round(rng.uniform(0.05, 25), 2) if rng.random() < 0.8 else None,
+                    int(rng.random() < 0.1),
+                )
             )
         conn.executemany("INSERT INTO products VALUES (?,?,?,?,?,?,?)", products)
         order_rows, item_rows, pay_rows = [], [], []
@@ -92,13 +114,29 @@ def build_demo_database(path: Path, *, customers: int = 120, orders: int = 400) 
                 item_rows.append((oid, line, prod[0], qty, prod[4], disc))
                 total += qty * prod[4] * (1 - disc / 100)
             status = rng.choice(STATUSES)
-            order_rows.append((oid, rng.randint(1, customers), rng.choice([None, *range(2, 9)]), ts.isoformat(sep=" "),
-                               status, f"{rng.randint(1, 200)} Main Street", round(total, 2)))
+            order_rows.append(
+                (
+                    oid,
+                    rng.randint(1, customers),
+                    rng.choice([None, *range(2, 9)]),
+                    ts.isoformat(sep=" "),
+                    status,
+                    f"{rng.randint(1, 200)} Main Street",
+                    round(total, 2),
+                )
+            )
             if status not in ("placed", "cancelled"):
                 method = rng.choice(METHODS)
-                pay_rows.append((len(pay_rows) + 1, oid, method, round(total, 2),
-                                 (ts + timedelta(hours=rng.randint(1, 48))).isoformat(sep=" "),
-                                 f"{rng.randint(0, 9999):04d}" if method == "card" else None))
+                pay_rows.append(
+                    (
+                        len(pay_rows) + 1,
+                        oid,
+                        method,
+                        round(total, 2),
+                        (ts + timedelta(hours=rng.randint(1, 48))).isoformat(sep=" "),
+                        f"{rng.randint(0, 9999):04d}" if method == "card" else None,
+                    )
+                )
         conn.executemany("INSERT INTO orders VALUES (?,?,?,?,?,?,?)", order_rows)
         conn.executemany("INSERT INTO order_items VALUES (?,?,?,?,?,?)", item_rows)
         conn.executemany("INSERT INTO payments VALUES (?,?,?,?,?,?)", pay_rows)
@@ -129,7 +167,7 @@ def ensure_demo_workspace(store, *, now: datetime | None = None) -> DemoWorkspac
         profiles.add_llm_profile(store, name=DEMO_LLM_PROFILE, provider="heuristic")
         created = True
     if created:
-        _seed_schedules(store, now or datetime.now(timezone.utc))
+        _seed_schedules(store, now or datetime.now(UTC))
     return DemoWorkspace(path, DEMO_DB_PROFILE, DEMO_LLM_PROFILE, created)
 
 
@@ -142,14 +180,28 @@ def _seed_schedules(store, now: datetime) -> None:
     tomorrow = (now + timedelta(days=1)).strftime("%Y-%m-%d")
     create_schedule(
         store,
-        ScheduleInput(name="Nightly shop descriptions", at=f"{tomorrow} 02:00", tz="UTC", cron="0 2 * * *",
-                      db_profile=DEMO_DB_PROFILE, llm_profile=DEMO_LLM_PROFILE, scope=("main",), review="manual"),
+        ScheduleInput(
+            name="Nightly shop descriptions",
+            at=f"{tomorrow} 02:00",
+            tz="UTC",
+            cron="0 2 * * *",
+            db_profile=DEMO_DB_PROFILE,
+            llm_profile=DEMO_LLM_PROFILE,
+            scope=("main",),
+            review="manual",
+        ),
         now=now,
     )
     create_schedule(
         store,
-        ScheduleInput(name="Orders and payments (auto-apply)", at=f"{tomorrow} 06:30", tz="UTC",
-                      db_profile=DEMO_DB_PROFILE, llm_profile=DEMO_LLM_PROFILE,
-                      scope=("main.orders", "main.payments"), review="auto"),
+        ScheduleInput(
+            name="Orders and payments (auto-apply)",
+            at=f"{tomorrow} 06:30",
+            tz="UTC",
+            db_profile=DEMO_DB_PROFILE,
+            llm_profile=DEMO_LLM_PROFILE,
+            scope=("main.orders", "main.payments"),
+            review="auto",
+        ),
         now=now,
     )

@@ -7,9 +7,10 @@ so a crash loses nothing already reported and the TUI can show live counts.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Protocol
+from typing import Protocol
 
 from amx_core.views import ScheduleView
 

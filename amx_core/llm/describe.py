@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from amx_core.llm.errors import InvalidReply, LlmError, TruncatedReply
 from amx_core.llm.types import Proposal, TableFacts, TableReply

@@ -17,7 +17,7 @@ class LlmError(ActionError):
         self.tokens_in = 0
         self.tokens_out = 0
 
-    def with_tokens(self, tokens_in: int, tokens_out: int) -> "LlmError":
+    def with_tokens(self, tokens_in: int, tokens_out: int) -> LlmError:
         self.tokens_in, self.tokens_out = tokens_in, tokens_out
         return self
 

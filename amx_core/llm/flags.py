@@ -7,7 +7,7 @@ for a person instead of writing it.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from amx_core.llm.names import expand, singular, split_words
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from amx_core.llm.flags import restates_name
 from amx_core.llm.names import entity, expand, split_words

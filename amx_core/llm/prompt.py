@@ -9,8 +9,9 @@ model that nothing inside the fence is an instruction.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from amx_core.llm.types import ColumnFacts, TableFacts
 

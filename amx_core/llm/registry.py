@@ -5,8 +5,9 @@ Networked providers are imported on demand so the heuristic path never loads the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from amx_core.errors import ValidationError
 

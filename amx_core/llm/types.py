@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 HIGH_CONFIDENCE = 0.8
 MEDIUM_CONFIDENCE = 0.5
@@ -61,7 +62,7 @@ class TableFacts:
                 return column
         raise KeyError(name)
 
-    def only(self, names: Sequence[str]) -> "TableFacts":
+    def only(self, names: Sequence[str]) -> TableFacts:
         """The same table restricted to `names` (in table order), for one chunk of a wide table."""
         wanted = set(names)
         return replace(self, columns=tuple(c for c in self.columns if c.name in wanted))

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from amx_core.llm.errors import InvalidReply
 from amx_core.llm.flags import TRUNCATED, review_flags

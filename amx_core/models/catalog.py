@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -17,41 +16,39 @@ class CatalogState(SQLModel, table=True):
     __tablename__ = "catalog_state"
     __table_args__ = (sa.UniqueConstraint("profile_id", "database", name="uq_catalog_state"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     profile_id: int = Field(index=True)
     database: str = Field(default="", max_length=255)
-    fingerprint: Optional[str] = Field(default=None, max_length=64)
-    refreshed_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
-    next_check_utc: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    fingerprint: str | None = Field(default=None, max_length=64)
+    refreshed_at: datetime | None = Field(default=None, sa_column=utc_column())
+    next_check_utc: datetime | None = Field(default=None, sa_column=utc_column())
 
 
 class CatalogSchema(SQLModel, table=True):
     __tablename__ = "catalog_schema"
     __table_args__ = (sa.UniqueConstraint("profile_id", "database", "name", name="uq_catalog_schema"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     profile_id: int = Field(index=True)
     database: str = Field(default="", max_length=255)
     name: str = Field(max_length=255)
-    fingerprint: Optional[str] = Field(default=None, max_length=64)
+    fingerprint: str | None = Field(default=None, max_length=64)
     table_count: int = Field(default=0)
-    refreshed_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    refreshed_at: datetime | None = Field(default=None, sa_column=utc_column())
 
 
 class CatalogTable(SQLModel, table=True):
     __tablename__ = "catalog_table"
-    __table_args__ = (
-        sa.UniqueConstraint("profile_id", "database", "schema_name", "name", name="uq_catalog_table"),
-    )
+    __table_args__ = (sa.UniqueConstraint("profile_id", "database", "schema_name", "name", name="uq_catalog_table"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     profile_id: int = Field(index=True)
     database: str = Field(default="", max_length=255)
     schema_name: str = Field(max_length=255)
     name: str = Field(max_length=255)
     kind: str = Field(default="table", max_length=24)  # table | view | materialized_view
-    comment: Optional[str] = Field(default=None)
-    fingerprint: Optional[str] = Field(default=None, max_length=64)
+    comment: str | None = Field(default=None)
+    fingerprint: str | None = Field(default=None, max_length=64)
     column_count: int = Field(default=0)
 
 
@@ -59,16 +56,16 @@ class CatalogColumn(SQLModel, table=True):
     __tablename__ = "catalog_column"
     __table_args__ = (sa.UniqueConstraint("table_id", "name", name="uq_catalog_column"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     table_id: int = Field(foreign_key="catalog_table.id", index=True)
     position: int = Field(default=0)
     name: str = Field(max_length=255)
     type: str = Field(max_length=255)
     nullable: bool = Field(default=True)
-    default: Optional[str] = Field(default=None)
+    default: str | None = Field(default=None)
     primary_key: bool = Field(default=False)
-    fk_target: Optional[str] = Field(default=None, max_length=800)
-    comment: Optional[str] = Field(default=None)
+    fk_target: str | None = Field(default=None, max_length=800)
+    comment: str | None = Field(default=None)
 
 
 class CatalogChange(SQLModel, table=True):
@@ -77,10 +74,12 @@ class CatalogChange(SQLModel, table=True):
     __tablename__ = "catalog_change"
     __table_args__ = (sa.Index("ix_catalog_change_at", "profile_id", "database", "at"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     profile_id: int
     database: str = Field(default="", max_length=255)
-    kind: str = Field(max_length=32)  # table_added | table_removed | column_added | column_removed | type_changed | nullability_changed
+    kind: str = Field(
+        max_length=32
+    )  # table_added | table_removed | column_added | column_removed | type_changed | nullability_changed
     path: str = Field(max_length=800)
-    detail: Optional[str] = Field(default=None)
+    detail: str | None = Field(default=None)
     at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))

@@ -6,7 +6,6 @@ Secrets are stored only as references (`env:VAR`, `key:NAME`, `keyring:NAME`), n
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlmodel import Field, SQLModel
 
@@ -16,11 +15,11 @@ from amx_core.models.base import utc_column, utcnow
 class DbProfile(SQLModel, table=True):
     __tablename__ = "db_profile"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=64, unique=True, index=True)
     url: str = Field(max_length=2000)  # without password
-    password_ref: Optional[str] = Field(default=None, max_length=300)
-    default_database: Optional[str] = Field(default=None, max_length=255)
+    password_ref: str | None = Field(default=None, max_length=300)
+    default_database: str | None = Field(default=None, max_length=255)
     sample_mode: str = Field(default="masked", max_length=16)  # masked | raw
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
@@ -29,12 +28,12 @@ class DbProfile(SQLModel, table=True):
 class LlmProfile(SQLModel, table=True):
     __tablename__ = "llm_profile"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=64, unique=True, index=True)
     provider: str = Field(max_length=32)  # heuristic | openai | anthropic
-    model: Optional[str] = Field(default=None, max_length=200)
-    base_url: Optional[str] = Field(default=None, max_length=2000)
-    key_ref: Optional[str] = Field(default=None, max_length=300)
+    model: str | None = Field(default=None, max_length=200)
+    base_url: str | None = Field(default=None, max_length=2000)
+    key_ref: str | None = Field(default=None, max_length=300)
     temperature: float = Field(default=0.2)
     max_concurrency: int = Field(default=4)
     timeout_seconds: float = Field(default=60.0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -17,19 +16,19 @@ class Run(SQLModel, table=True):
     __tablename__ = "run"
     __table_args__ = (sa.Index("ix_run_status_heartbeat", "status", "heartbeat_at"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
-    schedule_id: Optional[int] = Field(default=None, index=True)
-    schedule_name: Optional[str] = Field(default=None, max_length=200)
+    id: int | None = Field(default=None, primary_key=True)
+    schedule_id: int | None = Field(default=None, index=True)
+    schedule_name: str | None = Field(default=None, max_length=200)
     kind: str = Field(default="analyze", max_length=32)
     reason: str = Field(max_length=16)  # time | change | run-now | catch-up | retry
     status: str = Field(default="running", max_length=16)  # running | completed | failed | cancelled
-    occurrence_utc: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    occurrence_utc: datetime | None = Field(default=None, sa_column=utc_column())
     attempt: int = Field(default=1)
     started_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
-    ended_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
-    heartbeat_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
-    host: Optional[str] = Field(default=None, max_length=255)
-    pid: Optional[int] = Field(default=None)
+    ended_at: datetime | None = Field(default=None, sa_column=utc_column())
+    heartbeat_at: datetime | None = Field(default=None, sa_column=utc_column())
+    host: str | None = Field(default=None, max_length=255)
+    pid: int | None = Field(default=None)
     tables_planned: int = Field(default=0)
     tables_done: int = Field(default=0)
     columns_planned: int = Field(default=0)
@@ -39,9 +38,9 @@ class Run(SQLModel, table=True):
     columns_failed: int = Field(default=0)
     tokens_in: int = Field(default=0)
     tokens_out: int = Field(default=0)
-    error: Optional[str] = Field(default=None)
+    error: str | None = Field(default=None)
     log: str = Field(default="")
-    retry_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    retry_at: datetime | None = Field(default=None, sa_column=utc_column())
 
 
 class Occurrence(SQLModel, table=True):
@@ -50,14 +49,14 @@ class Occurrence(SQLModel, table=True):
     __tablename__ = "occurrence"
     __table_args__ = (sa.UniqueConstraint("schedule_id", "fire_utc", name="uq_occurrence_slot"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     schedule_id: int = Field(index=True)
     fire_utc: datetime = Field(sa_column=utc_column(nullable=False))
     reason: str = Field(max_length=16)
-    run_id: Optional[int] = Field(default=None)
+    run_id: int | None = Field(default=None)
     claimed_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
-    host: Optional[str] = Field(default=None, max_length=255)
-    pid: Optional[int] = Field(default=None)
+    host: str | None = Field(default=None, max_length=255)
+    pid: int | None = Field(default=None)
 
 
 class MissedSlot(SQLModel, table=True):
@@ -66,7 +65,7 @@ class MissedSlot(SQLModel, table=True):
     __tablename__ = "missed_slot"
     __table_args__ = (sa.UniqueConstraint("schedule_id", "slot_utc", name="uq_missed_slot"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     schedule_id: int = Field(index=True)
     slot_utc: datetime = Field(sa_column=utc_column(nullable=False))
     detected_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
@@ -80,8 +79,8 @@ class TickHeartbeat(SQLModel, table=True):
     __tablename__ = "tick_heartbeat"
 
     id: int = Field(default=1, primary_key=True)
-    last_tick_at: Optional[datetime] = Field(default=None, sa_column=utc_column())
-    duration_ms: Optional[float] = Field(default=None)
-    host: Optional[str] = Field(default=None, max_length=255)
-    pid: Optional[int] = Field(default=None)
+    last_tick_at: datetime | None = Field(default=None, sa_column=utc_column())
+    duration_ms: float | None = Field(default=None)
+    host: str | None = Field(default=None, max_length=255)
+    pid: int | None = Field(default=None)
     last_fired: int = Field(default=0)

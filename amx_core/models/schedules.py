@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -15,31 +14,30 @@ class Schedule(SQLModel, table=True):
     __tablename__ = "schedule"
     __table_args__ = (sa.Index("ix_schedule_due", "status", "next_fire_utc"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
     kind: str = Field(default="analyze", max_length=32)  # analyze | cache_refresh
     trigger: str = Field(default="cron", max_length=16)  # cron | change
-    fire_at_utc: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    fire_at_utc: datetime | None = Field(default=None, sa_column=utc_column())
     tz: str = Field(max_length=64)
-    cadence: Optional[str] = Field(default=None, max_length=200)
-    cap_hours: Optional[float] = Field(default=None)
+    cadence: str | None = Field(default=None, max_length=200)
+    cap_hours: float | None = Field(default=None)
     db_profile_id: int = Field(foreign_key="db_profile.id")
-    database: Optional[str] = Field(default=None, max_length=255)
+    database: str | None = Field(default=None, max_length=255)
     scope_json: str = Field(default="[]")  # JSON list of scope paths
-    llm_profile_id: Optional[int] = Field(default=None, foreign_key="llm_profile.id")
+    llm_profile_id: int | None = Field(default=None, foreign_key="llm_profile.id")
     review: str = Field(default="manual", max_length=16)  # auto | manual
     missing_only: bool = Field(default=True)
     missed_policy: str = Field(default="ask", max_length=16)  # ask | run | skip
     retry_max_attempts: int = Field(default=3)
     retry_base_seconds: float = Field(default=30.0)
     status: str = Field(default="pending", max_length=16)
-    next_fire_utc: Optional[datetime] = Field(default=None, sa_column=utc_column())
-    last_fire_utc: Optional[datetime] = Field(default=None, sa_column=utc_column())
-    last_error: Optional[str] = Field(default=None)
-    running_since: Optional[datetime] = Field(default=None, sa_column=utc_column())
+    next_fire_utc: datetime | None = Field(default=None, sa_column=utc_column())
+    last_fire_utc: datetime | None = Field(default=None, sa_column=utc_column())
+    last_error: str | None = Field(default=None)
+    running_since: datetime | None = Field(default=None, sa_column=utc_column())
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
     version: int = Field(default=1)
     # added by migration 0002: the first schema change seen and not yet fired (change trigger)
-    change_seen_utc: Optional[datetime] = Field(default=None, sa_column=utc_column())
-
+    change_seen_utc: datetime | None = Field(default=None, sa_column=utc_column())

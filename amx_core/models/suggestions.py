@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -15,14 +14,14 @@ class Suggestion(SQLModel, table=True):
     __tablename__ = "suggestion"
     __table_args__ = (sa.Index("ix_suggestion_run_state", "run_id", "state"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     run_id: int = Field(index=True)
-    schedule_id: Optional[int] = Field(default=None)
+    schedule_id: int | None = Field(default=None)
     db_profile_id: int
     database: str = Field(default="", max_length=255)
     target: str = Field(max_length=800)  # schema.table or schema.table.column
     target_kind: str = Field(default="column", max_length=16)  # table | column
-    current_text: Optional[str] = Field(default=None)
+    current_text: str | None = Field(default=None)
     proposed: str
     confidence: float = Field(default=0.0)
     band: str = Field(default="low", max_length=8)  # low | medium | high
@@ -30,9 +29,9 @@ class Suggestion(SQLModel, table=True):
     reason: str = Field(default="")
     flags_json: str = Field(default="[]")
     state: str = Field(default="pending", max_length=16)
-    applied_sql: Optional[str] = Field(default=None)
-    old_value: Optional[str] = Field(default=None)
-    error: Optional[str] = Field(default=None)
+    applied_sql: str | None = Field(default=None)
+    old_value: str | None = Field(default=None)
+    error: str | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
 
@@ -43,7 +42,7 @@ class WrittenMark(SQLModel, table=True):
     __tablename__ = "written_mark"
     __table_args__ = (sa.UniqueConstraint("profile_id", "database", "target", name="uq_written_mark"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     profile_id: int
     database: str = Field(default="", max_length=255)
     target: str = Field(max_length=800)
@@ -57,7 +56,7 @@ class LocalComment(SQLModel, table=True):
     __tablename__ = "local_comment"
     __table_args__ = (sa.UniqueConstraint("profile_id", "database", "target", name="uq_local_comment"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     profile_id: int
     database: str = Field(default="", max_length=255)
     target: str = Field(max_length=800)

@@ -47,7 +47,7 @@ def parse_path(text: str) -> Path:
                 j += 1
             part = text[i:j]
             if part != part.strip() or any(c.isspace() for c in part):
-                raise PathSyntaxError(f"{part!r} holds spaces; quote it like \"{part.strip()}\"")
+                raise PathSyntaxError(f'{part!r} holds spaces; quote it like "{part.strip()}"')
             i = j
         if part == "":
             raise PathSyntaxError("empty name between dots")

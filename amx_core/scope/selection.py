@@ -19,7 +19,7 @@ class ScopeSelection:
     ticked: set[Path] = field(default_factory=set)
 
     @classmethod
-    def from_scope(cls, scope: list[str] | tuple[str, ...]) -> "ScopeSelection":
+    def from_scope(cls, scope: list[str] | tuple[str, ...]) -> ScopeSelection:
         return cls({parse_path(p) for p in scope})
 
     def effective(self) -> list[Path]:

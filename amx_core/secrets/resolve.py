@@ -22,9 +22,7 @@ def read_secrets_file(path: Path | None = None) -> dict[str, str]:
         return {}
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
-        raise ActionError(
-            f"secrets: {path} has mode {mode:04o}; it must be 0600 (run: chmod 600 '{path}')"
-        )
+        raise ActionError(f"secrets: {path} has mode {mode:04o}; it must be 0600 (run: chmod 600 '{path}')")
     values: dict[str, str] = {}
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,7 +39,7 @@ class HeartbeatView:
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("naive datetime given for a UTC instant")
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def read_heartbeat(store: Store, *, now: datetime | None = None) -> HeartbeatView | None:

@@ -6,8 +6,6 @@ missed ledger (`MissedSlot`). Runs of a deleted schedule stay in the history und
 
 from __future__ import annotations
 
-from amx_core.instants import iso
-
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,10 +13,10 @@ from typing import Any
 from sqlalchemy.orm import defer
 from sqlmodel import select
 
+from amx_core.instants import iso
 from amx_core.models import MissedSlot, Run, Schedule
 from amx_core.services.runs import DEFAULT_LIMIT, RunView, run_view
 from amx_core.store import Store
-
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,9 @@ def _check_url(url: str, field: str = "url") -> str:
     try:
         parsed = sa.engine.make_url(url.strip())
     except Exception:  # noqa: BLE001 - sqlalchemy raises ArgumentError and others
-        raise ValidationError(field, f"{mask_url(url)!r} is not a SQLAlchemy URL like postgresql://user@host/db") from None
+        raise ValidationError(
+            field, f"{mask_url(url)!r} is not a SQLAlchemy URL like postgresql://user@host/db"
+        ) from None
     if parsed.password:
         raise ValidationError(
             field, "must not contain a password; use --password-env VAR or --password-key KEY instead"
@@ -103,7 +105,9 @@ def add_db_profile(
     one_of(sample_mode, SAMPLE_MODES, field="sample-mode")
     with store.write_session() as s:
         _unique(s, DbProfile, name, "DB profile")
-        row = DbProfile(name=name, url=url, password_ref=ref, default_database=default_database or None, sample_mode=sample_mode)
+        row = DbProfile(
+            name=name, url=url, password_ref=ref, default_database=default_database or None, sample_mode=sample_mode
+        )
         s.add(row)
         s.flush()
         return db_view(row)

@@ -10,19 +10,19 @@ refuses the batch with a message naming it.
 
 from __future__ import annotations
 
-from amx_core.instants import iso
-
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import groupby
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from amx_core.analyze.suggestions import NOTE_PREFIX
 from amx_core.errors import ConflictError, NotFoundError, ValidationError
+from amx_core.instants import iso
 from amx_core.models import DbProfile, Suggestion
 
 STATES = ("pending", "accepted", "edited", "rejected", "applied", "apply_failed", "stale", "auto_applied")
@@ -32,7 +32,6 @@ EDITABLE = ("pending", "accepted", "edited", "rejected", "apply_failed", "stale"
 REJECTABLE = ("pending", "accepted", "edited", "apply_failed", "stale", "rejected")
 APPLICABLE = ("accepted", "edited")
 MAX_EDIT = 10_000
-
 
 
 @dataclass(frozen=True)
@@ -100,13 +99,20 @@ class ApplyResult:
     sql: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "target": self.target, "state": self.state, "ok": self.ok, "error": self.error,
-                "note": self.note, "sql": self.sql}
+        return {
+            "id": self.id,
+            "target": self.target,
+            "state": self.state,
+            "ok": self.ok,
+            "error": self.error,
+            "note": self.note,
+            "sql": self.sql,
+        }
 
 
 def _split_error(text: str | None) -> tuple[str | None, str | None]:
     if text and text.startswith(NOTE_PREFIX):
-        return None, text[len(NOTE_PREFIX):]
+        return None, text[len(NOTE_PREFIX) :]
     return text, None
 
 
@@ -115,19 +121,76 @@ def _json_list(text: str | None) -> tuple:
 
 
 # The stored columns a view is made of, in the order `_view` takes them.
-VIEW_COLUMNS = ("id", "run_id", "schedule_id", "database", "target", "target_kind", "current_text", "proposed",
-                "confidence", "band", "state", "alternatives_json", "reason", "flags_json", "applied_sql", "old_value",
-                "error", "created_at", "updated_at")
+VIEW_COLUMNS = (
+    "id",
+    "run_id",
+    "schedule_id",
+    "database",
+    "target",
+    "target_kind",
+    "current_text",
+    "proposed",
+    "confidence",
+    "band",
+    "state",
+    "alternatives_json",
+    "reason",
+    "flags_json",
+    "applied_sql",
+    "old_value",
+    "error",
+    "created_at",
+    "updated_at",
+)
 
 
 def _view(values: Sequence[Any], profile: str | None) -> SuggestionView:
     """A view from VIEW_COLUMNS values (built positionally: SuggestionView's field order; thousands per queue)."""
-    (id_, run_id, schedule_id, database, target, kind, current, proposed, confidence, band, state, alternatives,
-     reason, flags, sql, old_value, stored_error, created_at, updated_at) = values
+    (
+        id_,
+        run_id,
+        schedule_id,
+        database,
+        target,
+        kind,
+        current,
+        proposed,
+        confidence,
+        band,
+        state,
+        alternatives,
+        reason,
+        flags,
+        sql,
+        old_value,
+        stored_error,
+        created_at,
+        updated_at,
+    ) = values
     error, note = _split_error(stored_error)
-    return SuggestionView(id_, run_id, schedule_id, profile, database, target, kind, current, proposed, confidence,
-                          band, state, _json_list(alternatives), reason, _json_list(flags), sql, old_value, error,
-                          note, created_at, updated_at)
+    return SuggestionView(
+        id_,
+        run_id,
+        schedule_id,
+        profile,
+        database,
+        target,
+        kind,
+        current,
+        proposed,
+        confidence,
+        band,
+        state,
+        _json_list(alternatives),
+        reason,
+        _json_list(flags),
+        sql,
+        old_value,
+        error,
+        note,
+        created_at,
+        updated_at,
+    )
 
 
 def view_of(row: Suggestion, profile: str | None) -> SuggestionView:
@@ -175,8 +238,9 @@ def _rows(session: Session, ids: Sequence[int]) -> list[Suggestion]:
 _TABLE = Suggestion.__table__
 
 
-def list_suggestions(store, *, run_id: int | None = None, states: str | Sequence[str] | None = None,
-                     limit: int | None = None) -> list[SuggestionView]:
+def list_suggestions(
+    store, *, run_id: int | None = None, states: str | Sequence[str] | None = None, limit: int | None = None
+) -> list[SuggestionView]:
     """Suggestions, oldest first, optionally of one run and in some states.
 
     Read as plain rows (no ORM objects): a run's queue can hold thousands and the TUI opens it whole.
@@ -201,17 +265,21 @@ def get_suggestion(store, suggestion_id: int | str) -> SuggestionView:
 
 
 def _now(now: datetime | None) -> datetime:
-    return now or datetime.now(timezone.utc)
+    return now or datetime.now(UTC)
 
 
-def _change(store, ids: Iterable[int | str], allowed: tuple[str, ...], verb: str, mutate, now: datetime | None) -> list[SuggestionView]:
+def _change(
+    store, ids: Iterable[int | str], allowed: tuple[str, ...], verb: str, mutate, now: datetime | None
+) -> list[SuggestionView]:
     numbers = _ids(ids)
     when = _now(now)
     with store.write_session() as s:
         rows = _rows(s, numbers)
         for row in rows:
             if row.state not in allowed:
-                raise ConflictError("id", f"suggestion {row.id} is {row.state}; only {', '.join(allowed)} can be {verb}")
+                raise ConflictError(
+                    "id", f"suggestion {row.id} is {row.state}; only {', '.join(allowed)} can be {verb}"
+                )
         for row in rows:
             mutate(row)
             row.updated_at = when
@@ -223,6 +291,7 @@ def _change(store, ids: Iterable[int | str], allowed: tuple[str, ...], verb: str
 
 def accept_suggestions(store, ids: Iterable[int | str], *, now: datetime | None = None) -> list[SuggestionView]:
     """Mark suggestions accepted (their proposed text will be written by `apply`)."""
+
     def mutate(row: Suggestion) -> None:
         row.state, row.error = "accepted", None
 
@@ -278,8 +347,9 @@ def _selection(session: Session, run_id: int | None, ids: Sequence[int]) -> tupl
     return [r for r in rows if r.state in APPLICABLE], skipped
 
 
-def apply_suggestions(store, *, run_id: int | str | None = None, ids: Sequence[int | str] = (),
-                      now: datetime | None = None) -> list[ApplyResult]:
+def apply_suggestions(
+    store, *, run_id: int | str | None = None, ids: Sequence[int | str] = (), now: datetime | None = None
+) -> list[ApplyResult]:
     """Write accepted and edited suggestions (all, one run's, or the named ones) the safe way; one result each."""
     from amx_core.analyze.apply import PlannedWrite, apply_planned, open_destination
     from amx_core.analyze.targets import Target
@@ -290,20 +360,36 @@ def apply_suggestions(store, *, run_id: int | str | None = None, ids: Sequence[i
     with store.session() as s:
         rows, results = _selection(s, run, numbers)
         names = _profiles(s)
-        planned = [(r.db_profile_id, r.database, PlannedWrite(r.id, Target.parse(r.target), r.current_text, r.proposed,
-                                                              amx_text=r.state == "accepted")) for r in rows]
+        planned = [
+            (
+                r.db_profile_id,
+                r.database,
+                PlannedWrite(r.id, Target.parse(r.target), r.current_text, r.proposed, amx_text=r.state == "accepted"),
+            )
+            for r in rows
+        ]
     planned.sort(key=lambda p: (p[0], p[1]))
     for (profile_id, database), group in groupby(planned, key=lambda p: (p[0], p[1])):
         items = [p[2] for p in group]
         profile = names.get(profile_id)
         if profile is None:
-            results += [ApplyResult(i.suggestion_id, i.target.path, "accepted", False, error="its DB profile was removed") for i in items]
+            results += [
+                ApplyResult(i.suggestion_id, i.target.path, "accepted", False, error="its DB profile was removed")
+                for i in items
+            ]
             continue
         with open_destination(store, profile, database or None) as dest:
             outcomes = apply_planned(store, dest, items, applied_state="applied", now=when)
         results += [
-            ApplyResult(o.suggestion_id, o.target, o.state, o.state == "applied", error=o.error,
-                        note="; ".join(o.notes) or None, sql=o.sql)
+            ApplyResult(
+                o.suggestion_id,
+                o.target,
+                o.state,
+                o.state == "applied",
+                error=o.error,
+                note="; ".join(o.notes) or None,
+                sql=o.sql,
+            )
             for o in outcomes
         ]
     order = {n: i for i, n in enumerate(numbers)}

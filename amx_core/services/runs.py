@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from amx_core.instants import iso
-
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,11 +9,11 @@ from typing import Any
 from sqlmodel import select
 
 from amx_core.errors import NotFoundError
+from amx_core.instants import iso
 from amx_core.models import Run
 from amx_core.store import Store
 
 DEFAULT_LIMIT = 100
-
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from amx_core.instants import iso
 from amx_core.errors import ConflictError, NotFoundError, ValidationError
+from amx_core.instants import iso
 from amx_core.models import DbProfile, LlmProfile, MissedSlot, Schedule
 from amx_core.models.base import utcnow
 from amx_core.scope.paths import normalize_scope
@@ -70,7 +70,7 @@ class FirePreview:
 
 
 def _now(now: datetime | None) -> datetime:
-    return (now or utcnow()).astimezone(timezone.utc)
+    return (now or utcnow()).astimezone(UTC)
 
 
 def _profiles_of(session: Session, row: Schedule) -> tuple[str, str | None]:
@@ -214,7 +214,9 @@ def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: d
         fire_at = None
         cap = _cap(inp.cap_hours) if inp.cap_hours is not None else cap
         if cap is None:
-            raise ValidationError("cap-hours", "is required for a change-triggered schedule (run at most every N hours)")
+            raise ValidationError(
+                "cap-hours", "is required for a change-triggered schedule (run at most every N hours)"
+            )
         time_changed = current is None or current.trigger != "change"
 
     return _Plan(
@@ -346,7 +348,9 @@ def pause_schedule(store: Store, schedule_id: int, *, now: datetime | None = Non
     return _event(store, schedule_id, "pause", mutate, now)
 
 
-def record_missed(session: Session, row: Schedule, slots: list[datetime], reason: str, action: str, now: datetime) -> int:
+def record_missed(
+    session: Session, row: Schedule, slots: list[datetime], reason: str, action: str, now: datetime
+) -> int:
     """Add ledger rows for slots not yet recorded; returns how many were new."""
     if not slots:
         return 0
@@ -459,9 +463,7 @@ def parse_statuses(text: str | None, *, field: str = "status") -> tuple[str, ...
     return values
 
 
-def list_schedules(
-    store: Store, *, statuses: tuple[str, ...] = (), kinds: tuple[str, ...] = ()
-) -> list[ScheduleView]:
+def list_schedules(store: Store, *, statuses: tuple[str, ...] = (), kinds: tuple[str, ...] = ()) -> list[ScheduleView]:
     """Schedules ordered by next fire (unscheduled last), then name; optional status/kind filters."""
     table = Schedule.__table__
     # Plain rows, not ORM instances: a list of 10,000 schedules loads about 3x faster this way.
@@ -492,9 +494,7 @@ def status_counts(store: Store, *, kinds: tuple[str, ...] = ()) -> dict[str, int
     return {status: counts.get(status, 0) for status in rules.STATUSES}
 
 
-def preview(
-    cron: str, tz: str | None = None, *, start: datetime | None = None, count: int = 5
-) -> list[FirePreview]:
+def preview(cron: str, tz: str | None = None, *, start: datetime | None = None, count: int = 5) -> list[FirePreview]:
     """The next `count` fire times of a cadence, in UTC and in the zone's local time."""
     expr = validate_cadence(cron, field="cron")
     tz_name = tz or local_zone_name()

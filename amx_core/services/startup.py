@@ -8,7 +8,7 @@ for the next tick), then lists every schedule waiting in Missed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from amx_core.services.schedules import list_schedules
@@ -57,7 +57,7 @@ def _anything_to_settle(store: Store, now: datetime, grace: timedelta, lease: ti
 
 def startup_report(store: Store, now: datetime | None = None, *, settings: TickSettings | None = None) -> StartupReport:
     """Record missed state and fail expired leases (no firing); report what the user should know."""
-    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    now = (now or datetime.now(UTC)).astimezone(UTC)
     settings = settings or TickSettings.from_env()
     grace, lease = timedelta(seconds=settings.grace_seconds), timedelta(seconds=settings.lease_seconds)
     recovered: list[int] = []
@@ -65,4 +65,3 @@ def startup_report(store: Store, now: datetime | None = None, *, settings: TickS
         recovered = [r.run_id for r in recover_expired(store, now, lease=lease, grace=grace) if r.run_id is not None]
         settle_missed(store, now, grace, previous_tick(store))
     return StartupReport(missed=list_schedules(store, statuses=("missed",)), recovered=recovered)
-

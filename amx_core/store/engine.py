@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -20,7 +20,7 @@ from amx_core.errors import StoreError
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 _lock = threading.Lock()
-_stores: dict[str, "Store"] = {}
+_stores: dict[str, Store] = {}
 
 
 @dataclass

@@ -9,8 +9,6 @@ same instant impossible whoever else ticks: OS timer, TUI, run-now, a manual `am
 
 from __future__ import annotations
 
-from amx_core.instants import iso
-
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import SimpleNamespace
@@ -19,6 +17,7 @@ from typing import Any
 from sqlmodel import Session
 
 from amx_core.errors import ConflictError, NotFoundError
+from amx_core.instants import iso
 from amx_core.models import Schedule
 from amx_core.services import schedule_rules as rules
 from amx_core.store import Store
@@ -89,8 +88,14 @@ def _take(
     Raises _AlreadyFired (the caller rolls back) when the occurrence exists already.
     """
     flip = q.FLIP[(due_only, decision.reason in MOVES_SLOT)]
-    params = {"sid": row.id, "allowed": list(allowed), "now": now, "at": now, "fire": decision.fire_utc,
-              "slot": decision.slot_utc}
+    params = {
+        "sid": row.id,
+        "allowed": list(allowed),
+        "now": now,
+        "at": now,
+        "fire": decision.fire_utc,
+        "slot": decision.slot_utc,
+    }
     if conn.execute(flip, params).first() is None:
         return None
     run_id = conn.execute(
@@ -204,7 +209,9 @@ def claim_run_now(store: Store, schedule_id: int, now: datetime, *, host: str, p
             if row is None:
                 raise NotFoundError("id", f"no schedule with id {schedule_id}")
             if row.status == rules.RUNNING:
-                raise ConflictError("id", f"already running since {iso(row.running_since, timespec='seconds', missing='?')}")
+                raise ConflictError(
+                    "id", f"already running since {iso(row.running_since, timespec='seconds', missing='?')}"
+                )
             decision = Decision(action=FIRE, reason=REASON_RUN_NOW, fire_utc=now, slot_utc=now, why="run now")
             claim = _take(conn, row, decision, now, allowed=RUN_NOW_FROM, due_only=False, host=host, pid=pid)
     except _AlreadyFired:

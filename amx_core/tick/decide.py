@@ -6,13 +6,12 @@ the same decisions the real pass acts on, so the two can never disagree.
 
 from __future__ import annotations
 
-from amx_core.instants import iso
-
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from amx_core.instants import iso
 from amx_core.models import Schedule
 from amx_core.services import schedule_rules as rules
 from amx_core.services.schedules import record_missed, slots_between
@@ -63,9 +62,7 @@ class Decision:
         return self.action == FIRE
 
 
-def missed_reason(
-    slot: datetime, previous_tick_at: datetime | None, grace: timedelta, last_run=None
-) -> str:
+def missed_reason(slot: datetime, previous_tick_at: datetime | None, grace: timedelta, last_run=None) -> str:
     """Why a slot passed unfired: a run was still going, no tick ever ran, none ran in its window, or busy."""
     if last_run is not None and last_run.started_at <= slot and (last_run.ended_at is None or slot < last_run.ended_at):
         return STILL_RUNNING
@@ -137,9 +134,7 @@ def decide(
     return _settle_missed(row, now, grace, previous_tick_at, last)
 
 
-def _settle_missed(
-    row, now: datetime, grace: timedelta, previous_tick_at: datetime | None, last
-) -> Decision:
+def _settle_missed(row, now: datetime, grace: timedelta, previous_tick_at: datetime | None, last) -> Decision:
     """Policy ask -> Missed; run -> one fire for all; skip -> next slot (one-shot: Cancelled)."""
     slots = slots_between(row, row.next_fire_utc, now + timedelta(microseconds=1), limit=LEDGER_LIMIT)
     late = [s for s in slots if s < now - grace]

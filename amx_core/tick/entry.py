@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 FLAGS = {"--dry-run": "dry_run", "--json": "json"}
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         if not options["dry_run"]:
             from amx_core.tick.idle import idle_pass, idle_summary
 
-            now = pinned or datetime.now(timezone.utc)
+            now = pinned or datetime.now(UTC)
             report, seen = idle_pass(now, started, settings.lease_seconds)
             if report is not None:
                 _emit(report, idle_summary(now), options["json"])

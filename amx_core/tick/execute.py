@@ -9,10 +9,9 @@ from __future__ import annotations
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable
-
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -20,9 +19,9 @@ import sqlalchemy as sa
 from amx_core.errors import NotFoundError
 from amx_core.execution.context import RunCancelled, RunContext, RunOutcome, TransientError
 from amx_core.execution.registry import executor_for
+from amx_core.models import DbProfile, LlmProfile
 from amx_core.secrets.masking import mask_url
 from amx_core.services.schedule_views import schedule_view
-from amx_core.models import DbProfile, LlmProfile
 from amx_core.store import Store
 from amx_core.tick.claims import Claim
 from amx_core.tick.logfile import tick_log
@@ -53,8 +52,9 @@ def _call(executor, ctx: RunContext, sink: RunSink) -> Outcome:
     try:
         return _from_executor(executor(ctx))
     except TransientError as exc:
-        return Outcome(status=FAILED, error=mask_url(str(exc) or type(exc).__name__), transient=True,
-                       retry_after=exc.retry_after)
+        return Outcome(
+            status=FAILED, error=mask_url(str(exc) or type(exc).__name__), transient=True, retry_after=exc.retry_after
+        )
     except RunCancelled:
         return Outcome(status=CANCELLED, error="cancelled")
     except Exception as exc:  # noqa: BLE001 - an executor bug must fail its run, not the tick

@@ -7,7 +7,7 @@ Nothing here imports SQLAlchemy, SQLModel or the LLM stack; when the answer is "
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from amx_core.tick.storeurl import DriverTarget
 
@@ -67,13 +67,13 @@ def host_name() -> str:
 
 def sqlite_instant(value: datetime) -> str:
     """The text SQLite holds for an instant (naive UTC, microseconds), so comparisons sort right."""
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def _parse_sqlite_instant(text: str | None) -> datetime | None:
     if not text:
         return None
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def _params(now: datetime, lease_seconds: float, duration_ms: float, pid: int, instant) -> dict:
@@ -126,7 +126,7 @@ def _probe_postgres(uri: str, now: datetime, lease_seconds: float, duration_ms: 
                 conn.execute(HEARTBEAT_UPSERT.format(**_PG_MARKS), params)
     except psycopg.Error:
         return None
-    previous = row[0].astimezone(timezone.utc) if row and row[0] else None
+    previous = row[0].astimezone(UTC) if row and row[0] else None
     return Probe(busy, previous)
 
 

@@ -7,7 +7,7 @@ O_APPEND write, so concurrent ticks never interleave inside a line.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 MAX_BYTES = 1_000_000
@@ -19,7 +19,7 @@ def _value(value: object) -> str:
     if value is None:
         return "-"
     if isinstance(value, datetime):
-        value = value.astimezone(timezone.utc).isoformat()
+        value = value.astimezone(UTC).isoformat()
     elif isinstance(value, bool):
         value = "true" if value else "false"
     elif isinstance(value, (list, tuple)):
@@ -33,7 +33,7 @@ def _value(value: object) -> str:
 
 def format_line(event: str, fields: dict[str, object], at: datetime | None = None) -> str:
     """`ts=... event=... k=v ...`: values with spaces or quotes are double-quoted and escaped."""
-    stamp = (at or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="milliseconds")
+    stamp = (at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="milliseconds")
     parts = [f"ts={stamp}", f"event={event}"]
     parts.extend(f"{key}={_value(value)}" for key, value in fields.items())
     return " ".join(parts) + "\n"

@@ -29,9 +29,7 @@ def late_stmt(now: datetime, grace: timedelta):
     )
 
 
-def settle_missed(
-    store: Store, now: datetime, grace: timedelta, previous_tick_at: datetime | None
-) -> list[Settled]:
+def settle_missed(store: Store, now: datetime, grace: timedelta, previous_tick_at: datetime | None) -> list[Settled]:
     """Record missed slots and apply each late schedule's policy; returns the schedules it touched."""
     with store.session() as session:
         ids = list(session.exec(late_stmt(now, grace)).all())

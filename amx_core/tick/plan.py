@@ -8,8 +8,8 @@ from sqlmodel import select
 
 from amx_core.models import Schedule
 from amx_core.store import Store
-from amx_core.tick.claims import CLAIMABLE
 from amx_core.tick.changes import due_change_checks
+from amx_core.tick.claims import CLAIMABLE
 from amx_core.tick.decide import FIRE, REASON_TIME, SKIP, Decision, decide
 from amx_core.tick.leases import orphan_schedules, stale_runs, stopped_message
 from amx_core.tick.report import PlanItem
@@ -29,8 +29,11 @@ def _items_for(row: Schedule, decision: Decision, now: datetime) -> list[PlanIte
         return _fire_items(row, decision)
     items = [PlanItem(decision.action, row.id, row.name, decision.why, row.next_fire_utc)]
     if decision.action == SKIP and decision.arm_utc is not None and decision.arm_utc <= now:
-        items.append(PlanItem("fire", row.id, row.name, f"next slot {decision.arm_utc.isoformat()} is within grace",
-                              decision.arm_utc))
+        items.append(
+            PlanItem(
+                "fire", row.id, row.name, f"next slot {decision.arm_utc.isoformat()} is within grace", decision.arm_utc
+            )
+        )
     return items
 
 

@@ -5,14 +5,12 @@ Import-light on purpose: the idle pass prints it without loading the core.
 
 from __future__ import annotations
 
-from amx_core.instants import iso
-
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from amx_core.instants import iso
 from amx_core.tick.idle import REPORT_LISTS, idle_summary
-
 
 
 @dataclass(frozen=True)
@@ -58,8 +56,13 @@ class TickReport:
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {"now": iso(self.now), "dry_run": self.dry_run, "idle": self.idle}
         body.update({key: list(getattr(self, key)) for key in REPORT_LISTS})
-        body.update({"plan": [item.to_json() for item in self.plan], "errors": list(self.errors),
-                     "duration_ms": self.duration_ms})
+        body.update(
+            {
+                "plan": [item.to_json() for item in self.plan],
+                "errors": list(self.errors),
+                "duration_ms": self.duration_ms,
+            }
+        )
         return body
 
     def summary(self) -> str:

@@ -53,7 +53,7 @@ class TickSettings:
         )
 
     @classmethod
-    def from_env(cls, workers: int | None = None) -> "TickSettings":
+    def from_env(cls, workers: int | None = None) -> TickSettings:
         return cls(
             grace_seconds=env_number("AMX_TICK_GRACE_SECONDS", DEFAULT_GRACE_SECONDS, 0.0),
             lease_seconds=env_number("AMX_TICK_LEASE_SECONDS", DEFAULT_LEASE_SECONDS, 1.0),

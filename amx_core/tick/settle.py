@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
 from types import SimpleNamespace
 
 from sqlalchemy import bindparam
 from sqlmodel import Session
 
+from amx_core.instants import iso
 from amx_core.services import schedule_rules as rules
 from amx_core.services.schedules import record_missed, slots_between
 from amx_core.store import Store
 from amx_core.tick import statements as q
-from amx_core.instants import iso
 from amx_core.tick.claims import Claim
 from amx_core.tick.decide import NO_TICK, REASON_RUN_NOW
 from amx_core.tick.retry import RetryPolicy
@@ -121,9 +120,7 @@ def _cancelled(session, row, claim, outcome, now, grace) -> str:
 
 def _retry(row, claim: Claim, outcome: Outcome, retry_at: datetime) -> str:
     row.next_fire_utc = retry_at
-    row.last_error = (
-        f"{outcome.error} (attempt {claim.attempt} of {row.retry_max_attempts}; retry at {iso(retry_at, timespec='seconds', missing='?')})"
-    )
+    row.last_error = f"{outcome.error} (attempt {claim.attempt} of {row.retry_max_attempts}; retry at {iso(retry_at, timespec='seconds', missing='?')})"
     return rules.PENDING
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import sqlalchemy as sa
 
-from amx_core.tick.statements import RUN
 from amx_core.store import Store
+from amx_core.tick.statements import RUN
 
 COUNTERS = frozenset(
     {

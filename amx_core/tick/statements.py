@@ -11,7 +11,6 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy import bindparam
-
 from sqlalchemy.dialects import postgresql, sqlite
 
 from amx_core.models import DbProfile, LlmProfile, MissedSlot, Occurrence, Run, Schedule
@@ -26,7 +25,13 @@ LLM_PROFILE = LlmProfile.__table__
 
 # What the tick itself changes on a schedule (never the user's fields, never the version).
 TICK_FIELDS = (
-    "status", "next_fire_utc", "last_fire_utc", "last_error", "running_since", "change_seen_utc", "updated_at"
+    "status",
+    "next_fire_utc",
+    "last_fire_utc",
+    "last_error",
+    "running_since",
+    "change_seen_utc",
+    "updated_at",
 )
 
 SCHEDULE_BY_ID = sa.select(SCHEDULE).where(SCHEDULE.c.id == bindparam("sid"))
@@ -37,6 +42,7 @@ _LATEST = RUN.alias("latest")
 _LATEST_ID = sa.select(sa.func.max(RUN.c.id)).where(RUN.c.schedule_id == SCHEDULE.c.id).scalar_subquery()
 RUN_PREFIX = "latest_"
 LATEST_FIELDS = ("id", "status", "attempt", "error", "retry_at", "occurrence_utc", "started_at", "ended_at")
+
 
 def _next_due_full(lock: bool):
     """The most overdue claimable schedule, picked (and on PostgreSQL locked) by an inner query
@@ -50,16 +56,20 @@ def _next_due_full(lock: bool):
     )
     if lock:
         pick = pick.with_for_update(skip_locked=True)
-    return sa.select(
-        SCHEDULE,
-        *[_LATEST.c[name].label(RUN_PREFIX + name) for name in LATEST_FIELDS],
-        DB_PROFILE.c.name.label("db_profile_name"),
-        LLM_PROFILE.c.name.label("llm_profile_name"),
-    ).select_from(
-        SCHEDULE.outerjoin(_LATEST, _LATEST.c.id == _LATEST_ID)
-        .outerjoin(DB_PROFILE, DB_PROFILE.c.id == SCHEDULE.c.db_profile_id)
-        .outerjoin(LLM_PROFILE, LLM_PROFILE.c.id == SCHEDULE.c.llm_profile_id)
-    ).where(SCHEDULE.c.id == pick.scalar_subquery())
+    return (
+        sa.select(
+            SCHEDULE,
+            *[_LATEST.c[name].label(RUN_PREFIX + name) for name in LATEST_FIELDS],
+            DB_PROFILE.c.name.label("db_profile_name"),
+            LLM_PROFILE.c.name.label("llm_profile_name"),
+        )
+        .select_from(
+            SCHEDULE.outerjoin(_LATEST, _LATEST.c.id == _LATEST_ID)
+            .outerjoin(DB_PROFILE, DB_PROFILE.c.id == SCHEDULE.c.db_profile_id)
+            .outerjoin(LLM_PROFILE, LLM_PROFILE.c.id == SCHEDULE.c.llm_profile_id)
+        )
+        .where(SCHEDULE.c.id == pick.scalar_subquery())
+    )
 
 
 NEXT_DUE_FULL = _next_due_full(lock=False)
@@ -70,8 +80,10 @@ def split_due_row(row) -> tuple[SimpleNamespace, SimpleNamespace | None, str | N
     """NEXT_DUE_FULL's row as (schedule state, newest run or None, db profile name, llm profile name)."""
     fields = dict(row._mapping)
     db_name, llm_name = fields.pop("db_profile_name"), fields.pop("llm_profile_name")
-    run = {key[len(RUN_PREFIX):]: fields.pop(key) for key in list(fields) if key.startswith(RUN_PREFIX)}
+    run = {key[len(RUN_PREFIX) :]: fields.pop(key) for key in list(fields) if key.startswith(RUN_PREFIX)}
     return SimpleNamespace(**fields), SimpleNamespace(**run) if run["id"] is not None else None, db_name, llm_name
+
+
 LATEST_RUN = sa.select(RUN).where(RUN.c.schedule_id == bindparam("sid")).order_by(RUN.c.id.desc()).limit(1)
 ARMED_CATCH_UP = sa.select(MISSED.c.id).where(
     MISSED.c.schedule_id == bindparam("sid"), MISSED.c.slot_utc == bindparam("slot"), MISSED.c.action == "run"

@@ -31,11 +31,11 @@ def driver_target(url: str) -> DriverTarget | None:
     """The raw-driver target for a store URL, or None when only the full core can open it."""
     for scheme in SQLITE_SCHEMES:
         if url.startswith(scheme):
-            path = _unquote(url[len(scheme):].split("?", 1)[0])
+            path = _unquote(url[len(scheme) :].split("?", 1)[0])
             if not path or path == ":memory:":
                 return None
             return DriverTarget("sqlite", path)
     for scheme in POSTGRES_SCHEMES:
         if url.startswith(scheme):
-            return DriverTarget("postgresql", "postgresql://" + url[len(scheme):])
+            return DriverTarget("postgresql", "postgresql://" + url[len(scheme) :])
     return None

@@ -10,7 +10,6 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-
 MENU_WIDTH = 24
 
 
@@ -44,8 +43,10 @@ class ActionMenu(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="action-menu", classes="dialog menu-dialog"):
             yield Static(Text(self.schedule_name, no_wrap=True, overflow="ellipsis"), classes="dialog-title")
-            options = [Option(Text.assemble(label.ljust(MENU_WIDTH), (key, "dim")), id=action)
-                       for action, label, key in self.entries]
+            options = [
+                Option(Text.assemble(label.ljust(MENU_WIDTH), (key, "dim")), id=action)
+                for action, label, key in self.entries
+            ]
             yield OptionList(*options, id="menu-options")
 
     def on_mount(self) -> None:

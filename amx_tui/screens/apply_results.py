@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,8 +16,10 @@ from textual.widgets import Button, Static
 from amx_tui.formatting import SUGGESTION_WORDS, one_line, plain
 from amx_tui.widgets.keyed_table import Column, KeyedTable
 
-STALE_HELP = ("Stale: the database text changed since the suggestion was made, so nothing was written; its current "
-              "text now shows what the database holds. Accept it again to replace that text.")
+STALE_HELP = (
+    "Stale: the database text changed since the suggestion was made, so nothing was written; its current "
+    "text now shows what the database holds. Accept it again to replace that text."
+)
 RESULT_COLUMNS = (
     Column("state", "Result", width=15),
     Column("id", "ID", width=6),

@@ -31,7 +31,9 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Static(Text(self.body), classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel (n)", id="cancel")
-                yield Button(f"{self.confirm_label} (y)", id="confirm-yes", variant="error" if self.danger else "primary")
+                yield Button(
+                    f"{self.confirm_label} (y)", id="confirm-yes", variant="error" if self.danger else "primary"
+                )
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()

@@ -63,10 +63,14 @@ def run_facts(run: Any, now, zone: str) -> Text:
     text.append(f"\nHeartbeat {beat}" + (f" · {run.host} pid {run.pid}" if run.host else ""))
     if run.retry_at is not None:
         text.append(f" · retry at {local_moment(run.retry_at, zone)}")
-    text.append(f"\nTables {run.tables_done} of {run.tables_planned} done · tokens {count_text(run.tokens_in)} in / "
-                f"{count_text(run.tokens_out)} out")
-    text.append(f"\nColumns {run.columns_planned} planned · {run.columns_described} described · "
-                f"{run.columns_applied} applied · {run.columns_queued} queued · {run.columns_failed} failed")
+    text.append(
+        f"\nTables {run.tables_done} of {run.tables_planned} done · tokens {count_text(run.tokens_in)} in / "
+        f"{count_text(run.tokens_out)} out"
+    )
+    text.append(
+        f"\nColumns {run.columns_planned} planned · {run.columns_described} described · "
+        f"{run.columns_applied} applied · {run.columns_queued} queued · {run.columns_failed} failed"
+    )
     if run.error:
         text.append("\nError: ", "bold red")
         text.append(run.error, "red")
@@ -131,7 +135,11 @@ class HistoryScreen(VerbScreen):
         yield QuietFooter()
 
     def _title(self, history: Any = None) -> str:
-        what = f"History of “{self.schedule_name or f'schedule #{self.schedule_id}'}”" if self.schedule_id else "History of all runs"
+        what = (
+            f"History of “{self.schedule_name or f'schedule #{self.schedule_id}'}”"
+            if self.schedule_id
+            else "History of all runs"
+        )
         if history is None:
             return f"{what} · loading…"
         runs, missed, running = len(history.runs), len(history.missed), len(history.running)
@@ -190,7 +198,7 @@ class HistoryScreen(VerbScreen):
             return
         deliver(self, self.Loaded(history, run, None, time.perf_counter() - started))
 
-    def on_history_screen_loaded(self, message: "HistoryScreen.Loaded") -> None:
+    def on_history_screen_loaded(self, message: HistoryScreen.Loaded) -> None:
         message.stop()
         self._last_load = time.monotonic()
         self.loads += 1
@@ -240,7 +248,7 @@ class HistoryScreen(VerbScreen):
             return
         deliver(self, self.RunRead(run))
 
-    def on_history_screen_run_read(self, message: "HistoryScreen.RunRead") -> None:
+    def on_history_screen_run_read(self, message: HistoryScreen.RunRead) -> None:
         message.stop()
         self.runs[message.run.id] = message.run
         self.show_detail()
@@ -290,7 +298,6 @@ class HistoryScreen(VerbScreen):
             self.notify("A missed occurrence made no suggestions.", severity="warning")
         else:
             self.app.push_screen(ReviewScreen(run_id=entry.run.id, run_label=_run_label(entry.run)))
-
 
 
 def _run_label(run: Any) -> str:

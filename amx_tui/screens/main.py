@@ -7,8 +7,9 @@ runs is queued behind it) and the table is diffed by schedule id, so the cursor 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from functools import partial
-from typing import Any, Callable
+from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -59,12 +60,15 @@ class MainScreen(Screen):
     VERBS = VERBS
     BINDINGS = [
         *verb_bindings(),
-        Binding("q", "app.quit", "Quit", tooltip="Leave AMX Schedules (schedules still fire when the daemon is loaded)"),
+        Binding(
+            "q", "app.quit", "Quit", tooltip="Leave AMX Schedules (schedules still fire when the daemon is loaded)"
+        ),
     ]
 
     class Refreshed(Message):
-        def __init__(self, views: list | None, counts: dict | None, profiles: tuple | None, error: str | None,
-                     seconds: float) -> None:
+        def __init__(
+            self, views: list | None, counts: dict | None, profiles: tuple | None, error: str | None, seconds: float
+        ) -> None:
             super().__init__()
             self.views = views
             self.counts = counts
@@ -162,7 +166,7 @@ class MainScreen(Screen):
             return
         deliver(self, self.StartupDone(summary, None))
 
-    def on_main_screen_startup_done(self, message: "MainScreen.StartupDone") -> None:
+    def on_main_screen_startup_done(self, message: MainScreen.StartupDone) -> None:
         self.ready = True
         if message.error is not None:
             self.notify(message.error, title="Cannot open the store", severity="error", markup=False, timeout=30)
@@ -202,7 +206,7 @@ class MainScreen(Screen):
             return
         deliver(self, self.Refreshed(views, counts, profiles, None, time.perf_counter() - started))
 
-    def on_main_screen_refreshed(self, message: "MainScreen.Refreshed") -> None:
+    def on_main_screen_refreshed(self, message: MainScreen.Refreshed) -> None:
         self._refreshing = False
         self.refreshes += 1
         if message.error is not None:
@@ -356,7 +360,7 @@ class MainScreen(Screen):
             return
         deliver(self, self.VerbDone(verb, schedule_id, name, result, None))
 
-    def on_main_screen_verb_done(self, message: "MainScreen.VerbDone") -> None:
+    def on_main_screen_verb_done(self, message: MainScreen.VerbDone) -> None:
         if message.error is not None:
             self.notify(message.error, title=f"“{message.name}”", severity="error", markup=False, timeout=8)
             return
@@ -410,7 +414,7 @@ class MainScreen(Screen):
             return
         deliver(self, self.DaemonRead(what, status, None))
 
-    def on_main_screen_daemon_read(self, message: "MainScreen.DaemonRead") -> None:
+    def on_main_screen_daemon_read(self, message: MainScreen.DaemonRead) -> None:
         """Show a status; after install/uninstall also say how it went, in the header and as a notification."""
         _, done_title, failed_title = DAEMON_CALLS[message.what]
         acted = done_title is not None
@@ -425,7 +429,9 @@ class MainScreen(Screen):
                 where = f" · {status.unit_path}" if status.unit_path else ""
                 state = status.state.replace("_", " ")
                 self._daemon_note = f"{done_title}: now {state} ({status.mechanism or 'no hook'}){where}"
-                self.notify("\n".join((self._daemon_note, *status.warnings)), title=done_title, markup=False, timeout=12)
+                self.notify(
+                    "\n".join((self._daemon_note, *status.warnings)), title=done_title, markup=False, timeout=12
+                )
             elif self._daemon_note and self._daemon_note.startswith(failed_title):
                 self._daemon_note = None
         self.tick = InAppTick(self._tick_wanted(), self.tick.running, self.tick.last)
@@ -441,9 +447,8 @@ class MainScreen(Screen):
 
     def action_install_daemon(self) -> None:
         installed = self.daemon is not None and self.daemon.installed
-        body = (
-            "Write the per-user OS hook that runs amx-tick every minute with this interpreter and AMX_HOME"
-            + (" (reinstalling repairs a hook the OS does not know)." if installed else ".")
+        body = "Write the per-user OS hook that runs amx-tick every minute with this interpreter and AMX_HOME" + (
+            " (reinstalling repairs a hook the OS does not know)." if installed else "."
         )
         self.app.push_screen(ConfirmDialog("Install the daemon?", body, "Install"), self._install_answer)
 
@@ -455,7 +460,9 @@ class MainScreen(Screen):
 
     def action_uninstall_daemon(self) -> None:
         body = "Remove the OS hook. Schedules stay queued; while this window is open it runs the tick itself."
-        self.app.push_screen(ConfirmDialog("Uninstall the daemon?", body, "Uninstall", danger=True), self._uninstall_answer)
+        self.app.push_screen(
+            ConfirmDialog("Uninstall the daemon?", body, "Uninstall", danger=True), self._uninstall_answer
+        )
 
     def _uninstall_answer(self, yes: bool) -> None:
         if yes:
@@ -494,7 +501,7 @@ class MainScreen(Screen):
             result = TickPass(False, self.backend.clock(), _message(exc))
         deliver(self, self.TickDone(result))
 
-    def on_main_screen_tick_done(self, message: "MainScreen.TickDone") -> None:
+    def on_main_screen_tick_done(self, message: MainScreen.TickDone) -> None:
         self.tick = InAppTick(self._tick_wanted(), False, message.result)
         self.show_daemon()
         self.request_refresh()
@@ -508,4 +515,3 @@ def _has_profiles(store) -> bool:
 
 def _message(exc: Exception) -> str:
     return first_line(exc)
-

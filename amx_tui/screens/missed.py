@@ -130,7 +130,7 @@ class MissedDialog(ModalScreen[dict[int, str]]):
             return
         deliver(self, self.Decided(schedule_id, outcome, None))
 
-    def on_missed_dialog_decided(self, message: "MissedDialog.Decided") -> None:
+    def on_missed_dialog_decided(self, message: MissedDialog.Decided) -> None:
         message.stop()
         self.row(message.schedule_id).settle(message.outcome, message.error)
         if message.error is None:

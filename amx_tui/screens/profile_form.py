@@ -6,8 +6,9 @@ reference) are testable alone. Secrets are only ever references: a source (env, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from amx_core.secrets.refs import make_ref, split_ref
 from amx_core.services import profiles as core
@@ -32,21 +33,41 @@ class FieldSpec:
 
 DB_FIELDS = (
     FieldSpec("name", "Name", "input", placeholder="e.g. warehouse (letters, digits, _ . -)"),
-    FieldSpec("url", "SQLAlchemy URL", "input", "no password here: it goes by reference below",
-              placeholder="postgresql+psycopg://user@host:5432/db"),
-    FieldSpec("password", "Password", "secret", "where the password is found; only this reference is stored",
-              placeholder="name, e.g. PGPASSWORD"),
+    FieldSpec(
+        "url",
+        "SQLAlchemy URL",
+        "input",
+        "no password here: it goes by reference below",
+        placeholder="postgresql+psycopg://user@host:5432/db",
+    ),
+    FieldSpec(
+        "password",
+        "Password",
+        "secret",
+        "where the password is found; only this reference is stored",
+        placeholder="name, e.g. PGPASSWORD",
+    ),
     FieldSpec("database", "Default database", "input", placeholder="optional"),
     FieldSpec("sample", "Sample values", "choice", "masked hides text values from the model", tuple(SAMPLE_MODES)),
 )
 LLM_FIELDS = (
     FieldSpec("name", "Name", "input", placeholder="e.g. gpt (letters, digits, _ . -)"),
-    FieldSpec("provider", "Provider", "choice", "openai: any OpenAI-compatible server (Ollama, vLLM, LM Studio…)",
-              tuple(PROVIDERS)),
+    FieldSpec(
+        "provider",
+        "Provider",
+        "choice",
+        "openai: any OpenAI-compatible server (Ollama, vLLM, LM Studio…)",
+        tuple(PROVIDERS),
+    ),
     FieldSpec("model", "Model", "input", placeholder="the provider's default when empty"),
     FieldSpec("base_url", "Base URL", "input", placeholder="the provider's default when empty"),
-    FieldSpec("api_key", "API key", "secret", "where the key is found; only this reference is stored",
-              placeholder="name, e.g. OPENAI_API_KEY"),
+    FieldSpec(
+        "api_key",
+        "API key",
+        "secret",
+        "where the key is found; only this reference is stored",
+        placeholder="name, e.g. OPENAI_API_KEY",
+    ),
     FieldSpec("temperature", "Temperature", "input"),
     FieldSpec("concurrency", "Max concurrency", "input", "requests at once"),
     FieldSpec("timeout", "Timeout (s)", "input", "seconds per request"),
@@ -56,14 +77,30 @@ FIELDS = {"db": DB_FIELDS, "llm": LLM_FIELDS}
 
 # The core's ValidationError.field -> the form row that shows it
 ERROR_FIELDS = {
-    "name": "name", "url": "url", "password": "password", "database": "database", "sample-mode": "sample",
-    "provider": "provider", "model": "model", "base-url": "base_url", "api-key": "api_key",
-    "temperature": "temperature", "max-concurrency": "concurrency", "timeout": "timeout",
+    "name": "name",
+    "url": "url",
+    "password": "password",
+    "database": "database",
+    "sample-mode": "sample",
+    "provider": "provider",
+    "model": "model",
+    "base-url": "base_url",
+    "api-key": "api_key",
+    "temperature": "temperature",
+    "max-concurrency": "concurrency",
+    "timeout": "timeout",
     "columns-per-request": "columns",
 }
 # form key -> keyword of edit_llm_profile / add_llm_profile
-LLM_SETTINGS = {"provider": "provider", "model": "model", "base_url": "base_url", "temperature": "temperature",
-                "concurrency": "max_concurrency", "timeout": "timeout_seconds", "columns": "columns_per_request"}
+LLM_SETTINGS = {
+    "provider": "provider",
+    "model": "model",
+    "base_url": "base_url",
+    "temperature": "temperature",
+    "concurrency": "max_concurrency",
+    "timeout": "timeout_seconds",
+    "columns": "columns_per_request",
+}
 
 Values = dict[str, Any]  # form key -> text, or (source, name) for a secret
 
@@ -89,18 +126,39 @@ def _number(value: float | int) -> str:
 def db_values(view: Any | None) -> Values:
     if view is None:
         return {"name": "", "url": "", "password": (NO_SECRET, ""), "database": "", "sample": "masked"}
-    return {"name": view.name, "url": view.url, "password": secret_of_ref(view.password_ref),
-            "database": view.default_database or "", "sample": view.sample_mode}
+    return {
+        "name": view.name,
+        "url": view.url,
+        "password": secret_of_ref(view.password_ref),
+        "database": view.default_database or "",
+        "sample": view.sample_mode,
+    }
 
 
 def llm_values(view: Any | None) -> Values:
     if view is None:
-        return {"name": "", "provider": "heuristic", "model": "", "base_url": "", "api_key": (NO_SECRET, ""),
-                "temperature": "0.2", "concurrency": "4", "timeout": "60", "columns": "40"}
-    return {"name": view.name, "provider": view.provider, "model": view.model or "", "base_url": view.base_url or "",
-            "api_key": secret_of_ref(view.key_ref), "temperature": _number(view.temperature),
-            "concurrency": _number(view.max_concurrency), "timeout": _number(view.timeout_seconds),
-            "columns": _number(view.columns_per_request)}
+        return {
+            "name": "",
+            "provider": "heuristic",
+            "model": "",
+            "base_url": "",
+            "api_key": (NO_SECRET, ""),
+            "temperature": "0.2",
+            "concurrency": "4",
+            "timeout": "60",
+            "columns": "40",
+        }
+    return {
+        "name": view.name,
+        "provider": view.provider,
+        "model": view.model or "",
+        "base_url": view.base_url or "",
+        "api_key": secret_of_ref(view.key_ref),
+        "temperature": _number(view.temperature),
+        "concurrency": _number(view.max_concurrency),
+        "timeout": _number(view.timeout_seconds),
+        "columns": _number(view.columns_per_request),
+    }
 
 
 VALUES_OF_VIEW = {"db": db_values, "llm": llm_values}
@@ -117,9 +175,12 @@ def _blank_none(text: str) -> str | None:
 def _db_call(values: Values, initial: Values | None) -> Callable[[Any], Any]:
     if initial is None:
         return lambda store: core.add_db_profile(
-            store, name=values["name"].strip(), url=values["url"].strip(),
+            store,
+            name=values["name"].strip(),
+            url=values["url"].strip(),
             password=secret_source(values["password"], "password"),
-            default_database=_blank_none(values["database"]), sample_mode=values["sample"],
+            default_database=_blank_none(values["database"]),
+            sample_mode=values["sample"],
         )
     edits: dict[str, Any] = {}
     diff = changed(values, initial)
@@ -139,7 +200,8 @@ def _llm_call(values: Values, initial: Values | None) -> Callable[[Any], Any]:
         settings = {LLM_SETTINGS[k]: values[k].strip() for k in LLM_SETTINGS}
         settings.update(model=_blank_none(values["model"]), base_url=_blank_none(values["base_url"]))
         return lambda store: core.add_llm_profile(
-            store, name=values["name"].strip(), api_key=secret_source(values["api_key"], "api-key"), **settings)
+            store, name=values["name"].strip(), api_key=secret_source(values["api_key"], "api-key"), **settings
+        )
     diff = changed(values, initial)
     edits: dict[str, Any] = {LLM_SETTINGS[k]: values[k].strip() for k in LLM_SETTINGS if k in diff}
     if "api_key" in diff:

@@ -6,8 +6,9 @@ The list with the focus decides what `n`, `e`, `t` and `d` act on. Tests run in 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import Any, Callable
+from typing import Any
 
 from rich.text import Text
 from textual import events, work
@@ -62,8 +63,13 @@ def db_facts(view: Any) -> Text:
     text = Text(f"{view.name}", style="bold")
     text.append(f"  DB profile · {view.dialect}")
     _fact(text, "URL", view.url)
-    _fact(text, "Password", f"{secret_ref_text(view.password_ref, masked=True)} (reference; the value is never shown)"
-          if view.password_ref else "none")
+    _fact(
+        text,
+        "Password",
+        f"{secret_ref_text(view.password_ref, masked=True)} (reference; the value is never shown)"
+        if view.password_ref
+        else "none",
+    )
     _fact(text, "Database", view.default_database or "the one in the URL")
     _fact(text, "Samples", view.sample_mode)
     return text
@@ -74,8 +80,15 @@ def llm_facts(view: Any) -> Text:
     text.append(f"  LLM profile · {view.provider}")
     _fact(text, "Model", view.model or "the provider's default")
     _fact(text, "Base URL", view.base_url or "the provider's default")
-    key = "not needed (offline)" if view.provider == "heuristic" else (
-        f"{secret_ref_text(view.key_ref, masked=True)} (reference; the value is never shown)" if view.key_ref else "none")
+    key = (
+        "not needed (offline)"
+        if view.provider == "heuristic"
+        else (
+            f"{secret_ref_text(view.key_ref, masked=True)} (reference; the value is never shown)"
+            if view.key_ref
+            else "none"
+        )
+    )
     _fact(text, "API key", key)
     _fact(text, "Temperature", f"{view.temperature:g}")
     _fact(text, "Concurrency", f"{view.max_concurrency} requests at once, {view.timeout_seconds:g} s timeout")
@@ -177,7 +190,7 @@ class ProfilesScreen(VerbScreen):
             return
         deliver(self, self.Loaded(profiles, None))
 
-    def on_profiles_screen_loaded(self, message: "ProfilesScreen.Loaded") -> None:
+    def on_profiles_screen_loaded(self, message: ProfilesScreen.Loaded) -> None:
         message.stop()
         if message.error is not None:
             self.notify(message.error, title="Profiles", severity="error", markup=False)
@@ -193,9 +206,12 @@ class ProfilesScreen(VerbScreen):
             self.table(kind).focus()
             self.kind = kind
         dbs, llms = (len(self.views[k]) for k in ("db", "llm"))
-        self.query_one("#profiles-title", Static).update(Text(
-            f"Profiles · {dbs} DB, {llms} LLM · secrets are shown as references (env:NAME, key:NAME, keyring:NAME), "
-            "never their values"))
+        self.query_one("#profiles-title", Static).update(
+            Text(
+                f"Profiles · {dbs} DB, {llms} LLM · secrets are shown as references (env:NAME, key:NAME, keyring:NAME), "
+                "never their values"
+            )
+        )
         self.show_detail()
 
     # --- the highlighted profile ------------------------------------------------------------------
@@ -240,8 +256,10 @@ class ProfilesScreen(VerbScreen):
         if view is None:
             return
         self.checks.pop((kind, view.name), None)
-        self.notify(f"{'Added' if added else 'Saved'} {KIND_WORDS[kind]} “{view.name}”. Press t to test the connection.",
-                    markup=False)
+        self.notify(
+            f"{'Added' if added else 'Saved'} {KIND_WORDS[kind]} “{view.name}”. Press t to test the connection.",
+            markup=False,
+        )
         self.request_load(select=(kind, view.name))
 
     def action_delete_profile(self) -> None:
@@ -265,8 +283,13 @@ class ProfilesScreen(VerbScreen):
             self._run("test", self.kind, view.name)
 
     def _run(self, verb: str, kind: str, name: str) -> None:
-        self.run_worker(partial(self._call, verb, kind, name), thread=True, group=f"profile-{verb}-{kind}-{name}",
-                        exclusive=True, exit_on_error=False)
+        self.run_worker(
+            partial(self._call, verb, kind, name),
+            thread=True,
+            group=f"profile-{verb}-{kind}-{name}",
+            exclusive=True,
+            exit_on_error=False,
+        )
 
     def _call(self, verb: str, kind: str, name: str) -> None:
         call = _core_call(kind, verb)
@@ -277,7 +300,7 @@ class ProfilesScreen(VerbScreen):
             return
         deliver(self, self.Done(verb, kind, name, result, None))
 
-    def on_profiles_screen_done(self, message: "ProfilesScreen.Done") -> None:
+    def on_profiles_screen_done(self, message: ProfilesScreen.Done) -> None:
         message.stop()
         words = f"{KIND_WORDS[message.kind]} “{message.name}”"
         if message.error is not None:
@@ -290,8 +313,13 @@ class ProfilesScreen(VerbScreen):
         else:
             result = message.result
             self.checks[(message.kind, message.name)] = result
-            self.notify(f"{'✓' if result.ok else '✗'} {result.message}", title=words,
-                        severity="information" if result.ok else "error", markup=False, timeout=8)
+            self.notify(
+                f"{'✓' if result.ok else '✗'} {result.message}",
+                title=words,
+                severity="information" if result.ok else "error",
+                markup=False,
+                timeout=8,
+            )
         self.show_detail()
 
     # --- other --------------------------------------------------------------------------------------

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from functools import partial
-from typing import Any, Callable
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -134,7 +135,11 @@ class ReviewScreen(VerbScreen):
     def _title(self) -> str:
         scope = f"Review queue of {self.run_label}" if self.run_id is not None else "Review queue of all runs"
         if not self.loads:
-            return f"{scope} · first {len(self.order)} suggestions · reading the rest…" if self.order else f"{scope} · loading…"
+            return (
+                f"{scope} · first {len(self.order)} suggestions · reading the rest…"
+                if self.order
+                else f"{scope} · loading…"
+            )
         marked = f" · {len(self.marked)} marked" if self.marked else ""
         return f"{scope} · {_plural(len(self.order), 'suggestion')}{marked}"
 
@@ -178,7 +183,7 @@ class ReviewScreen(VerbScreen):
             return
         deliver(self, self.Loaded(views, None, time.perf_counter() - started))
 
-    def on_review_screen_loaded(self, message: "ReviewScreen.Loaded") -> None:
+    def on_review_screen_loaded(self, message: ReviewScreen.Loaded) -> None:
         message.stop()
         if message.error is not None:
             self.notify(message.error, title="Review queue", severity="error", markup=False)
@@ -197,7 +202,8 @@ class ReviewScreen(VerbScreen):
         states, bands = self.states.active, self.bands.active
         views, rows = self.views, self.rows
         keep = [
-            i for i in self.order
+            i
+            for i in self.order
             if (not states or CHIP_OF_STATE.get(views[i].state) in states) and (not bands or views[i].band in bands)
         ]
         self.table.empty_text = "No suggestion matches the filter." if states or bands else "No suggestions here."
@@ -245,8 +251,9 @@ class ReviewScreen(VerbScreen):
             proposed.update(Text("Proposed text", style="bold"))
             facts.update(Text("Highlight a suggestion to see it side by side.", style="dim"))
             return
-        head = Text(f"Current ({'what the database holds' if view.state != 'stale' else 'changed underneath'})\n",
-                    style="bold")
+        head = Text(
+            f"Current ({'what the database holds' if view.state != 'stale' else 'changed underneath'})\n", style="bold"
+        )
         head.append(view.current if view.current else "(no description)", "" if view.current else "dim italic")
         current.update(head)
         words = "Yours (edited)" if view.state == "edited" else "Proposed"
@@ -260,8 +267,10 @@ class ReviewScreen(VerbScreen):
         text = Text()
         text.append(f"#{view.id} · {SUGGESTION_WORDS.get(view.state, view.state)}", "bold")
         where = "/".join(p for p in (view.db_profile or "?", view.database) if p)
-        text.append(f" · confidence {view.confidence:.2f} ({view.band})\n{view.target_kind} {view.target} · {where} · "
-                    f"run #{view.run_id}\n")
+        text.append(
+            f" · confidence {view.confidence:.2f} ({view.band})\n{view.target_kind} {view.target} · {where} · "
+            f"run #{view.run_id}\n"
+        )
         text.append("Reason: ", "bold")
         text.append(f"{view.reason or '—'}\n")
         if view.flags:
@@ -318,7 +327,11 @@ class ReviewScreen(VerbScreen):
         self.change("reject", self._chosen())
 
     def action_accept_high(self) -> None:
-        ids = [int(k) for k in self.table.keys if self.views[int(k)].band == "high" and self.views[int(k)].state == "pending"]
+        ids = [
+            int(k)
+            for k in self.table.keys
+            if self.views[int(k)].band == "high" and self.views[int(k)].state == "pending"
+        ]
         if not ids:
             self.notify("No pending high-confidence suggestion is shown.", severity="warning")
             return
@@ -345,7 +358,7 @@ class ReviewScreen(VerbScreen):
             return
         deliver(self, self.Changed(verb, views, None))
 
-    def on_review_screen_changed(self, message: "ReviewScreen.Changed") -> None:
+    def on_review_screen_changed(self, message: ReviewScreen.Changed) -> None:
         message.stop()
         self.busy = False
         if message.error is not None:
@@ -386,9 +399,11 @@ class ReviewScreen(VerbScreen):
             self.notify("Nothing to apply: accept or edit suggestions first.", severity="warning")
             return
         scope = "the marked suggestions" if marked else (self.run_label or "all runs")
-        body = (f"Write {_plural(len(ready), 'accepted or edited suggestion')} of {scope} to the database. "
-                "Each target is re-read first: one whose text changed since the suggestion was made is reported "
-                "stale and not written.")
+        body = (
+            f"Write {_plural(len(ready), 'accepted or edited suggestion')} of {scope} to the database. "
+            "Each target is re-read first: one whose text changed since the suggestion was made is reported "
+            "stale and not written."
+        )
         question = ConfirmDialog("Apply suggestions?", body, "Apply")
         self.app.push_screen(question, lambda yes: self._start_apply(marked) if yes else None)
 
@@ -406,7 +421,7 @@ class ReviewScreen(VerbScreen):
             return
         deliver(self, self.Applied(results, None))
 
-    def on_review_screen_applied(self, message: "ReviewScreen.Applied") -> None:
+    def on_review_screen_applied(self, message: ReviewScreen.Applied) -> None:
         message.stop()
         self.busy = False
         if message.error is not None:

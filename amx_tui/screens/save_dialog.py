@@ -6,7 +6,8 @@ and where a refusal goes (`show_error`); the dialog dismisses with whatever the 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from textual import work
 from textual.binding import Binding
@@ -87,7 +88,7 @@ class SaveDialog(ModalScreen[Any]):
             return
         deliver(self, self.Done(view, None))
 
-    def on_save_dialog_done(self, message: "SaveDialog.Done") -> None:
+    def on_save_dialog_done(self, message: SaveDialog.Done) -> None:
         message.stop()
         if message.error is None:
             self.dismiss(message.view)

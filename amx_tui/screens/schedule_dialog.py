@@ -6,9 +6,10 @@ the dialog stays open until the core accepts, showing each ValidationError besid
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -130,7 +131,9 @@ class ScheduleDialog(SaveDialog):
                         yield FormField("Fire at (local)", at, key="at")
                         yield FormField(
                             "Cadence (cron)",
-                            Input(v.cron, id="cron", placeholder="optional: e.g. 0 9 * * 1-5 (empty = once)", compact=True),
+                            Input(
+                                v.cron, id="cron", placeholder="optional: e.g. 0 9 * * 1-5 (empty = once)", compact=True
+                            ),
                             key="cron",
                             hint="one-shot: fires once at the time above",
                         )
@@ -143,13 +146,19 @@ class ScheduleDialog(SaveDialog):
                         )
                     yield FormField(
                         "Timezone",
-                        Input(v.tz, id="tz", compact=True, suggester=SuggestFromList(zone_names(), case_sensitive=False)),
+                        Input(
+                            v.tz, id="tz", compact=True, suggester=SuggestFromList(zone_names(), case_sensitive=False)
+                        ),
                         key="tz",
                     )
-                    yield FormField("DB profile", Select([], id="db", prompt="choose a DB profile", compact=True), key="db")
+                    yield FormField(
+                        "DB profile", Select([], id="db", prompt="choose a DB profile", compact=True), key="db"
+                    )
                     database = Select([], id="database", prompt="choose a database", compact=True)
                     yield FormField("Database", database, key="database")
-                    yield FormField("LLM profile", Select([], id="llm", prompt="choose an LLM profile", compact=True), key="llm")
+                    yield FormField(
+                        "LLM profile", Select([], id="llm", prompt="choose an LLM profile", compact=True), key="llm"
+                    )
                     yield FormField(
                         "Review",
                         Choice([("manual", "Manual"), ("auto", "Auto")], v.review, id="review"),
@@ -264,7 +273,7 @@ class ScheduleDialog(SaveDialog):
             return
         deliver(self, self.Lookup("databases", (profile, names)))
 
-    def on_schedule_dialog_lookup(self, message: "ScheduleDialog.Lookup") -> None:
+    def on_schedule_dialog_lookup(self, message: ScheduleDialog.Lookup) -> None:
         message.stop()
         handler = {"profiles": self._got_profiles, "databases": self._got_databases, "reload": self._got_reload}
         handler[message.what](message.value, message.error)
@@ -346,7 +355,9 @@ class ScheduleDialog(SaveDialog):
         if profile is None or (database is None and self.dialects.get(profile) != "sqlite"):
             tree.load(None, ())
             return
-        keep = profile == self.values.db and (database == self.values.database or self.dialects.get(profile) == "sqlite")
+        keep = profile == self.values.db and (
+            database == self.values.database or self.dialects.get(profile) == "sqlite"
+        )
         scope = self.values.scope if keep else ()
         sqlite = self.dialects.get(profile) == "sqlite"
         label = self.files.get(profile, SQLITE_DATABASE) if sqlite else (database or "")

@@ -44,7 +44,7 @@ class FormValues:
     review: str = "manual"
 
     @classmethod
-    def of_view(cls, view) -> "FormValues":
+    def of_view(cls, view) -> FormValues:
         at = local_input_text(to_local(view.fire_at_utc, view.tz)) if view.fire_at_utc else ""
         return cls(
             trigger=view.trigger,
@@ -60,7 +60,7 @@ class FormValues:
             review=view.review,
         )
 
-    def changed(self, other: "FormValues") -> set[str]:
+    def changed(self, other: FormValues) -> set[str]:
         return {f.name for f in fields(self) if getattr(self, f.name) != getattr(other, f.name)}
 
 

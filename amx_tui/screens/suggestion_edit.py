@@ -6,7 +6,8 @@ a suggestion that may no longer change) appears under the editor and the dialog 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -35,10 +36,17 @@ class EditSuggestionDialog(SaveDialog):
         view = self.view
         with Vertical(id="edit-dialog", classes="dialog"):
             yield Static(Text(f"Edit suggestion #{view.id}: {view.target}"), classes="dialog-title")
-            yield Static(Text(f"Current text in the database: {view.current or '(none)'}"), id="edit-current",
-                         classes="dialog-body")
-            yield FormField("Description", TextArea(view.proposed, id="edit-text", soft_wrap=True), key="text",
-                            hint="your text replaces the proposal; the model's text stays among the alternatives")
+            yield Static(
+                Text(f"Current text in the database: {view.current or '(none)'}"),
+                id="edit-current",
+                classes="dialog-body",
+            )
+            yield FormField(
+                "Description",
+                TextArea(view.proposed, id="edit-text", soft_wrap=True),
+                key="text",
+                hint="your text replaces the proposal; the model's text stays among the alternatives",
+            )
             if view.alternatives:
                 yield Static("Alternatives (enter copies one into the editor)", classes="pane-title", markup=False)
                 options = [Option(Text(one_line(alt)), id=str(i)) for i, alt in enumerate(view.alternatives)]

@@ -7,7 +7,7 @@ screen time to open (bench/tui_review.py).
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from rich.style import Style
 from rich.text import Text
@@ -34,13 +34,13 @@ class ChipRow(Widget):
     class Changed(Message):
         """The active set changed."""
 
-        def __init__(self, row: "ChipRow", active: frozenset[str]) -> None:
+        def __init__(self, row: ChipRow, active: frozenset[str]) -> None:
             super().__init__()
             self.row = row
             self.active = active
 
         @property
-        def control(self) -> "ChipRow":
+        def control(self) -> ChipRow:
             return self.row
 
     def __init__(self, chips: Sequence[tuple[str, str, str]], *, label: str, everything: str, **kwargs) -> None:
@@ -66,8 +66,11 @@ class ChipRow(Widget):
         """Each chip's count; with `shown` and `total`, the summary at the right end too."""
         self.counts = dict(counts)
         if shown is not None:
-            which = self.everything if not self.active else " + ".join(
-                label for key, _, label in self.specs if key in self.active)
+            which = (
+                self.everything
+                if not self.active
+                else " + ".join(label for key, _, label in self.specs if key in self.active)
+            )
             self.summary = f"showing {shown} of {total} · {which}"
         self.refresh()
 

@@ -74,13 +74,15 @@ class FilterChips(Horizontal):
         self.post_message(self.Changed(self.active))
         return self.active
 
-    def on_filter_chips_toggled(self, message: "FilterChips.Toggled") -> None:
+    def on_filter_chips_toggled(self, message: FilterChips.Toggled) -> None:
         message.stop()
         self.toggle(message.status)
 
     def show_counts(self, counts: dict[str, int], shown: int, total: int) -> None:
         for status in CHIP_STATUSES:
             self.chip(status).show_count(counts.get(status, 0))
-        which = "all statuses" if not self.active else " + ".join(s.capitalize() for s in CHIP_STATUSES if s in self.active)
+        which = (
+            "all statuses" if not self.active else " + ".join(s.capitalize() for s in CHIP_STATUSES if s in self.active)
+        )
         summary = self.query_one("#chips-summary", Static)
         summary.update(Text(f"showing {shown} of {total} · {which}", no_wrap=True), layout=False)  # its width is 1fr

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from rich.style import Style
 from rich.text import Text
@@ -118,6 +119,12 @@ class HistoryTable(KeyedTable):
             self._styled("missed", "missed"),
             plain(missed.action),
             self._styled("! Missed", "missed"),
-            blank, blank, blank, blank, blank, blank, blank,
+            blank,
+            blank,
+            blank,
+            blank,
+            blank,
+            blank,
+            blank,
             self._styled(one_line(missed.reason), "muted"),
         ]

@@ -7,8 +7,9 @@ follows its key across refreshes) but formats a row only when it is first drawn 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from rich.style import Style
 from rich.text import Text
@@ -137,19 +138,19 @@ class KeyedTable(ScrollView, can_focus=True):
     class RowHighlighted(Message):
         """The cursor moved to the row `key` (None when the table is empty)."""
 
-        def __init__(self, table: "KeyedTable", key: str | None) -> None:
+        def __init__(self, table: KeyedTable, key: str | None) -> None:
             super().__init__()
             self.table = table
             self.key = key
 
         @property
-        def control(self) -> "KeyedTable":
+        def control(self) -> KeyedTable:
             return self.table
 
     class CellClicked(Message):
         """A mouse click on the cell of row `key` in column `column` (`double` for a double click)."""
 
-        def __init__(self, table: "KeyedTable", key: str, column: str, double: bool = False) -> None:
+        def __init__(self, table: KeyedTable, key: str, column: str, double: bool = False) -> None:
             super().__init__()
             self.table = table
             self.key = key
@@ -157,7 +158,7 @@ class KeyedTable(ScrollView, can_focus=True):
             self.double = double
 
         @property
-        def control(self) -> "KeyedTable":
+        def control(self) -> KeyedTable:
             return self.table
 
     def __init__(
@@ -450,4 +451,3 @@ class KeyedTable(ScrollView, can_focus=True):
                 return Strip.blank(width, self.rich_style)
             strip = self._row_strip(index)
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
-

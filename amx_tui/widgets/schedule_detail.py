@@ -29,7 +29,9 @@ class ScheduleDetail(Static):
         scope = ", ".join(view.scope) if view.scope else "whole database"
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(view.name, "bold")
-        text.append(f"  #{view.id} · {describe_timing(view)} · missed policy {view.missed_policy} · version {view.version}\n")
+        text.append(
+            f"  #{view.id} · {describe_timing(view)} · missed policy {view.missed_policy} · version {view.version}\n"
+        )
         text.append("Scope: ", "bold")
         text.append(f"{where}: {scope}\n")
         if view.last_error:
@@ -37,6 +39,9 @@ class ScheduleDetail(Static):
             text.append(view.last_error, "red")
         else:
             next_utc = f"{view.next_fire_utc:%Y-%m-%d %H:%M} UTC" if view.next_fire_utc else "—"
-            text.append(f"Next fire {next_utc} · review {view.review} · "
-                        f"{'missing descriptions only' if view.missing_only else 'all columns'}", "dim")
+            text.append(
+                f"Next fire {next_utc} · review {view.review} · "
+                f"{'missing descriptions only' if view.missing_only else 'all columns'}",
+                "dim",
+            )
         self.update(text)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from rich.style import Style
 from rich.text import Text
@@ -32,10 +33,14 @@ def row_key(schedule_id: int) -> str:
 class ScheduleTable(KeyedTable):
     """Schedules as rows; a status has its own colour class (`schedule-table--failed`, ...)."""
 
-    COMPONENT_CLASSES = KeyedTable.COMPONENT_CLASSES | {f"schedule-table--{s}" for s in STATUSES} | {
-        "schedule-table--muted",
-        "schedule-table--actions",
-    }
+    COMPONENT_CLASSES = (
+        KeyedTable.COMPONENT_CLASSES
+        | {f"schedule-table--{s}" for s in STATUSES}
+        | {
+            "schedule-table--muted",
+            "schedule-table--actions",
+        }
+    )
 
     DEFAULT_CSS = """
     ScheduleTable {

@@ -69,14 +69,14 @@ class ScopeTree(Tree[ScopeNode]):
     class Changed(Message):
         """The selection changed: `scope` is what would be stored, `summary` how the list shows it."""
 
-        def __init__(self, tree: "ScopeTree", scope: list[str]) -> None:
+        def __init__(self, tree: ScopeTree, scope: list[str]) -> None:
             super().__init__()
             self.tree = tree
             self.scope = scope
             self.summary = summarize_scope(scope)
 
         @property
-        def control(self) -> "ScopeTree":
+        def control(self) -> ScopeTree:
             return self.tree
 
     class Loaded(Message):
@@ -237,7 +237,7 @@ class ScopeTree(Tree[ScopeNode]):
             return
         deliver(self, self.Loaded(generation, node, page, None))
 
-    def on_scope_tree_loaded(self, message: "ScopeTree.Loaded") -> None:
+    def on_scope_tree_loaded(self, message: ScopeTree.Loaded) -> None:
         message.stop()
         if message.generation != self._generation:
             return

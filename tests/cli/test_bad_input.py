@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from amx_cli.main import build_cli
 from amx_core.store import open_store, reset_stores
 
-FUTURE = (datetime.now(timezone.utc) + timedelta(days=30)).strftime("%Y-%m-%d 09:00")
+FUTURE = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%d 09:00")
 BASE = ["schedule", "add", "--db-profile", "shop", "--llm-profile", "offline", "--tz", "UTC"]
 
 
@@ -25,8 +25,24 @@ def _add(*extra, name="fresh", at=FUTURE):
 
 CASES = [
     ("past time", _add(at="2020-01-01 09:00"), "at"),
-    ("gap time", ["schedule", "add", "--name", "g", "--db-profile", "shop", "--llm-profile", "offline",
-                  "--tz", "Europe/Berlin", "--at", "2031-03-30 02:30"], "at"),
+    (
+        "gap time",
+        [
+            "schedule",
+            "add",
+            "--name",
+            "g",
+            "--db-profile",
+            "shop",
+            "--llm-profile",
+            "offline",
+            "--tz",
+            "Europe/Berlin",
+            "--at",
+            "2031-03-30 02:30",
+        ],
+        "at",
+    ),
     ("malformed time", _add(at="tomorrow at nine"), "at"),
     ("missing time", _add(at=None), "at"),
     ("unknown zone", _add("--tz", "Mars/Olympus_Mons"), "tz"),
@@ -48,14 +64,40 @@ CASES = [
     ("escape sequence in name", _add(name="\x1b[31mred"), "name"),
     ("bidi override in name", _add(name="abc\u202edef"), "name"),
     ("duplicate name", _add(name="existing"), "name"),
-    ("unknown db profile", ["schedule", "add", "--name", "u", "--at", FUTURE, "--db-profile", "nope",
-                            "--llm-profile", "offline"], "db-profile"),
-    ("unknown llm profile", ["schedule", "add", "--name", "u", "--at", FUTURE, "--db-profile", "shop",
-                             "--llm-profile", "nope"], "llm-profile"),
-    ("missing db profile", ["schedule", "add", "--name", "u", "--at", FUTURE, "--llm-profile", "offline"], "db-profile"),
+    (
+        "unknown db profile",
+        ["schedule", "add", "--name", "u", "--at", FUTURE, "--db-profile", "nope", "--llm-profile", "offline"],
+        "db-profile",
+    ),
+    (
+        "unknown llm profile",
+        ["schedule", "add", "--name", "u", "--at", FUTURE, "--db-profile", "shop", "--llm-profile", "nope"],
+        "llm-profile",
+    ),
+    (
+        "missing db profile",
+        ["schedule", "add", "--name", "u", "--at", FUTURE, "--llm-profile", "offline"],
+        "db-profile",
+    ),
     ("analyze without llm", ["schedule", "add", "--name", "u", "--at", FUTURE, "--db-profile", "shop"], "llm-profile"),
-    ("database on sqlite profile", ["schedule", "add", "--name", "u", "--at", FUTURE, "--db-profile", "lite",
-                                    "--llm-profile", "offline", "--database", "other"], "database"),
+    (
+        "database on sqlite profile",
+        [
+            "schedule",
+            "add",
+            "--name",
+            "u",
+            "--at",
+            FUTURE,
+            "--db-profile",
+            "lite",
+            "--llm-profile",
+            "offline",
+            "--database",
+            "other",
+        ],
+        "database",
+    ),
     ("scope not a path", _add("--scope", "a..b"), "scope"),
     ("scope too deep", _add("--scope", "a.b.c.d"), "scope"),
     ("scope with escape", _add("--scope", "pub\x1blic"), "scope"),
@@ -65,7 +107,11 @@ CASES = [
     ("unknown kind", _add("--kind", "vacuum"), "kind"),
     ("zero retries", _add("--retries", "0"), "retries"),
     ("edit running schedule", ["schedule", "edit", "busy", "--name", "other"], "id"),
-    ("edit with stale version", ["schedule", "edit", "existing", "--expect-version", "7", "--review", "auto"], "version"),
+    (
+        "edit with stale version",
+        ["schedule", "edit", "existing", "--expect-version", "7", "--review", "auto"],
+        "version",
+    ),
     ("edit unknown schedule", ["schedule", "edit", "9999", "--name", "x"], "id"),
     ("edit time into the past", ["schedule", "edit", "existing", "--at", "2001-01-01 00:00"], "at"),
     ("pause a running schedule", ["schedule", "pause", "busy"], "id"),
@@ -78,14 +124,27 @@ CASES = [
     ("password in url", ["profile", "db", "add", "x", "--url", "postgresql://u:secret@h/db"], "url"),
     ("not a url", ["profile", "db", "add", "x", "--url", "just text"], "url"),
     ("bad profile name", ["profile", "db", "add", "bad name", "--url", "sqlite:///x.db"], "name"),
-    ("two secret sources", ["profile", "db", "add", "x", "--url", "postgresql://u@h/db", "--password-env", "A",
-                            "--password-key", "B"], "password"),
-    ("bad env var name", ["profile", "db", "add", "x", "--url", "postgresql://u@h/db", "--password-env", "A B"],
-     "password"),
+    (
+        "two secret sources",
+        ["profile", "db", "add", "x", "--url", "postgresql://u@h/db", "--password-env", "A", "--password-key", "B"],
+        "password",
+    ),
+    (
+        "bad env var name",
+        ["profile", "db", "add", "x", "--url", "postgresql://u@h/db", "--password-env", "A B"],
+        "password",
+    ),
     ("duplicate profile", ["profile", "db", "add", "shop", "--url", "postgresql://u@h/db"], "name"),
-    ("llm base url scheme", ["profile", "llm", "add", "y", "--provider", "openai", "--base-url", "ftp://x"], "base-url"),
-    ("llm zero concurrency", ["profile", "llm", "add", "y", "--provider", "openai", "--max-concurrency", "0"],
-     "max-concurrency"),
+    (
+        "llm base url scheme",
+        ["profile", "llm", "add", "y", "--provider", "openai", "--base-url", "ftp://x"],
+        "base-url",
+    ),
+    (
+        "llm zero concurrency",
+        ["profile", "llm", "add", "y", "--provider", "openai", "--max-concurrency", "0"],
+        "max-concurrency",
+    ),
     ("llm temperature", ["profile", "llm", "add", "y", "--provider", "openai", "--temperature", "9"], "temperature"),
     ("rm profile in use", ["profile", "db", "rm", "shop"], "name"),
     ("show unknown profile", ["profile", "llm", "show", "ghost"], "name"),

@@ -9,7 +9,6 @@ import pytest
 from chinook import COLUMN_COUNT, TABLE_COUNT
 
 
-
 @pytest.fixture
 def amx(cli_call, chinook_sqlite):
     call = cli_call
@@ -29,7 +28,12 @@ def _cache_dump(amx_home) -> list:
 def test_refresh_json_progress_and_changes(amx):
     first = amx("catalog", "refresh", "chinook", "--json")
     report = json.loads(first.stdout)
-    assert (report["tables"], report["columns"], report["baseline"], report["changes"]) == (TABLE_COUNT, COLUMN_COUNT, True, [])
+    assert (report["tables"], report["columns"], report["baseline"], report["changes"]) == (
+        TABLE_COUNT,
+        COLUMN_COUNT,
+        True,
+        [],
+    )
     assert f"catalog: {TABLE_COUNT}/{TABLE_COUNT} tables" in first.stderr  # plain progress lines off a TTY
 
     with sqlite3.connect(amx.db_path) as conn:
@@ -53,7 +57,14 @@ def test_show_levels(amx):
     assert [(i["name"], i["kind"]) for i in root["items"]] == [("main", "schema")]
     tables = json.loads(amx("catalog", "show", "chinook", "main", "--json", "--limit", "5").stdout)
     assert tables["total"] == TABLE_COUNT and len(tables["items"]) == 5
-    assert tables["items"][0] == {"path": "main.Album", "name": "Album", "kind": "table", "child_count": 3, "detail": None, "comment": None}
+    assert tables["items"][0] == {
+        "path": "main.Album",
+        "name": "Album",
+        "kind": "table",
+        "child_count": 3,
+        "detail": None,
+        "comment": None,
+    }
     columns = amx("catalog", "show", "chinook", "main.Album")
     assert "ArtistId  column  0         INTEGER NOT NULL FK -> main.Artist.ArtistId" in columns.stdout
     paged = amx("catalog", "show", "chinook", "main", "--limit", "5")
@@ -66,12 +77,28 @@ def test_bad_input_exit_codes_and_cache_unchanged(amx, amx_home):
     before = _cache_dump(amx_home)
     cases = [
         (("catalog", "refresh", "nope"), 2, "error: profile: no DB profile named 'nope'"),
-        (("catalog", "refresh", "chinook", "--scope", "main.Orders"), 2, "error: scope: table main.Orders does not exist in database main"),
+        (
+            ("catalog", "refresh", "chinook", "--scope", "main.Orders"),
+            2,
+            "error: scope: table main.Orders does not exist in database main",
+        ),
         (("catalog", "refresh", "chinook", "--scope", "main..x"), 2, "error: scope: 'main..x' is not a path"),
-        (("catalog", "refresh", "chinook", "--database", "other"), 2, "error: database: a SQLite profile has one database"),
-        (("catalog", "show", "chinook", "main.Orders"), 2, "error: path: table main.Orders does not exist in database main"),
+        (
+            ("catalog", "refresh", "chinook", "--database", "other"),
+            2,
+            "error: database: a SQLite profile has one database",
+        ),
+        (
+            ("catalog", "show", "chinook", "main.Orders"),
+            2,
+            "error: path: table main.Orders does not exist in database main",
+        ),
         (("catalog", "show", "chinook", 'main."x'), 2, "error: path: 'main.\"x' is not a path"),
-        (("catalog", "changes", "chinook", "--since", "yesterday"), 2, "error: since: 'yesterday' is not an ISO-8601 instant"),
+        (
+            ("catalog", "changes", "chinook", "--since", "yesterday"),
+            2,
+            "error: since: 'yesterday' is not an ISO-8601 instant",
+        ),
     ]
     for args, code, message in cases:
         result = amx(*args, code=code)
@@ -82,7 +109,9 @@ def test_bad_input_exit_codes_and_cache_unchanged(amx, amx_home):
 
 def test_unreachable_server_is_exit_1_with_the_password_masked(amx, amx_home, monkeypatch):
     monkeypatch.setenv("DOWN_PW", "hunter2-secret")
-    amx("profile", "db", "add", "down", "--url", "postgresql+psycopg://amx@127.0.0.1:9/app", "--password-env", "DOWN_PW")
+    amx(
+        "profile", "db", "add", "down", "--url", "postgresql+psycopg://amx@127.0.0.1:9/app", "--password-env", "DOWN_PW"
+    )
     before = _cache_dump(amx_home)
     result = amx("catalog", "refresh", "down", "-q", code=1)
     assert result.stderr.startswith("error: cannot connect to postgresql+psycopg://amx:***@127.0.0.1:9/app: ")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -20,7 +20,7 @@ from amx_core.daemon.scripted import ScriptedRunner
 from amx_core.errors import ActionError
 from amx_core.services.heartbeat import record_heartbeat
 
-NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)
 PRINTED = CommandResult(0, "state = waiting\n")
 NOT_FOUND = CommandResult(113, "", 'Could not find service "x" in domain for port')
 
@@ -42,8 +42,13 @@ def setup(tmp_path, amx_home):
     runner.on("launchctl", "print", reply=PRINTED)
     runner.on("launchctl", "print-disabled", reply=CommandResult(0, "disabled services = {\n}\n"))
     return DaemonSetup.current(
-        platform="darwin", amx_home=amx_home, user_home=tmp_path / "user", python=Path(sys.executable),
-        runner=runner, uid=501, user="ann",
+        platform="darwin",
+        amx_home=amx_home,
+        user_home=tmp_path / "user",
+        python=Path(sys.executable),
+        runner=runner,
+        uid=501,
+        user="ann",
     )
 
 

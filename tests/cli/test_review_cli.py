@@ -6,13 +6,24 @@ import json
 
 import pytest
 from analyze_support import add_profiles, make_schedule, start_run
-
 from click.testing import CliRunner
 
 from amx_cli.main import build_cli
 from amx_core.analyze.executor import run_analyze
 
-SUGGESTION_KEYS = {"id", "run_id", "target", "current", "proposed", "confidence", "band", "state", "alternatives", "reason", "flags"}
+SUGGESTION_KEYS = {
+    "id",
+    "run_id",
+    "target",
+    "current",
+    "proposed",
+    "confidence",
+    "band",
+    "state",
+    "alternatives",
+    "reason",
+    "flags",
+}
 
 
 @pytest.fixture
@@ -52,16 +63,25 @@ def test_list_and_show_give_the_documented_shapes(amx):
 
 def test_accept_edit_reject_apply(amx):
     ids = _ids(amx)
-    accepted = json.loads(amx("review", "accept", str(ids["main.Genre"]), str(ids["main.Genre.GenreId"]), "--json").output)
+    accepted = json.loads(
+        amx("review", "accept", str(ids["main.Genre"]), str(ids["main.Genre.GenreId"]), "--json").output
+    )
     assert [s["state"] for s in accepted] == ["accepted", "accepted"]
-    edited = json.loads(amx("review", "edit", str(ids["main.Genre.Name"]), "--text", "Genre name; e.g. 'Rock'.", "--json").output)
+    edited = json.loads(
+        amx("review", "edit", str(ids["main.Genre.Name"]), "--text", "Genre name; e.g. 'Rock'.", "--json").output
+    )
     assert edited["state"] == "edited" and edited["proposed"] == "Genre name; e.g. 'Rock'."
     assert "rejected" in amx("review", "reject", str(ids["main.MediaType"])).output
     results = json.loads(amx("review", "apply", "--run", str(amx.run_id), "--json").output)
-    assert sorted(r["id"] for r in results) == sorted([ids["main.Genre"], ids["main.Genre.GenreId"], ids["main.Genre.Name"]])
+    assert sorted(r["id"] for r in results) == sorted(
+        [ids["main.Genre"], ids["main.Genre.GenreId"], ids["main.Genre.Name"]]
+    )
     assert all(r["ok"] and r["state"] == "applied" for r in results)
     assert {s["target"] for s in json.loads(amx("review", "list", "--state", "applied", "--json").output)} == {
-        "main.Genre", "main.Genre.GenreId", "main.Genre.Name"}
+        "main.Genre",
+        "main.Genre.GenreId",
+        "main.Genre.Name",
+    }
     assert amx("review", "apply").output.strip() == "nothing to apply"
 
 
@@ -74,7 +94,10 @@ def test_apply_exits_1_when_something_was_not_written(amx):
 def test_bad_input_exits_2_naming_the_field(amx):
     assert "error: id: no suggestion 9999" in amx("review", "show", "9999", code=2).output
     assert "error: state: unknown state" in amx("review", "list", "--state", "bogus", code=2).output
-    assert "error: text: must not be empty" in amx("review", "edit", str(min(_ids(amx).values())), "--text", " ", code=2).output
+    assert (
+        "error: text: must not be empty"
+        in amx("review", "edit", str(min(_ids(amx).values())), "--text", " ", code=2).output
+    )
     ids = _ids(amx)
     amx("review", "accept", str(ids["main.Genre"]))
     amx("review", "apply", str(ids["main.Genre"]))

@@ -5,16 +5,33 @@ from __future__ import annotations
 import json
 
 import pytest
+from tick_support import Scripted, add_schedule, profiles, register_ok, utc
 
 from amx_core.execution import registry
 from amx_core.execution.context import RunOutcome
 from amx_core.tick.claims import claim_run_now
-from tick_support import Scripted, add_schedule, profiles, register_ok, utc
 
 T = utc(2027, 3, 1, 9, 0)
-RUN_KEYS = {"id", "schedule_id", "schedule_name", "kind", "reason", "status", "attempt", "occurrence_utc",
-            "started_at", "ended_at", "heartbeat_at", "retry_at", "duration_seconds", "host", "pid", "counts",
-            "tokens", "error"}
+RUN_KEYS = {
+    "id",
+    "schedule_id",
+    "schedule_name",
+    "kind",
+    "reason",
+    "status",
+    "attempt",
+    "occurrence_utc",
+    "started_at",
+    "ended_at",
+    "heartbeat_at",
+    "retry_at",
+    "duration_seconds",
+    "host",
+    "pid",
+    "counts",
+    "tokens",
+    "error",
+}
 
 
 @pytest.fixture

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
 
 from amx_cli.main import build_cli
 
-FUTURE_DAY = (datetime.now(timezone.utc) + timedelta(days=20)).strftime("%Y-%m-%d")
-SCHEDULE_KEYS = {"id", "name", "status", "trigger", "next_fire_utc", "next_fire_local", "tz", "cadence", "scope",
-                 "db_profile", "llm_profile", "review"}
+FUTURE_DAY = (datetime.now(UTC) + timedelta(days=20)).strftime("%Y-%m-%d")
+SCHEDULE_KEYS = {
+    "id",
+    "name",
+    "status",
+    "trigger",
+    "next_fire_utc",
+    "next_fire_local",
+    "tz",
+    "cadence",
+    "scope",
+    "db_profile",
+    "llm_profile",
+    "review",
+}
 
 
 @pytest.fixture
@@ -24,9 +36,29 @@ def amx(cli_call):
 
 
 def test_add_list_show_edit_pause_resume_rm(amx):
-    added = json.loads(amx("schedule", "add", "--name", "nightly", "--at", f"{FUTURE_DAY} 02:00", "--tz",
-                           "Europe/Berlin", "--cron", "0 2 * * *", "--db-profile", "shop", "--llm-profile", "offline",
-                           "--scope", "public.users", "--scope", "public.orders", "--json").output)
+    added = json.loads(
+        amx(
+            "schedule",
+            "add",
+            "--name",
+            "nightly",
+            "--at",
+            f"{FUTURE_DAY} 02:00",
+            "--tz",
+            "Europe/Berlin",
+            "--cron",
+            "0 2 * * *",
+            "--db-profile",
+            "shop",
+            "--llm-profile",
+            "offline",
+            "--scope",
+            "public.users",
+            "--scope",
+            "public.orders",
+            "--json",
+        ).output
+    )
     assert SCHEDULE_KEYS <= set(added)
     assert added["status"] == "pending" and added["scope"] == ["public.users", "public.orders"]
     assert added["next_fire_local"].startswith(f"{FUTURE_DAY}T02:00:00+0")
@@ -52,8 +84,18 @@ def test_add_list_show_edit_pause_resume_rm(amx):
 
 
 def test_rm_asks_without_yes(amx):
-    amx("schedule", "add", "--name", "x", "--at", f"{FUTURE_DAY} 09:00", "--db-profile", "shop",
-        "--llm-profile", "offline")
+    amx(
+        "schedule",
+        "add",
+        "--name",
+        "x",
+        "--at",
+        f"{FUTURE_DAY} 09:00",
+        "--db-profile",
+        "shop",
+        "--llm-profile",
+        "offline",
+    )
     runner = CliRunner()
     result = runner.invoke(build_cli(), ["schedule", "rm", "x"], input="n\n")
     assert result.exit_code == 1
@@ -61,8 +103,21 @@ def test_rm_asks_without_yes(amx):
 
 
 def test_preview_json_and_text(amx):
-    out = json.loads(amx("schedule", "preview", "--cron", "30 2 * * *", "--tz", "Europe/Berlin",
-                         "--from", "2027-03-27T12:00:00Z", "--count", "2", "--json").output)
+    out = json.loads(
+        amx(
+            "schedule",
+            "preview",
+            "--cron",
+            "30 2 * * *",
+            "--tz",
+            "Europe/Berlin",
+            "--from",
+            "2027-03-27T12:00:00Z",
+            "--count",
+            "2",
+            "--json",
+        ).output
+    )
     assert out == [
         {"utc": "2027-03-28T01:00:00+00:00", "local": "2027-03-28T03:00:00+02:00"},
         {"utc": "2027-03-29T00:30:00+00:00", "local": "2027-03-29T02:30:00+02:00"},
@@ -87,8 +142,9 @@ def test_profile_edit_and_test(amx, tmp_path):
     amx("profile", "db", "add", "lite", "--url", f"sqlite:///{db}")
     tested = json.loads(amx("profile", "db", "test", "lite", "--json").output)
     assert tested["ok"] is True
-    edited = json.loads(amx("profile", "db", "edit", "shop", "--password-key", "SHOP_KEY", "--database", "sales",
-                            "--json").output)
+    edited = json.loads(
+        amx("profile", "db", "edit", "shop", "--password-key", "SHOP_KEY", "--database", "sales", "--json").output
+    )
     assert edited["password_ref"] == "key:SHOP_KEY" and edited["default_database"] == "sales"
     amx("profile", "llm", "add", "gpt", "--provider", "openai", "--base-url", "http://127.0.0.1:9/v1")
     llm = json.loads(amx("profile", "llm", "edit", "gpt", "--base-url", "", "--max-concurrency", "2", "--json").output)

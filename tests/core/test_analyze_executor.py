@@ -62,8 +62,13 @@ def test_manual_writes_nothing(chinook_store):
 def test_parents_are_described_before_children(chinook_store):
     handle, _ = _run(chinook_store, review="manual")
     order = [line.split(":")[0] for line in handle.sink.lines[1:]]
-    for child, parent in [("main.Album", "main.Artist"), ("main.Track", "main.Album"), ("main.InvoiceLine", "main.Invoice"),
-                          ("main.Invoice", "main.Customer"), ("main.Customer", "main.Employee")]:
+    for child, parent in [
+        ("main.Album", "main.Artist"),
+        ("main.Track", "main.Album"),
+        ("main.InvoiceLine", "main.Invoice"),
+        ("main.Invoice", "main.Customer"),
+        ("main.Customer", "main.Employee"),
+    ]:
         assert order.index(parent) < order.index(child)
 
 
@@ -92,7 +97,9 @@ def test_column_scope_describes_only_those_columns(chinook_store):
     handle, outcome = _run(chinook_store, scope=["main.Album.Title", "main.Track.Composer"])
     assert outcome.ok
     assert [v.target for v in list_suggestions(chinook_store, run_id=handle.run_id)] in (
-        ["main.Album.Title", "main.Track.Composer"], ["main.Track.Composer", "main.Album.Title"])
+        ["main.Album.Title", "main.Track.Composer"],
+        ["main.Track.Composer", "main.Album.Title"],
+    )
     assert handle.sink.counts["columns_planned"] == 2
 
 

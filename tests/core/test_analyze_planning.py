@@ -18,20 +18,27 @@ def k(name: str) -> tuple[str, str]:
 
 
 def test_parents_come_first_and_ties_go_by_name():
-    plan = plan_tables({
-        k("track"): [k("album"), k("genre"), k("media_type")],
-        k("album"): [k("artist")],
-        k("artist"): [],
-        k("genre"): [],
-        k("media_type"): [],
-        k("invoice_line"): [k("track"), k("invoice"), k("outside")],
-        k("invoice"): [k("customer")],
-        k("customer"): [k("employee")],
-        k("employee"): [k("employee")],  # self reference
-    })
+    plan = plan_tables(
+        {
+            k("track"): [k("album"), k("genre"), k("media_type")],
+            k("album"): [k("artist")],
+            k("artist"): [],
+            k("genre"): [],
+            k("media_type"): [],
+            k("invoice_line"): [k("track"), k("invoice"), k("outside")],
+            k("invoice"): [k("customer")],
+            k("customer"): [k("employee")],
+            k("employee"): [k("employee")],  # self reference
+        }
+    )
     order = [name for _, name in plan.order]
-    for child, parent in [("track", "album"), ("album", "artist"), ("invoice_line", "track"), ("invoice", "customer"),
-                          ("customer", "employee")]:
+    for child, parent in [
+        ("track", "album"),
+        ("album", "artist"),
+        ("invoice_line", "track"),
+        ("invoice", "customer"),
+        ("customer", "employee"),
+    ]:
         assert order.index(parent) < order.index(child)
     assert order[:4] == ["artist", "employee", "genre", "media_type"]
     assert plan.parents[k("invoice_line")] == (k("invoice"), k("track"))
@@ -86,27 +93,60 @@ def test_text_is_fitted_cleanly():
 def test_mysql_literals_and_comment_stripping():
     assert string_literal("it's \\ a\nb\x00") == "'it''s \\\\ a\\nb\\0'"
     assert string_literal("it's \\", backslash_escapes=False) == "'it''s \\'"
-    ddl = ("CREATE TABLE `t` (\n  `a` int(11) DEFAULT 'x COMMENT ''y''' COMMENT 'it''s \\' COMMENT',\n"
-           "  `COMMENT` text COMMENT 'c'\n) ENGINE=InnoDB AUTO_INCREMENT=9 COMMENT='tbl'")
+    ddl = (
+        "CREATE TABLE `t` (\n  `a` int(11) DEFAULT 'x COMMENT ''y''' COMMENT 'it''s \\' COMMENT',\n"
+        "  `COMMENT` text COMMENT 'c'\n) ENGINE=InnoDB AUTO_INCREMENT=9 COMMENT='tbl'"
+    )
     stripped = without_comments(ddl)
-    assert stripped == ("CREATE TABLE `t` (\n  `a` int(11) DEFAULT 'x COMMENT ''y''',\n  `COMMENT` text\n) ENGINE=InnoDB")
+    assert stripped == (
+        "CREATE TABLE `t` (\n  `a` int(11) DEFAULT 'x COMMENT ''y''',\n  `COMMENT` text\n) ENGINE=InnoDB"
+    )
     assert column_line(ddl, "COMMENT") == "`COMMENT` text COMMENT 'c'"
 
 
 def test_mysql_column_definitions_restate_everything():
-    row = {"COLUMN_TYPE": "timestamp", "DATA_TYPE": "timestamp", "IS_NULLABLE": "NO", "COLUMN_DEFAULT": "current_timestamp()",
-           "EXTRA": "on update current_timestamp()", "CHARACTER_SET_NAME": None, "COLLATION_NAME": None,
-           "GENERATION_EXPRESSION": None}
+    row = {
+        "COLUMN_TYPE": "timestamp",
+        "DATA_TYPE": "timestamp",
+        "IS_NULLABLE": "NO",
+        "COLUMN_DEFAULT": "current_timestamp()",
+        "EXTRA": "on update current_timestamp()",
+        "CHARACTER_SET_NAME": None,
+        "COLLATION_NAME": None,
+        "GENERATION_EXPRESSION": None,
+    }
     assert column_definition(row, None, "u", mariadb=True) == (
-        "timestamp NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp()", "")
-    generated = {**row, "COLUMN_TYPE": "int(11)", "IS_NULLABLE": "YES", "COLUMN_DEFAULT": None, "EXTRA": "VIRTUAL GENERATED",
-                 "GENERATION_EXPRESSION": "`id` * 2"}
+        "timestamp NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp()",
+        "",
+    )
+    generated = {
+        **row,
+        "COLUMN_TYPE": "int(11)",
+        "IS_NULLABLE": "YES",
+        "COLUMN_DEFAULT": None,
+        "EXTRA": "VIRTUAL GENERATED",
+        "GENERATION_EXPRESSION": "`id` * 2",
+    }
     assert column_definition(generated, None, "g", mariadb=True)[0] == "int(11) GENERATED ALWAYS AS (`id` * 2) VIRTUAL"
-    mysql8 = {**row, "COLUMN_TYPE": "varchar(5)", "DATA_TYPE": "varchar", "COLUMN_DEFAULT": "it's", "EXTRA": "",
-              "CHARACTER_SET_NAME": "utf8mb4", "COLLATION_NAME": "utf8mb4_0900_ai_ci"}
+    mysql8 = {
+        **row,
+        "COLUMN_TYPE": "varchar(5)",
+        "DATA_TYPE": "varchar",
+        "COLUMN_DEFAULT": "it's",
+        "EXTRA": "",
+        "CHARACTER_SET_NAME": "utf8mb4",
+        "COLLATION_NAME": "utf8mb4_0900_ai_ci",
+    }
     assert column_definition(mysql8, None, "v", mariadb=False)[0] == (
-        "varchar(5) CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_ai_ci NOT NULL DEFAULT 'it''s'")
-    json_col = {**mysql8, "COLUMN_TYPE": "longtext", "DATA_TYPE": "longtext", "IS_NULLABLE": "YES", "COLUMN_DEFAULT": "NULL"}
+        "varchar(5) CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_ai_ci NOT NULL DEFAULT 'it''s'"
+    )
+    json_col = {
+        **mysql8,
+        "COLUMN_TYPE": "longtext",
+        "DATA_TYPE": "longtext",
+        "IS_NULLABLE": "YES",
+        "COLUMN_DEFAULT": "NULL",
+    }
     assert column_definition(json_col, "json_valid(`j`)", "j", mariadb=True) == ("json NULL DEFAULT NULL", "")
     checked = {**generated, "EXTRA": "", "COLUMN_DEFAULT": "NULL", "GENERATION_EXPRESSION": None}
     assert column_definition(checked, "`c` > 0", "c", mariadb=True) == ("int(11) NULL DEFAULT NULL", " CHECK (`c` > 0)")

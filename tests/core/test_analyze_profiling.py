@@ -74,8 +74,9 @@ def test_numbers_and_dates_keep_their_range():
 
 
 def test_value_classes_and_shapes():
-    assert [value_class(t) for t in ("BYTEA", "INTEGER", "TIMESTAMP WITHOUT TIME ZONE", "BOOLEAN", "VARCHAR(5)", "JSONB")] == [
-        "binary", "numeric", "temporal", "boolean", "text", "other"]
+    assert [
+        value_class(t) for t in ("BYTEA", "INTEGER", "TIMESTAMP WITHOUT TIME ZONE", "BOOLEAN", "VARCHAR(5)", "JSONB")
+    ] == ["binary", "numeric", "temporal", "boolean", "text", "other"]
     assert shape("Anna-Maria 42") == "Xxxx-Xxxxx 99"
 
 
@@ -83,17 +84,26 @@ def test_profile_table_reads_one_bounded_sample(tmp_path):
     path = tmp_path / "p.db"
     conn = sqlite3.connect(path)
     conn.execute('CREATE TABLE "odd ""t" (id INTEGER, email TEXT, body BLOB, note TEXT, status TEXT)')
-    conn.executemany('INSERT INTO "odd ""t" VALUES (?,?,?,?,?)',
-                     [(i, f"u{i}@example.com", b"\x00" * 10, "x" * 400 if i == 3 else None, ["new", "old"][i % 2])
-                      for i in range(50)])
+    conn.executemany(
+        'INSERT INTO "odd ""t" VALUES (?,?,?,?,?)',
+        [
+            (i, f"u{i}@example.com", b"\x00" * 10, "x" * 400 if i == 3 else None, ["new", "old"][i % 2])
+            for i in range(50)
+        ],
+    )
     conn.commit()
     conn.close()
     engine = sa.create_engine(f"sqlite:///{path}")
     statements: list[str] = []
     sa.event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     with engine.connect() as c:
-        stats = profile_table(c, None, 'odd "t', [("id", "INTEGER"), ("email", "TEXT"), ("body", "BLOB"), ("note", "TEXT"),
-                                                  ("status", "TEXT")], ProfileSettings(sample_rows=20))
+        stats = profile_table(
+            c,
+            None,
+            'odd "t',
+            [("id", "INTEGER"), ("email", "TEXT"), ("body", "BLOB"), ("note", "TEXT"), ("status", "TEXT")],
+            ProfileSettings(sample_rows=20),
+        )
     engine.dispose()
     assert len(statements) == 1 and "LIMIT" in statements[0]
     assert stats["id"]["sample_rows"] == 20 and stats["id"]["max"] == 19

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from analyze_support import NOW, add_profiles, make_schedule, start_run
-
 from sqlmodel import select
 
 from amx_core.analyze.executor import run_analyze
@@ -31,7 +30,19 @@ def test_list_filters_and_json_shape(queued):
     store, run_id, views = queued
     assert len(views) == 6 and {v.state for v in views.values()} == {"pending"}
     data = views["main.Genre.Name"].to_json()
-    for key in ("id", "run_id", "target", "current", "proposed", "confidence", "band", "state", "alternatives", "reason", "flags"):
+    for key in (
+        "id",
+        "run_id",
+        "target",
+        "current",
+        "proposed",
+        "confidence",
+        "band",
+        "state",
+        "alternatives",
+        "reason",
+        "flags",
+    ):
         assert key in data
     assert data["run_id"] == run_id and data["band"] in ("low", "medium", "high") and data["db_profile"] == "db"
     assert review.list_suggestions(store, states="accepted") == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from amx_core.models import Schedule
 from amx_core.services.profiles import add_db_profile
 from amx_core.services.schedules import ScheduleInput, create_schedule, get_schedule, pause_schedule
 
-T0 = datetime(2031, 5, 1, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2031, 5, 1, 8, 0, tzinfo=UTC)
 STEP = timedelta(minutes=15)
 H = timedelta(hours=1)
 
@@ -29,7 +29,9 @@ def db(chinook_sqlite, store) -> ChinookDb:
 def _change_schedule(store, name="watch", scope=("main",), cap=6.0) -> int:
     view = create_schedule(
         store,
-        ScheduleInput(name=name, trigger="change", cap_hours=cap, db_profile="chinook", kind="cache_refresh", scope=scope),
+        ScheduleInput(
+            name=name, trigger="change", cap_hours=cap, db_profile="chinook", kind="cache_refresh", scope=scope
+        ),
         now=T0,
     )
     return view.id
@@ -40,9 +42,9 @@ def _fire_like_the_tick(store, schedule_id: int, now: datetime) -> None:
     table = Schedule.__table__
     with store.session() as s:
         s.connection().execute(
-            sa.update(table).where(table.c.id == schedule_id).values(
-                change_seen_utc=None, next_fire_utc=None, last_fire_utc=now, status="pending"
-            )
+            sa.update(table)
+            .where(table.c.id == schedule_id)
+            .values(change_seen_utc=None, next_fire_utc=None, last_fire_utc=now, status="pending")
         )
 
 

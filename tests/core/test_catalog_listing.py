@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from amx_core.errors import NotFoundError, ValidationError
 from amx_core.models import CatalogColumn, CatalogSchema, CatalogState, CatalogTable
 from amx_core.services.profiles import add_db_profile
 
-T0 = datetime(2031, 5, 1, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2031, 5, 1, 8, 0, tzinfo=UTC)
 WIDE = 2000
 
 
@@ -44,16 +44,49 @@ def wide(store, tmp_path):
     profile = add_db_profile(store, name="wide", url=f"sqlite:///{tmp_path / 'unused.sqlite'}")
     with store.session() as s:
         conn = s.connection()
-        conn.execute(sa.insert(CatalogState.__table__).values(profile_id=profile.id, database="", refreshed_at=T0, fingerprint="x"))
-        conn.execute(sa.insert(CatalogSchema.__table__).values(profile_id=profile.id, database="", name="big", table_count=WIDE, refreshed_at=T0))
+        conn.execute(
+            sa.insert(CatalogState.__table__).values(
+                profile_id=profile.id, database="", refreshed_at=T0, fingerprint="x"
+            )
+        )
+        conn.execute(
+            sa.insert(CatalogSchema.__table__).values(
+                profile_id=profile.id, database="", name="big", table_count=WIDE, refreshed_at=T0
+            )
+        )
         rows = [
-            {"profile_id": profile.id, "database": "", "schema_name": "big", "name": f"t{i:04d}", "kind": "table", "column_count": 3}
+            {
+                "profile_id": profile.id,
+                "database": "",
+                "schema_name": "big",
+                "name": f"t{i:04d}",
+                "kind": "table",
+                "column_count": 3,
+            }
             for i in range(WIDE)
         ]
-        ids = conn.execute(sa.insert(CatalogTable.__table__).returning(CatalogTable.__table__.c.id, sort_by_parameter_order=True), rows).scalars().all()
+        ids = (
+            conn.execute(
+                sa.insert(CatalogTable.__table__).returning(CatalogTable.__table__.c.id, sort_by_parameter_order=True),
+                rows,
+            )
+            .scalars()
+            .all()
+        )
         conn.execute(
             sa.insert(CatalogColumn.__table__),
-            [{"table_id": i, "position": p, "name": f"c{p}", "type": "INTEGER", "nullable": True, "primary_key": p == 1} for i in ids for p in (1, 2, 3)],
+            [
+                {
+                    "table_id": i,
+                    "position": p,
+                    "name": f"c{p}",
+                    "type": "INTEGER",
+                    "nullable": True,
+                    "primary_key": p == 1,
+                }
+                for i in ids
+                for p in (1, 2, 3)
+            ],
         )
     return profile
 

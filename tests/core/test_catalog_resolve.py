@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from chinook import COLUMN_COUNT, TABLE_COUNT, ChinookDb
@@ -17,7 +17,7 @@ from amx_core.execution.context import RunCancelled, RunContext, TransientError
 from amx_core.services.profiles import add_db_profile
 from amx_core.services.schedules import ScheduleInput, create_schedule
 
-T0 = datetime(2031, 5, 1, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2031, 5, 1, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -33,7 +33,10 @@ def test_whole_schema_scope_includes_a_table_created_since_the_last_refresh(db, 
     names = [t.name for t in resolved.tables]
     assert "Review" in names and len(names) == TABLE_COUNT + 1
     review = next(t for t in resolved.tables if t.name == "Review")
-    assert [(c.name, c.nullable, c.primary_key) for c in review.columns] == [("ReviewId", True, True), ("Body", False, False)]
+    assert [(c.name, c.nullable, c.primary_key) for c in review.columns] == [
+        ("ReviewId", True, True),
+        ("Body", False, False),
+    ]
     assert review.selected is None
 
 
@@ -88,14 +91,22 @@ class Sink:
 
 
 def _context(store, schedule, sink) -> RunContext:
-    return RunContext(store=store, run_id=1, schedule=schedule, reason="time", now=T0, sink=sink, cancel_event=threading.Event())
+    return RunContext(
+        store=store, run_id=1, schedule=schedule, reason="time", now=T0, sink=sink, cancel_event=threading.Event()
+    )
 
 
 def _refresh_schedule(store, scope=(), profile="chinook"):
     return create_schedule(
         store,
-        ScheduleInput(name=f"refresh {profile} {','.join(scope) or 'all'}", at="2031-06-01 09:00", tz="UTC", db_profile=profile,
-                      kind="cache_refresh", scope=scope),
+        ScheduleInput(
+            name=f"refresh {profile} {','.join(scope) or 'all'}",
+            at="2031-06-01 09:00",
+            tz="UTC",
+            db_profile=profile,
+            kind="cache_refresh",
+            scope=scope,
+        ),
         now=T0,
     )
 

@@ -50,7 +50,11 @@ def test_bad_scope_names_the_field():
 
 
 def test_column_changes_are_exact():
-    cached = [CachedColumn("id", "INTEGER", False), CachedColumn("name", "VARCHAR(20)", True), CachedColumn("gone", "TEXT", True)]
+    cached = [
+        CachedColumn("id", "INTEGER", False),
+        CachedColumn("name", "VARCHAR(20)", True),
+        CachedColumn("gone", "TEXT", True),
+    ]
     live = (col("id", "BIGINT", False), col("name", "VARCHAR(20)", False), col("new", "TEXT"))
     changes = [(c.kind, c.path, c.detail) for c in column_changes("s", "t", cached, live)]
     assert changes == [
@@ -87,10 +91,25 @@ class _DriverError(Exception):
     ("dialect", "text", "kind", "words"),
     [
         ("postgresql", 'FATAL:  database "nope" does not exist', NotFoundError, "database 'nope' does not exist on"),
-        ("postgresql", 'FATAL:  password authentication failed for user "amx"', CatalogConnectError, "authentication failed"),
-        ("mariadb", "(1045, \"Access denied for user 'root'@'localhost' (using password: YES)\")", CatalogConnectError, "authentication failed"),
+        (
+            "postgresql",
+            'FATAL:  password authentication failed for user "amx"',
+            CatalogConnectError,
+            "authentication failed",
+        ),
+        (
+            "mariadb",
+            "(1045, \"Access denied for user 'root'@'localhost' (using password: YES)\")",
+            CatalogConnectError,
+            "authentication failed",
+        ),
         ("mysql", "(1049, \"Unknown database 'nope'\")", NotFoundError, "does not exist"),
-        ("postgresql", "connection refused\n\tIs the server running", CatalogConnectError, "connection refused Is the server running"),
+        (
+            "postgresql",
+            "connection refused\n\tIs the server running",
+            CatalogConnectError,
+            "connection refused Is the server running",
+        ),
     ],
 )
 def test_connect_failures_are_worded_and_masked(dialect, text, kind, words):

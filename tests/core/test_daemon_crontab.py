@@ -70,7 +70,9 @@ def test_install_is_idempotent(tmp_path):
 
 def test_reinstall_replaces_a_stale_line(tmp_path):
     setup = make_setup(tmp_path, "linux")
-    cron = FakeCrontab(f"{OTHER_LINES}* * * * * /gone/python -m amx_core.tick.entry {setup.names.cron_marker}\n", user=USER)
+    cron = FakeCrontab(
+        f"{OTHER_LINES}* * * * * /gone/python -m amx_core.tick.entry {setup.names.cron_marker}\n", user=USER
+    )
     setup = make_setup(tmp_path, "linux", no_bus(cron))
     assert STALE_HOOK in daemon_status(setup).warnings
     install_daemon(setup)
@@ -139,7 +141,7 @@ def test_uninstall_removes_only_our_line_and_is_idempotent(tmp_path):
     assert ["crontab", "-"] not in setup.runner.calls and cron.content == OTHER_LINES
 
 
-@pytest.mark.parametrize("name", ["amx home é 日本 50%", "it's $HOME `x` \"q\" \\ end"])
+@pytest.mark.parametrize("name", ["amx home é 日本 50%", 'it\'s $HOME `x` "q" \\ end'])
 def test_the_line_survives_cron_and_sh_intact(tmp_path, name):
     """Run the line's command as cron would (`\\%` -> `%`, then sh -c) with a stand-in interpreter."""
     home = tmp_path / name
@@ -166,7 +168,9 @@ def test_this_machine_without_a_bus_fails_clearly_or_falls_back(tmp_path):
     reachable, why = user_manager(setup)
     if reachable or shutil.which("crontab"):
         pytest.skip("this host has a user bus or a crontab: a real install would change the real user's setup")
-    assert status.warnings == (f"no user systemd bus ({why}) and crontab is not installed: the daemon cannot be installed here",)
+    assert status.warnings == (
+        f"no user systemd bus ({why}) and crontab is not installed: the daemon cannot be installed here",
+    )
     with pytest.raises(ActionError, match="no user systemd bus .* and crontab is not installed"):
         install_daemon(setup)
     assert leftovers(setup.unit_dir) == [] and os.path.exists(setup.log_path)

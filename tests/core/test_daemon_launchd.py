@@ -17,11 +17,15 @@ from amx_core.errors import ActionError
 
 NOT_FOUND = CommandResult(113, "", 'Could not find service "com.amx.tick.x" in domain for port\n')
 BOOTOUT_ABSENT = CommandResult(3, "", "Boot-out failed: 3: No such process\n")
-PRINTED = CommandResult(0, "gui/501/com.amx.tick.x = {\n\tactive count = 0\n\tstate = waiting\n\tlast exit code = 0\n}\n")
+PRINTED = CommandResult(
+    0, "gui/501/com.amx.tick.x = {\n\tactive count = 0\n\tstate = waiting\n\tlast exit code = 0\n}\n"
+)
 
 
 def disabled_list(label: str, value: str) -> CommandResult:
-    return CommandResult(0, f'disabled services = {{\n\t"com.apple.ScriptMenuApp" => disabled\n\t"{label}" => {value}\n}}\n')
+    return CommandResult(
+        0, f'disabled services = {{\n\t"com.apple.ScriptMenuApp" => disabled\n\t"{label}" => {value}\n}}\n'
+    )
 
 
 def launchd(loaded: bool, disabled_value: str = "enabled", label: str = "") -> ScriptedRunner:

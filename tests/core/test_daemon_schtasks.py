@@ -9,8 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from test_daemon_support import OK, leftovers, make_setup
 
-from amx_core.daemon import daemon_status, install_daemon, uninstall_daemon
-from amx_core.daemon import launch
+from amx_core.daemon import daemon_status, install_daemon, launch, uninstall_daemon
 from amx_core.daemon.hookstate import NOT_KNOWN_TO_OS, STALE_HOOK
 from amx_core.daemon.runner import CommandResult
 from amx_core.daemon.schtasks import TASK_NS, render_task, task_arguments, task_xml_path
@@ -142,7 +141,9 @@ def test_reinstall_over_a_broken_install(setup):
 
 def test_failing_create_leaves_nothing_behind(setup):
     setup.runner.on("schtasks", "/Create", reply=CommandResult(1, "", "ERROR: Access is denied.\r\n"))
-    with pytest.raises(ActionError, match="cannot register the scheduled task: schtasks said: ERROR: Access is denied."):
+    with pytest.raises(
+        ActionError, match="cannot register the scheduled task: schtasks said: ERROR: Access is denied."
+    ):
         install_daemon(setup)
     assert leftovers(setup.unit_dir) == []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from test_daemon_support import make_setup
@@ -18,14 +18,18 @@ from amx_core.errors import ValidationError
 from amx_core.models.runs import Run
 from amx_core.services.heartbeat import read_heartbeat, record_heartbeat
 
-NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)
 HOST = socket.gethostname()
 JSON_KEYS = {"installed", "loaded", "unit_path", "log_path", "log_size_bytes", "log_mtime", "last_tick_at"}
 
 
 def launchd(loaded: bool) -> ScriptedRunner:
     runner = ScriptedRunner()
-    runner.on("launchctl", "print", reply=CommandResult(0, "state = waiting\n") if loaded else CommandResult(113, "", "Could not find service"))
+    runner.on(
+        "launchctl",
+        "print",
+        reply=CommandResult(0, "state = waiting\n") if loaded else CommandResult(113, "", "Could not find service"),
+    )
     runner.on("launchctl", "print-disabled", reply=CommandResult(0, "disabled services = {\n}\n"))
     return runner
 
@@ -165,6 +169,12 @@ def test_defaults_describe_this_machine(monkeypatch, tmp_path):
 def test_words_for_faces():
     assert [badge_text(s) for s in ("not_installed", "installed", "loaded")] == ["Not installed", "Installed", "Loaded"]
     assert [age_text(v) for v in (None, -3, 0.4, 40, 61, 7200, 90000)] == [
-        "never", "just now", "just now", "40 s ago", "1 min ago", "2 h ago", "1 d ago"
+        "never",
+        "just now",
+        "just now",
+        "40 s ago",
+        "1 min ago",
+        "2 h ago",
+        "1 d ago",
     ]
     assert [size_text(v) for v in (None, 12, 2048, 5 * 1024**2)] == ["absent", "12 B", "2.0 KB", "5.0 MB"]

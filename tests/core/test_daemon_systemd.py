@@ -11,8 +11,8 @@ import pytest
 from test_daemon_support import PYTHON, USER, install_into_read_only_folder, leftovers, make_setup
 
 from amx_core.daemon import daemon_status, install_daemon, uninstall_daemon
-from amx_core.daemon.hookstate import NOT_KNOWN_TO_OS, STALE_HOOK
 from amx_core.daemon.files import FileWriter
+from amx_core.daemon.hookstate import NOT_KNOWN_TO_OS, STALE_HOOK
 from amx_core.daemon.runner import CommandResult
 from amx_core.daemon.scripted import FakeCrontab, ScriptedRunner
 from amx_core.daemon.systemd import render_service, render_timer
@@ -24,8 +24,15 @@ SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
 def systemd(active: bool = True, enabled: str = "enabled", linger: str = "yes") -> ScriptedRunner:
     runner = ScriptedRunner()
     runner.on("systemctl", "--user", "is-system-running", reply=CommandResult(0, "running\n"))
-    runner.on("systemctl", "--user", "is-active", reply=CommandResult(0, "active\n") if active else CommandResult(3, "inactive\n"))
-    runner.on("systemctl", "--user", "is-enabled", reply=CommandResult(0 if enabled != "not-found" else 4, f"{enabled}\n"))
+    runner.on(
+        "systemctl",
+        "--user",
+        "is-active",
+        reply=CommandResult(0, "active\n") if active else CommandResult(3, "inactive\n"),
+    )
+    runner.on(
+        "systemctl", "--user", "is-enabled", reply=CommandResult(0 if enabled != "not-found" else 4, f"{enabled}\n")
+    )
     runner.on("loginctl", "show-user", reply=CommandResult(0, f"{linger}\n"))
     runner.on("crontab", reply=FakeCrontab(user=USER))
     return runner
@@ -105,7 +112,7 @@ def test_unit_names_are_safe_and_differ_per_home(tmp_path):
 
 
 @pytest.mark.skipif(SYSTEMD_ANALYZE is None, reason="systemd-analyze is not installed here")
-@pytest.mark.parametrize("name", ["amx home é 日本 50%", "it's $HOME `x` \"q\" \\ end"])
+@pytest.mark.parametrize("name", ["amx home é 日本 50%", 'it\'s $HOME `x` "q" \\ end'])
 def test_generated_units_pass_systemd_analyze_verify(tmp_path, name):
     """The interpreter sits under an awkward folder too, so verify's "is it executable" check proves the quoting."""
     home = tmp_path / name
@@ -120,8 +127,9 @@ def test_generated_units_pass_systemd_analyze_verify(tmp_path, name):
     service, timer = unit_files(setup)
 
     def verify(*paths):
-        return subprocess.run([SYSTEMD_ANALYZE, "--user", "verify", *map(str, paths)], env=env,
-                              capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            [SYSTEMD_ANALYZE, "--user", "verify", *map(str, paths)], env=env, capture_output=True, text=True, timeout=60
+        )
 
     done = verify(service, timer)
     about_ours = [line for line in done.stderr.splitlines() if setup.names.unit in line]
@@ -201,7 +209,9 @@ def test_reinstall_over_a_broken_install_rewrites_and_restarts(tmp_path):
 
 def test_failing_enable_rolls_back_the_unit_files(tmp_path):
     setup = make_setup(tmp_path, "linux", systemd(active=False))
-    setup.runner.on("systemctl", "--user", "enable", reply=CommandResult(1, "", "Failed to enable unit: Access denied\n"))
+    setup.runner.on(
+        "systemctl", "--user", "enable", reply=CommandResult(1, "", "Failed to enable unit: Access denied\n")
+    )
     with pytest.raises(ActionError, match="cannot start the timer: systemctl --user said: Failed to enable unit"):
         install_daemon(setup)
     assert setup.runner.calls == [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from amx_core.models import MissedSlot, Run
 from amx_core.services.history import schedule_history
@@ -10,12 +10,13 @@ from amx_core.services.profile_checks import check_db_profile, check_llm_profile
 from amx_core.services.profiles import SecretSource, add_db_profile, add_llm_profile
 from amx_core.services.schedules import ScheduleInput, create_schedule, delete_schedule
 
-T = datetime(2027, 3, 1, 10, 0, tzinfo=timezone.utc)
+T = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
 
 
 def _schedule(store, name):
-    return create_schedule(store, ScheduleInput(name=name, at="2027-03-05 10:00", tz="UTC", db_profile="db",
-                                                llm_profile="llm"), now=T)
+    return create_schedule(
+        store, ScheduleInput(name=name, at="2027-03-05 10:00", tz="UTC", db_profile="db", llm_profile="llm"), now=T
+    )
 
 
 def _seed(store):
@@ -24,11 +25,22 @@ def _seed(store):
     first, second = _schedule(store, "first"), _schedule(store, "second")
     with store.write_session() as s:
         for hours, schedule in ((1, first), (3, first), (2, second)):
-            s.add(Run(schedule_id=schedule.id, schedule_name=schedule.name, reason="time", status="completed",
-                      started_at=T - timedelta(hours=hours), ended_at=T - timedelta(hours=hours, minutes=-2),
-                      log="line one\nline two\n"))
-        s.add(MissedSlot(schedule_id=first.id, slot_utc=T - timedelta(hours=2), detected_at=T, reason="no tick ran",
-                         action="ask"))
+            s.add(
+                Run(
+                    schedule_id=schedule.id,
+                    schedule_name=schedule.name,
+                    reason="time",
+                    status="completed",
+                    started_at=T - timedelta(hours=hours),
+                    ended_at=T - timedelta(hours=hours, minutes=-2),
+                    log="line one\nline two\n",
+                )
+            )
+        s.add(
+            MissedSlot(
+                schedule_id=first.id, slot_utc=T - timedelta(hours=2), detected_at=T, reason="no tick ran", action="ask"
+            )
+        )
     return first, second
 
 
@@ -37,7 +49,10 @@ def test_a_schedules_runs_and_missed_slots_merge_newest_first(store):
     history = schedule_history(store, first.id)
     assert history.schedule_name == "first"
     assert [(e.kind, e.at) for e in history.entries] == [
-        ("run", T - timedelta(hours=1)), ("missed", T - timedelta(hours=2)), ("run", T - timedelta(hours=3))]
+        ("run", T - timedelta(hours=1)),
+        ("missed", T - timedelta(hours=2)),
+        ("run", T - timedelta(hours=3)),
+    ]
     assert [e.key for e in history.entries][1] == f"missed-{history.missed[0].id}"
     assert history.runs[0].log_lines == () and history.running == ()  # the list carries no log
     assert history.missed[0].to_json()["reason"] == "no tick ran"
@@ -62,9 +77,14 @@ def test_db_check_lists_databases_or_says_why_not(store, tmp_path, monkeypatch):
     sqlite3.connect(path).close()
     add_db_profile(store, name="ok", url=f"sqlite:///{path}")
     add_db_profile(store, name="missing", url=f"sqlite:///{tmp_path / 'nope.db'}")
-    add_db_profile(store, name="pg", url="postgresql+psycopg://amx@127.0.0.1:1/x", password=SecretSource(env="AMX_T_PW"))
+    add_db_profile(
+        store, name="pg", url="postgresql+psycopg://amx@127.0.0.1:1/x", password=SecretSource(env="AMX_T_PW")
+    )
     assert check_db_profile(store, "ok").to_json() == {
-        "ok": True, "message": f"connected to sqlite:///{path}: 1 database", "details": ["database: main (the SQLite file)"]}
+        "ok": True,
+        "message": f"connected to sqlite:///{path}: 1 database",
+        "details": ["database: main (the SQLite file)"],
+    }
     missing = check_db_profile(store, "missing")
     assert not missing.ok and "no such file" in missing.message and not (tmp_path / "nope.db").exists()
     monkeypatch.delenv("AMX_T_PW", raising=False)

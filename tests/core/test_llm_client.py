@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -11,7 +11,7 @@ from amx_core.llm.client import RetryPolicy, gate_for, parse_retry_after
 from amx_core.llm.registry import PROVIDERS, Wiring, provider_for
 from amx_core.views import LlmProfileView
 
-NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)
 
 
 def profile(provider="openai", key_ref="env:AMX_TEST_LLM_KEY", **changes):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -11,7 +11,7 @@ from amx_core.services import schedules as svc
 from amx_core.services.profiles import add_db_profile, add_llm_profile
 from amx_core.services.schedules import ScheduleInput
 
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def _create(store, **kw):
 def test_create_one_shot_stores_utc_and_zone(ready):
     view = _create(ready, scope=("public.users", "public.orders", "sales"))
     assert view.status == "pending"
-    assert view.fire_at_utc == datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc)
+    assert view.fire_at_utc == datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
     assert view.next_fire_utc == view.fire_at_utc
     assert view.next_fire_local.isoformat() == "2026-12-01T02:00:00+01:00"
     assert view.scope == ("public.users", "public.orders", "sales")
@@ -56,12 +56,12 @@ def test_past_and_gap_times_are_rejected(ready):
 
 def test_ambiguous_time_takes_first_occurrence(ready):
     view = _create(ready, at="2027-10-31 02:30")
-    assert view.fire_at_utc == datetime(2027, 10, 31, 0, 30, tzinfo=timezone.utc)  # still CEST (+02:00)
+    assert view.fire_at_utc == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)  # still CEST (+02:00)
 
 
 def test_recurring_next_fire_follows_cadence(ready):
     view = _create(ready, cron="0 2 * * *")
-    assert view.next_fire_utc == datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc)
+    assert view.next_fire_utc == datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
     assert view.cadence_text and "02:00" in view.cadence_text
 
 
@@ -80,11 +80,11 @@ def test_resume_after_time_passed(ready):
     recurring = _create(ready, name="daily", cron="0 2 * * *")
     for v in (one_shot, recurring):
         svc.pause_schedule(ready, v.id, now=NOW)
-    later = datetime(2026, 12, 3, 12, 0, tzinfo=timezone.utc)
+    later = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
     assert svc.resume_schedule(ready, one_shot.id, now=later).status == "missed"
     r = svc.resume_schedule(ready, recurring.id, now=later)
     assert r.status == "pending"
-    assert r.next_fire_utc == datetime(2026, 12, 4, 1, 0, tzinfo=timezone.utc)
+    assert r.next_fire_utc == datetime(2026, 12, 4, 1, 0, tzinfo=UTC)
     from sqlmodel import select
 
     from amx_core.models import MissedSlot
@@ -100,7 +100,7 @@ def test_skip_missed_one_shot_and_recurring(ready):
     daily = _create(ready, name="daily", cron="0 2 * * *")
     for v in (once, daily):
         svc.pause_schedule(ready, v.id, now=NOW)
-    later = datetime(2026, 12, 3, 12, 0, tzinfo=timezone.utc)
+    later = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
     svc.resume_schedule(ready, once.id, now=later)
     assert svc.skip_schedule(ready, once.id, now=later).status == "cancelled"
     with pytest.raises(ConflictError):
@@ -121,7 +121,7 @@ def test_edit_zone_keeps_wall_time(ready):
     view = _create(ready)
     moved = svc.edit_schedule(ready, view.id, ScheduleInput(tz="America/New_York"), now=NOW)
     assert moved.next_fire_local.strftime("%Y-%m-%d %H:%M") == "2026-12-01 02:00"
-    assert moved.next_fire_utc == datetime(2026, 12, 1, 7, 0, tzinfo=timezone.utc)
+    assert moved.next_fire_utc == datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
 
 
 def test_edit_refused_while_running(ready):
@@ -182,4 +182,4 @@ def test_duplicate_name_refused(ready):
 def test_preview_lists_local_and_utc():
     fires = svc.preview("0 9 * * 1-5", "Asia/Kolkata", start=NOW, count=3)
     assert [f.local.strftime("%a %H:%M") for f in fires] == ["Fri 09:00", "Mon 09:00", "Tue 09:00"]
-    assert fires[0].utc == datetime(2026, 11, 27, 3, 30, tzinfo=timezone.utc)
+    assert fires[0].utc == datetime(2026, 11, 27, 3, 30, tzinfo=UTC)

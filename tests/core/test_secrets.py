@@ -91,11 +91,13 @@ def test_failed_run_keeps_the_password_out_of_errors_and_logs(store, amx_home, m
     from amx_core.services.schedules import ScheduleInput, create_schedule
 
     monkeypatch.setenv("SHOP_PW", SECRET)
-    add_db_profile(store, name="shop", url="postgresql+psycopg://nobody_amx@127.0.0.1:1/shop",
-                   password=SecretSource(env="SHOP_PW"))
+    add_db_profile(
+        store, name="shop", url="postgresql+psycopg://nobody_amx@127.0.0.1:1/shop", password=SecretSource(env="SHOP_PW")
+    )
     add_llm_profile(store, name="h", provider="heuristic")
-    view = create_schedule(store, ScheduleInput(name="s", at="2031-01-01 09:00", tz="UTC", db_profile="shop",
-                                                llm_profile="h"))
+    view = create_schedule(
+        store, ScheduleInput(name="s", at="2031-01-01 09:00", tz="UTC", db_profile="shop", llm_profile="h")
+    )
     result = run_now(store, view.id)
     assert result.run.status == "failed"
     assert "***" in (result.run.error or "") or "nobody_amx" in (result.run.error or "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -38,7 +38,7 @@ def test_upgrade_from_first_migration_keeps_rows(amx_home):
     engine = create_engine_for(url)
     check_and_upgrade(engine, target="0001")
     assert current_revision(engine) == "0001"
-    now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc).replace(tzinfo=None)
+    now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC).replace(tzinfo=None)
     with engine.begin() as conn:
         conn.execute(
             sa.text(
@@ -78,7 +78,7 @@ def test_upgrade_from_first_migration_keeps_rows(amx_home):
     assert view.db_profile == "shop" and view.llm_profile == "h"
     assert view.version == 4
     assert view.cadence == "0 2 * * *"
-    assert view.next_fire_utc == datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    assert view.next_fire_utc == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     names = sa.inspect(store.engine).get_table_names()
     assert {"run", "occurrence", "missed_slot", "suggestion", "catalog_table"} <= set(names)
 

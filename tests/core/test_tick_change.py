@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from tick_support import add_schedule, ok_analyze, profiles, utc  # noqa: F401 (fixture)
 
 from amx_core.models import CatalogState, Schedule
 from amx_core.services.runs import list_runs
 from amx_core.services.schedules import get_schedule
 from amx_core.tick.passes import run_pass
-from tick_support import add_schedule, ok_analyze, profiles, utc  # noqa: F401 (fixture)
 
 T = utc(2027, 3, 1, 9, 0)
 pytestmark = pytest.mark.usefixtures("ok_analyze")

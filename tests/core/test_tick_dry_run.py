@@ -7,13 +7,13 @@ from datetime import timedelta
 
 import pytest
 from sqlmodel import select
+from tick_support import Scripted, add_schedule, clean_registry, profiles, transient, utc  # noqa: F401 (fixture)
 
 from amx_core.execution import registry
 from amx_core.models import MissedSlot, Occurrence, Run, Schedule, TickHeartbeat
 from amx_core.services.run_now import run_now
 from amx_core.tick.claims import claim_run_now
 from amx_core.tick.entry import main as tick_main
-from tick_support import Scripted, add_schedule, clean_registry, profiles, transient, utc  # noqa: F401 (fixture)
 
 T = utc(2027, 3, 4, 9, 30)
 
@@ -48,8 +48,14 @@ def test_dry_run_writes_nothing_and_explains(store, capsys):
 
     actions = {(item["schedule_id"], item["action"]) for item in report["plan"]}
     assert (due, "fire") not in actions  # 10:25 is past 09:25 + grace: it is missed now
-    assert {(asked, "miss"), (caught, "catch-up"), (caught, "coalesce"), (skipped, "cancel"), (stale, "recover"),
-            (retried, "retry")} <= actions
+    assert {
+        (asked, "miss"),
+        (caught, "catch-up"),
+        (caught, "coalesce"),
+        (skipped, "cancel"),
+        (stale, "recover"),
+        (retried, "retry"),
+    } <= actions
     assert stale in report["recovered"] and retried in report["retrying"]
     assert report["dry_run"] is True and report["runs"] == []
     why = {item["schedule_id"]: item["why"] for item in report["plan"] if item["action"] == "coalesce"}

@@ -10,12 +10,12 @@ import sys
 from datetime import timedelta
 
 import pytest
+from tick_support import add_schedule, profiles, utc
 
 from amx_core import config
 from amx_core.services.heartbeat import read_heartbeat
 from amx_core.tick.entry import main as tick_main
 from amx_core.tick.logfile import append_line, format_line
-from tick_support import add_schedule, profiles, utc
 
 T = utc(2027, 3, 1, 9, 0)
 HEAVY = ("sqlalchemy", "sqlmodel", "httpx", "textual", "alembic")

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlmodel import select
+from tick_support import add_schedule, ok_analyze, profiles, utc  # noqa: F401 (fixture)
 
 from amx_core.models import Run
 from amx_core.services.runs import get_run
@@ -15,7 +16,6 @@ from amx_core.tick.passes import run_pass
 from amx_core.tick.retry import RetryPolicy
 from amx_core.tick.settle import COMPLETED, Outcome, finish_run
 from amx_core.tick.sink import RunSink
-from tick_support import add_schedule, ok_analyze, profiles, utc  # noqa: F401 (fixture)
 
 T = utc(2027, 3, 1, 9, 0)
 GRACE = timedelta(minutes=10)

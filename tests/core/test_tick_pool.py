@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from tick_support import add_schedule, clean_registry, profiles, utc  # noqa: F401 (fixture)
 
 from amx_core.execution import registry
 from amx_core.execution.context import RunOutcome
@@ -12,7 +13,6 @@ from amx_core.services.runs import list_runs
 from amx_core.tick import supervisor
 from amx_core.tick.passes import run_pass
 from amx_core.tick.settings import TickSettings
-from tick_support import add_schedule, clean_registry, profiles, utc  # noqa: F401 (fixture)
 
 T = utc(2027, 3, 1, 9, 0)
 pytestmark = pytest.mark.usefixtures("clean_registry")

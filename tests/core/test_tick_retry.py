@@ -10,6 +10,7 @@ import random
 from datetime import timedelta
 
 import pytest
+from tick_support import Scripted, add_schedule, clean_registry, profiles, transient, utc  # noqa: F401 (fixture)
 
 from amx_core.execution import registry
 from amx_core.execution.context import RunOutcome
@@ -17,7 +18,6 @@ from amx_core.services.runs import list_runs
 from amx_core.services.schedules import get_schedule
 from amx_core.tick.passes import run_pass
 from amx_core.tick.retry import RetryPolicy
-from tick_support import Scripted, add_schedule, clean_registry, profiles, transient, utc  # noqa: F401 (fixture)
 
 T = utc(2027, 3, 1, 9, 0)
 

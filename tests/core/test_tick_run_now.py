@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlmodel import select
+from tick_support import add_schedule, ok_analyze, profiles, utc  # noqa: F401 (fixture)
 
 from amx_core.errors import ConflictError
 from amx_core.models import Occurrence
@@ -14,7 +15,6 @@ from amx_core.services.runs import get_run
 from amx_core.services.schedules import get_schedule
 from amx_core.tick.claims import claim_next
 from amx_core.tick.passes import run_pass
-from tick_support import add_schedule, ok_analyze, profiles, utc  # noqa: F401 (fixture)
 
 T = utc(2027, 3, 1, 9, 0)
 

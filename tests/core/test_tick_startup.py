@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 from sqlmodel import select
+from tick_support import add_schedule, ok_analyze, profiles, utc  # noqa: F401 (fixture)
 
 from amx_core.models import MissedSlot, Run
 from amx_core.services.schedules import get_schedule
 from amx_core.services.startup import startup_report
 from amx_core.tick.claims import claim_run_now
 from amx_core.tick.passes import run_pass
-from tick_support import add_schedule, ok_analyze, profiles, utc  # noqa: F401 (fixture)
 
 T = utc(2027, 3, 4, 9, 30)
 

@@ -53,14 +53,20 @@ def test_valid_expressions_are_normalised(expr: str, normalised: str) -> None:
         ("0 24 * * *", "invalid hour field '24' in '0 24 * * *' (allowed: 0-23, with , - / *)"),
         ("0 0 32 * *", "invalid day-of-month field '32' in '0 0 32 * *' (allowed: 1-31, L, W, with , - / *)"),
         ("0 0 * 13 *", "invalid month field '13' in '0 0 * 13 *' (allowed: 1-12 or JAN-DEC, with , - / *)"),
-        ("0 0 * * FUN", "invalid day-of-week field 'FUN' in '0 0 * * FUN' (allowed: 0-7 or SUN-SAT, #, L, with , - / *)"),
+        (
+            "0 0 * * FUN",
+            "invalid day-of-week field 'FUN' in '0 0 * * FUN' (allowed: 0-7 or SUN-SAT, #, L, with , - / *)",
+        ),
         ("*/0 * * * *", "invalid minute field '*/0' in '*/0 * * * *' (allowed: 0-59, with , - / *)"),
         ("* * * *", "expected 5 fields (minute hour day-of-month month day-of-week), got 4 in '* * * *'"),
         ("0 0 * * * *", "expected 5 fields (minute hour day-of-month month day-of-week), got 6 in '0 0 * * * *'"),
         ("0 0 * * * 2030", "expected 5 fields (minute hour day-of-month month day-of-week), got 6 in '0 0 * * * 2030'"),
         ("H 9 * * *", "'H 9 * * *' uses hashed or random values (H, R), which are not supported"),
         ("0 R * * *", "'0 R * * *' uses hashed or random values (H, R), which are not supported"),
-        ("@reboot", "unknown cron shortcut '@reboot' (use one of @annually, @daily, @hourly, @midnight, @monthly, @weekly, @yearly)"),
+        (
+            "@reboot",
+            "unknown cron shortcut '@reboot' (use one of @annually, @daily, @hourly, @midnight, @monthly, @weekly, @yearly)",
+        ),
         ("0 9 * * *\n", "cron expression contains a control character: '0 9 * * *\\n'"),
         ("0\t9 * * *", "cron expression contains a control character: '0\\t9 * * *'"),
         ("0 9 * * *\x1b[2J", "cron expression contains a control character: '0 9 * * *\\x1b[2J'"),
@@ -131,7 +137,9 @@ def test_no_count_no_fires(count: int) -> None:
 
 def test_next_fire_after_is_the_first_of_next_fires() -> None:
     start = utc("2026-03-28T23:00")
-    assert next_fire_after("30 2 * * *", "Europe/Berlin", start) == next_fires("30 2 * * *", "Europe/Berlin", start, 1)[0]
+    assert (
+        next_fire_after("30 2 * * *", "Europe/Berlin", start) == next_fires("30 2 * * *", "Europe/Berlin", start, 1)[0]
+    )
 
 
 def test_next_fire_after_is_none_past_the_end_of_time() -> None:
@@ -146,7 +154,11 @@ def test_leap_day_fires_every_four_years() -> None:
 
 @pytest.mark.parametrize(
     ("zone", "first"),
-    [("Asia/Kolkata", "2026-01-01T03:30"), ("Asia/Kathmandu", "2026-01-01T03:15"), ("Pacific/Chatham", "2025-12-31T19:15")],
+    [
+        ("Asia/Kolkata", "2026-01-01T03:30"),
+        ("Asia/Kathmandu", "2026-01-01T03:15"),
+        ("Pacific/Chatham", "2025-12-31T19:15"),
+    ],
 )
 def test_odd_offset_zones(zone: str, first: str) -> None:
     fires = next_fires("0 9 * * *", zone, utc("2025-12-31T12:00"), 3)
@@ -203,14 +215,24 @@ def test_new_york_daily_0100_fires_once_on_the_fall_back_day() -> None:
 
 def test_new_york_half_hourly_fires_in_both_passes_of_the_repeated_hour() -> None:
     assert next_fires("*/30 * * * *", "America/New_York", utc("2026-11-01T04:45"), 6) == utcs(
-        "2026-11-01T05:00", "2026-11-01T05:30", "2026-11-01T06:00", "2026-11-01T06:30", "2026-11-01T07:00", "2026-11-01T07:30"
+        "2026-11-01T05:00",
+        "2026-11-01T05:30",
+        "2026-11-01T06:00",
+        "2026-11-01T06:30",
+        "2026-11-01T07:00",
+        "2026-11-01T07:30",
     )
 
 
 def test_new_york_starting_inside_the_repeated_hour() -> None:
     # From 01:40 EDT (05:40Z) the rest of the first pass is 01:45 EDT, then the whole second pass follows.
     assert next_fires("*/15 * * * *", "America/New_York", utc("2026-11-01T05:40"), 6) == utcs(
-        "2026-11-01T05:45", "2026-11-01T06:00", "2026-11-01T06:15", "2026-11-01T06:30", "2026-11-01T06:45", "2026-11-01T07:00"
+        "2026-11-01T05:45",
+        "2026-11-01T06:00",
+        "2026-11-01T06:15",
+        "2026-11-01T06:30",
+        "2026-11-01T06:45",
+        "2026-11-01T07:00",
     )
     # From 01:10 EST (06:10Z), in the second pass, nothing of the first pass comes back.
     assert next_fires("*/15 * * * *", "America/New_York", utc("2026-11-01T06:10"), 2) == utcs(

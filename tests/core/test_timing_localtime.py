@@ -180,9 +180,7 @@ def test_ensure_future_speaks_local_time_when_given_the_zone() -> None:
     now = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
     with pytest.raises(ValidationError) as info:
         ensure_future(parse_local("2027-03-01 08:30", "Europe/Berlin").utc, now, tz="Europe/Berlin")
-    assert info.value.detail == (
-        "2027-03-01 08:30 CET (+01:00) is in the past (now is 2027-03-01 09:00 CET (+01:00))"
-    )
+    assert info.value.detail == ("2027-03-01 08:30 CET (+01:00) is in the past (now is 2027-03-01 09:00 CET (+01:00))")
 
 
 def test_ensure_future_takes_naive_instants_as_utc() -> None:

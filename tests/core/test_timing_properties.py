@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from croniter import croniter
@@ -193,7 +193,7 @@ def day_exists(day: date, zone: ZoneInfo) -> bool:
     return any(real_instants(datetime(day.year, day.month, day.day, hour), zone) for hour in range(24))
 
 
-@lru_cache(maxsize=None)
+@cache
 def transitions(zone_name: str, year: int) -> tuple[datetime, ...]:
     """Instants in `year` where the zone's offset changes (found by a 6-hour scan, then bisection)."""
     zone = ZoneInfo(zone_name)

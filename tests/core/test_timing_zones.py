@@ -37,7 +37,8 @@ def test_no_name_means_the_machine_zone(name, monkeypatch) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["Mars/Base", "Europe", "localtime", "../etc/passwd", "/etc/localtime", "Europe/Berlin\n", "CET\x00", "a" * 300]
+    "name",
+    ["Mars/Base", "Europe", "localtime", "../etc/passwd", "/etc/localtime", "Europe/Berlin\n", "CET\x00", "a" * 300],
 )
 def test_unknown_zone_names_the_field_and_shows_the_text(name: str) -> None:
     with pytest.raises(ValidationError) as info:

@@ -107,4 +107,6 @@ def test_manual_schedule_writes_nothing_until_review_apply_and_detects_stale_tex
     assert comments["invoice"] == proposed["public.invoice"]
     assert sum(1 for v in comments.values() if v) == TABLE_COUNT + COLUMN_COUNT
     shown = review.get_suggestion(store, results["public.album.title"]["id"]).to_json()
-    assert shown["state"] == "applied" and shown["applied_sql"].startswith('COMMENT ON COLUMN "public"."album"."title" IS $amx$')
+    assert shown["state"] == "applied" and shown["applied_sql"].startswith(
+        'COMMENT ON COLUMN "public"."album"."title" IS $amx$'
+    )

@@ -7,7 +7,6 @@ from collections import defaultdict, deque
 
 import pytest
 from analyze_support import add_profiles, make_schedule, start_run
-
 from llm_server import Reply, auto_openai, description_json, openai_reply
 
 from amx_core.analyze.executor import AnalyzeOptions, make_analyzer
@@ -46,14 +45,18 @@ class ByTable:
 @pytest.fixture
 def analyze(store, chinook_sqlite, llm_server):  # noqa: F811
     """Run an analyze schedule over `scope` against the replay server; returns (outcome, handle, sleeps)."""
+
     def run(scripted=None, *, scope=SCOPE, review="auto", concurrency=1, timeout=5.0, default=None):
-        add_profiles(store, chinook_sqlite, llm="openai", base_url=llm_server.url, concurrency=concurrency, timeout=timeout)
+        add_profiles(
+            store, chinook_sqlite, llm="openai", base_url=llm_server.url, concurrency=concurrency, timeout=timeout
+        )
         llm_server.respond(PATH, ByTable(scripted or {}, default))
         sleeps: list[float] = []
         options = AnalyzeOptions(wiring=Wiring(retry=RetryPolicy(attempts=2, base_delay=0.01), sleep=sleeps.append))
         handle = start_run(store, make_schedule(store, scope=scope, review=review))
         outcome = make_analyzer(options)(handle.ctx)
         return outcome, handle, sleeps
+
     return run
 
 
@@ -145,12 +148,24 @@ def test_slow_server_past_the_timeout_fails_that_table(analyze, store):
 
 
 def test_invented_columns_are_dropped(analyze, store):
-    invented = _bad(description_json({"ArtistId": "Artist number.", "Name": "Stage name of the artist.",
-                                      "Bogus": "An invented column.", "artist_mood": "Also invented."}))
+    invented = _bad(
+        description_json(
+            {
+                "ArtistId": "Artist number.",
+                "Name": "Stage name of the artist.",
+                "Bogus": "An invented column.",
+                "artist_mood": "Also invented.",
+            }
+        )
+    )
     outcome, handle, _ = analyze({"Artist": [invented]})
     assert outcome.ok
     targets = _targets(store, handle.run_id)
-    assert {t for t in targets if t.startswith("main.Artist")} == {"main.Artist", "main.Artist.ArtistId", "main.Artist.Name"}
+    assert {t for t in targets if t.startswith("main.Artist")} == {
+        "main.Artist",
+        "main.Artist.ArtistId",
+        "main.Artist.Name",
+    }
 
 
 def test_missing_columns_are_asked_again_then_counted_failed(analyze, store, llm_server):

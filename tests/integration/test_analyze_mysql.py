@@ -37,8 +37,13 @@ def test_auto_run_writes_comments_and_nothing_else(store, chinook_mysql):  # noq
     schema = sa.engine.make_url(chinook_mysql).database
     views = {v.target: v for v in list_suggestions(store, run_id=handle.run_id)}
     with engine.connect() as conn:
-        title = conn.execute(sa.text("SELECT COLUMN_COMMENT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=:s "
-                                     "AND TABLE_NAME='Album' AND COLUMN_NAME='Title'"), {"s": schema}).scalar()
+        title = conn.execute(
+            sa.text(
+                "SELECT COLUMN_COMMENT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=:s "
+                "AND TABLE_NAME='Album' AND COLUMN_NAME='Title'"
+            ),
+            {"s": schema},
+        ).scalar()
     applied = views[f"{schema}.Album.Title"]
     assert applied.state == "auto_applied" and title == applied.proposed
     assert "ALGORITHM=INSTANT" in applied.applied_sql

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-
 from amx_core.catalog.connect import CatalogConnectError
 from amx_core.catalog.listing import list_children, list_databases
 from amx_core.catalog.refresh import refresh_catalog
@@ -86,10 +85,14 @@ def test_unknown_role_pg(pg_cached, store):
 def test_unreachable_server(pg_cached, store, monkeypatch):
     before = cache_dump(store)
     monkeypatch.setenv("AMX_TEST_PG_PW", SECRET)
-    add_db_profile(store, name="down", url="postgresql+psycopg://amx@127.0.0.1:9/app", password=SecretSource(env="AMX_TEST_PG_PW"))
+    add_db_profile(
+        store, name="down", url="postgresql+psycopg://amx@127.0.0.1:9/app", password=SecretSource(env="AMX_TEST_PG_PW")
+    )
     with pytest.raises(CatalogConnectError) as err:
         refresh_catalog(store, "down")
-    assert err.value.transient and err.value.message.startswith("cannot connect to postgresql+psycopg://amx:***@127.0.0.1:9/app: ")
+    assert err.value.transient and err.value.message.startswith(
+        "cannot connect to postgresql+psycopg://amx:***@127.0.0.1:9/app: "
+    )
     assert SECRET not in err.value.message
     assert cache_dump(store) == before
 
@@ -98,7 +101,10 @@ def test_path_that_does_not_exist(pg_cached, store):
     before = cache_dump(store)
     with pytest.raises(NotFoundError) as err:
         refresh_catalog(store, "pg", scope=["public.orders"])
-    assert err.value.message == f"scope: table public.orders does not exist in database {sa.engine.make_url(pg_cached).database}"
+    assert (
+        err.value.message
+        == f"scope: table public.orders does not exist in database {sa.engine.make_url(pg_cached).database}"
+    )
     with pytest.raises(NotFoundError, match="path: schema sales does not exist"):
         list_children(store, "pg", None, ("sales",))
     assert cache_dump(store) == before

@@ -3,7 +3,7 @@ shows up as exactly the right change event (and a refresh with no change records
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from chinook import COLUMN_COUNT, TABLE_COUNT, TABLES
@@ -14,7 +14,7 @@ from amx_core.catalog.refresh import refresh_catalog
 from amx_core.scope.paths import format_path
 from amx_core.services.profiles import add_db_profile
 
-T0 = datetime(2031, 5, 1, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2031, 5, 1, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from tick_support import add_schedule, ok_analyze, profiles, utc  # noqa: F401 (fixture)
 
 from amx_core.models import Occurrence, Run
 from amx_core.services.runs import get_run, list_runs
 from amx_core.services.schedules import get_schedule
 from amx_core.tick.entry import main as tick_main
-from tick_support import add_schedule, ok_analyze, profiles, utc  # noqa: F401 (fixture)
 
 T = utc(2027, 3, 1, 9, 0)
 TESTS_DIR = Path(__file__).resolve().parents[1]

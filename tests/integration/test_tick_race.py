@@ -15,9 +15,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from tick_support import bulk_schedules, profiles, utc
 
 from amx_core.tick.passes import run_pass
-from tick_support import bulk_schedules, profiles, utc
 
 TICKS = 16
 SCHEDULES = 500

@@ -35,9 +35,33 @@ CREATE TABLE `odd``table` (
   KEY by_name (name)
 ) ENGINE=InnoDB AUTO_INCREMENT=7 COMMENT='first'
 """
-COLUMNS = ["id", "name", "updated", "touched", "doubled", "label", "hidden", "doc", "mood", "padded", "price", "flags",
-           "body", "computed", "positive", "note;--"]
-STATUS = ("Com_alter_table", "Com_drop_table", "Com_create_table", "Com_insert", "Com_update", "Com_delete", "Com_truncate")
+COLUMNS = [
+    "id",
+    "name",
+    "updated",
+    "touched",
+    "doubled",
+    "label",
+    "hidden",
+    "doc",
+    "mood",
+    "padded",
+    "price",
+    "flags",
+    "body",
+    "computed",
+    "positive",
+    "note;--",
+]
+STATUS = (
+    "Com_alter_table",
+    "Com_drop_table",
+    "Com_create_table",
+    "Com_insert",
+    "Com_update",
+    "Com_delete",
+    "Com_truncate",
+)
 
 
 @pytest.fixture
@@ -60,8 +84,20 @@ def _show_create(dest: Destination, table: str = "`odd``table`") -> str:
 
 def _comments(dest: Destination, schema: str) -> tuple[str, dict[str, str]]:
     with dest.engine.connect() as conn:
-        table = conn.execute(sa.text("SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA=:s AND TABLE_NAME='odd`table'"), {"s": schema}).scalar()
-        cols = dict(conn.execute(sa.text("SELECT COLUMN_NAME, COLUMN_COMMENT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=:s AND TABLE_NAME='odd`table'"), {"s": schema}).all())
+        table = conn.execute(
+            sa.text(
+                "SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA=:s AND TABLE_NAME='odd`table'"
+            ),
+            {"s": schema},
+        ).scalar()
+        cols = dict(
+            conn.execute(
+                sa.text(
+                    "SELECT COLUMN_NAME, COLUMN_COMMENT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=:s AND TABLE_NAME='odd`table'"
+                ),
+                {"s": schema},
+            ).all()
+        )
     return table, cols
 
 
@@ -80,15 +116,17 @@ def _canary(dest: Destination) -> int:
 def test_every_column_keeps_its_definition_and_takes_only_the_comment(my):
     dest, schema = my
     before = _show_create(dest)
-    items = [PlannedWrite(i, Target(schema, "odd`table", c), "old" if c == "name" else None, f"About {c}: it's \"{c}\".")
-             for i, c in enumerate(COLUMNS, 1)]
+    items = [
+        PlannedWrite(i, Target(schema, "odd`table", c), "old" if c == "name" else None, f'About {c}: it\'s "{c}".')
+        for i, c in enumerate(COLUMNS, 1)
+    ]
     outcomes = write_table(dest, items)
     assert [o.state for o in outcomes] == ["applied"] * len(COLUMNS), [o.error for o in outcomes]
     after = _show_create(dest)
     assert without_comments(after) == without_comments(before)
     assert after != before
     _table, cols = _comments(dest, schema)
-    assert cols == {c: f"About {c}: it's \"{c}\"." for c in COLUMNS}
+    assert cols == {c: f'About {c}: it\'s "{c}".' for c in COLUMNS}
     assert "ALGORITHM=INSTANT" in outcomes[0].sql
     assert "DEFAULT current_timestamp() ON UPDATE current_timestamp()" in column_line(after, "updated")
     assert "GENERATED ALWAYS AS (`id` * 2) VIRTUAL" in column_line(after, "doubled")
@@ -147,10 +185,13 @@ def test_views_go_to_the_local_catalog_path(my, store):
 def test_stale_and_missing_targets_write_nothing(my):
     dest, schema = my
     before = _show_create(dest)
-    out = write_table(dest, [
-        PlannedWrite(1, Target(schema, "odd`table", "name"), None, "AMX text"),  # a person wrote 'old'
-        PlannedWrite(2, Target(schema, "odd`table", "gone"), None, "x"),
-    ])
+    out = write_table(
+        dest,
+        [
+            PlannedWrite(1, Target(schema, "odd`table", "name"), None, "AMX text"),  # a person wrote 'old'
+            PlannedWrite(2, Target(schema, "odd`table", "gone"), None, "x"),
+        ],
+    )
     assert [o.state for o in out] == ["stale", "apply_failed"]
     assert out[0].live == "old"
     assert _show_create(dest) == before

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-
 from analyze_support import HOSTILE
 
 from amx_core.analyze.apply import Destination, PlannedWrite, write_table
@@ -41,9 +40,13 @@ def pg(pg_url):
 def _comment(dest: Destination, column: str | None, relation: str = '"sales.eu"."order""items"') -> str | None:
     with dest.engine.connect() as conn:
         if column is None:
-            return conn.execute(sa.text("SELECT obj_description(CAST(:r AS regclass), 'pg_class')"), {"r": relation}).scalar()
+            return conn.execute(
+                sa.text("SELECT obj_description(CAST(:r AS regclass), 'pg_class')"), {"r": relation}
+            ).scalar()
         return conn.execute(
-            sa.text("SELECT col_description(CAST(:r AS regclass), (SELECT attnum FROM pg_attribute WHERE attrelid = CAST(:r AS regclass) AND attname = :c))"),
+            sa.text(
+                "SELECT col_description(CAST(:r AS regclass), (SELECT attnum FROM pg_attribute WHERE attrelid = CAST(:r AS regclass) AND attname = :c))"
+            ),
             {"r": relation, "c": column},
         ).scalar()
 
@@ -84,12 +87,17 @@ def test_dollar_tag_never_closes_early():
 
 def test_views_and_materialized_views_take_their_own_comment_kind(pg):
     view, matview = ("sales.eu", "big_orders"), ("sales.eu", "qty_totals")
-    out = write_table(pg, [PlannedWrite(1, Target(*view), None, "Orders over ten items."),
-                           PlannedWrite(2, Target(*view, "qty"), None, "How many items.")])
+    out = write_table(
+        pg,
+        [
+            PlannedWrite(1, Target(*view), None, "Orders over ten items."),
+            PlannedWrite(2, Target(*view, "qty"), None, "How many items."),
+        ],
+    )
     out += write_table(pg, [PlannedWrite(3, Target(*matview), None, "Total items ordered.")])
     assert [o.state for o in out] == ["applied"] * 3
     assert out[0].sql.startswith('COMMENT ON VIEW "sales.eu"."big_orders"')
-    assert out[2].sql.startswith('COMMENT ON MATERIALIZED VIEW')
+    assert out[2].sql.startswith("COMMENT ON MATERIALIZED VIEW")
     assert _comment(pg, None, '"sales.eu".big_orders') == "Orders over ten items."
     assert _comment(pg, "qty", '"sales.eu".big_orders') == "How many items."
     assert _comment(pg, None, '"sales.eu".qty_totals') == "Total items ordered."
@@ -98,10 +106,13 @@ def test_views_and_materialized_views_take_their_own_comment_kind(pg):
 def test_stale_text_is_not_overwritten_and_old_value_is_kept(pg):
     with pg.engine.begin() as conn:
         conn.exec_driver_sql('COMMENT ON COLUMN "sales.eu"."order""items".qty IS \'A person wrote this.\'')
-    stale, fresh = write_table(pg, [
-        PlannedWrite(1, Target(*TABLE, "qty"), None, "AMX text"),
-        PlannedWrite(2, Target(*TABLE, "id"), None, "Order line number."),
-    ])
+    stale, fresh = write_table(
+        pg,
+        [
+            PlannedWrite(1, Target(*TABLE, "qty"), None, "AMX text"),
+            PlannedWrite(2, Target(*TABLE, "id"), None, "Order line number."),
+        ],
+    )
     assert stale.state == "stale" and stale.live == "A person wrote this."
     assert _comment(pg, "qty") == "A person wrote this."
     assert fresh.state == "applied" and fresh.live is None
@@ -111,11 +122,14 @@ def test_stale_text_is_not_overwritten_and_old_value_is_kept(pg):
 
 
 def test_a_failing_statement_rolls_back_only_its_savepoint(pg):
-    outcomes = write_table(pg, [
-        PlannedWrite(1, Target(*TABLE, "id"), None, "First."),
-        PlannedWrite(2, Target(*TABLE, "gone"), None, "Missing column."),
-        PlannedWrite(3, Target(*TABLE, "qty"), None, "Third."),
-    ])
+    outcomes = write_table(
+        pg,
+        [
+            PlannedWrite(1, Target(*TABLE, "id"), None, "First."),
+            PlannedWrite(2, Target(*TABLE, "gone"), None, "Missing column."),
+            PlannedWrite(3, Target(*TABLE, "qty"), None, "Third."),
+        ],
+    )
     assert [o.state for o in outcomes] == ["applied", "apply_failed", "applied"]
     assert "no longer exists" in outcomes[1].error
     assert (_comment(pg, "id"), _comment(pg, "qty")) == ("First.", "Third.")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from tui_support import NOW, plan_missed
 
 from amx_core.errors import ActionError
 from amx_tui.backend import CatalogApi, core_startup_report, subprocess_tick
-from tui_support import NOW, plan_missed
 
 
 def test_the_in_app_tick_is_a_real_child_process(demo):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from tui_support import SIZE, FakeDaemon, RecordingTick, make_app, plan_missed, press, screen_text, settle
 
 from amx_core.errors import ActionError
 from amx_core.services.runs import list_runs
@@ -11,7 +12,6 @@ from amx_tui.screens.confirm import ConfirmDialog
 from amx_tui.screens.main import MainScreen
 from amx_tui.screens.missed import MissedDialog
 from amx_tui.widgets.daemon_bar import DaemonBar
-from tui_support import SIZE, FakeDaemon, RecordingTick, make_app, plan_missed, press, screen_text, settle
 
 pytestmark = pytest.mark.anyio
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from tui_support import SIZE, make_app, open_dialog, paste_into, press, settle
 
 from amx_core.services.schedules import ScheduleInput, edit_schedule, get_schedule, list_schedules
 from amx_tui.screens.main import MainScreen
 from amx_tui.screens.schedule_dialog import ScheduleDialog
 from amx_tui.widgets.choice import Choice
-from tui_support import SIZE, make_app, open_dialog, paste_into, press, settle
 
 pytestmark = pytest.mark.anyio
 

@@ -87,8 +87,14 @@ def test_create_a_schedule_with_keystrokes_and_find_it_in_the_cli(tmp_path):
     command = [str(amx)] if amx.exists() else [sys.executable, "-m", "amx_cli.main"]
     env = dict(os.environ, AMX_HOME=str(home))
     env.pop("AMX_STORE_URL", None)
-    listed = subprocess.run([*command, "schedule", "list", "--json"], env=env, check=True, capture_output=True, text=True)
+    listed = subprocess.run(
+        [*command, "schedule", "list", "--json"], env=env, check=True, capture_output=True, text=True
+    )
     mine = [s for s in json.loads(listed.stdout) if s["name"] == "Typed in tmux"]
     assert len(mine) == 1
     assert (mine[0]["status"], mine[0]["db_profile"], mine[0]["llm_profile"], mine[0]["trigger"]) == (
-        "pending", "demo-shop", "offline", "cron")
+        "pending",
+        "demo-shop",
+        "offline",
+        "cron",
+    )

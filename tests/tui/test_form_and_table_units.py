@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from rich.text import Text
@@ -14,15 +14,31 @@ from amx_tui.screens.schedule_form import FormValues, build_input
 from amx_tui.screens.schedule_hints import at_hint, cadence_hint, zone_hint
 from amx_tui.widgets.keyed_table import Column, KeyedTable, column_widths
 
-NOW = datetime(2027, 3, 1, 10, 0, tzinfo=timezone.utc)
-STORED = FormValues(trigger="cron", name="Nightly", at="2027-03-02 02:00", cron="0 2 * * *", tz="UTC",
-                    db="demo-shop", scope=("main",), llm="offline", review="manual")
+NOW = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
+STORED = FormValues(
+    trigger="cron",
+    name="Nightly",
+    at="2027-03-02 02:00",
+    cron="0 2 * * *",
+    tz="UTC",
+    db="demo-shop",
+    scope=("main",),
+    llm="offline",
+    review="manual",
+)
 
 
 def test_create_sends_every_field_and_leaves_blank_times_out():
     inp = build_input(FormValues(name="n", at="", cron=" ", tz="Europe/Berlin", db="p", llm="l"))
     assert (inp.name, inp.at, inp.cron, inp.tz, inp.db_profile, inp.llm_profile, inp.kind) == (
-        "n", None, None, "Europe/Berlin", "p", "l", "analyze")
+        "n",
+        None,
+        None,
+        "Europe/Berlin",
+        "p",
+        "l",
+        "analyze",
+    )
     assert inp.cap_hours is None and inp.scope == ()
 
 
@@ -49,8 +65,12 @@ def test_changing_the_profile_resends_the_database():
 
 
 def test_columns_share_the_width_and_drop_by_order_when_narrow():
-    columns = [Column("a", "A", ratio=1, min_width=10), Column("b", "B", width=5),
-               Column("c", "C", ratio=1, min_width=10, drop_order=2), Column("d", "D", width=8, drop_order=1)]
+    columns = [
+        Column("a", "A", ratio=1, min_width=10),
+        Column("b", "B", width=5),
+        Column("c", "C", ratio=1, min_width=10, drop_order=2),
+        Column("d", "D", width=8, drop_order=1),
+    ]
     assert column_widths(columns, 100) == [39, 5, 39, 8]
     assert column_widths(columns, 40) == [14, 5, 14, 0]
     assert column_widths(columns, 25) == [16, 5, 0, 0]
@@ -64,7 +84,8 @@ def test_menu_offers_resume_for_paused_and_skip_for_missed():
 def test_hints_come_from_the_core():
     assert at_hint("2027-03-28 02:30", "Europe/Berlin", NOW)[0].startswith("2027-03-28 02:30 does not exist")
     assert at_hint("2027-03-01 12:00", "Europe/Berlin", NOW)[0] == (
-        "= 2027-03-01 11:00 UTC (local offset +01:00) · in 1 h")
+        "= 2027-03-01 11:00 UTC (local offset +01:00) · in 1 h"
+    )
     text, warning = cadence_hint("*/30 9 * * *", "", "UTC", NOW)
     lines = text.splitlines()
     assert not warning and len(lines) == 6

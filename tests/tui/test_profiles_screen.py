@@ -67,7 +67,10 @@ async def test_add_edit_and_delete_a_db_profile_with_errors_beside_their_fields(
         assert app.screen is screen
         saved = show_db_profile(demo, "warehouse")
         assert (saved.url, saved.password_ref, saved.sample_mode) == (
-            "postgresql+psycopg://amx@db.example/sales", "env:PGPASSWORD", "masked")
+            "postgresql+psycopg://amx@db.example/sales",
+            "env:PGPASSWORD",
+            "masked",
+        )
         assert screen.table("db").cursor_key == "warehouse"
         assert "env:PGPASSWORD" in screen.table("db").row_text("warehouse")
         assert "env:PGPASSWORD ••••" in screen_text(app)  # the detail pane masks it
@@ -80,7 +83,11 @@ async def test_add_edit_and_delete_a_db_profile_with_errors_beside_their_fields(
         await choose(pilot, "#p-sample", "raw")
         await press(pilot, "ctrl+s")
         edited = show_db_profile(demo, "warehouse")
-        assert (edited.default_database, edited.sample_mode, edited.password_ref) == ("sales_eu", "raw", "env:PGPASSWORD")
+        assert (edited.default_database, edited.sample_mode, edited.password_ref) == (
+            "sales_eu",
+            "raw",
+            "env:PGPASSWORD",
+        )
 
         await press(pilot, "d")
         assert isinstance(app.screen, ConfirmDialog)
@@ -119,7 +126,13 @@ async def test_add_an_llm_profile_and_refuse_bad_numbers(demo):
         assert app.screen is screen
         view = show_llm_profile(demo, "local-llama")
         assert (view.provider, view.model, view.base_url, view.temperature, view.max_concurrency, view.key_ref) == (
-            "openai", "llama3.1", "http://127.0.0.1:11434/v1", 0.1, 2, None)
+            "openai",
+            "llama3.1",
+            "http://127.0.0.1:11434/v1",
+            0.1,
+            2,
+            None,
+        )
         assert screen.table("llm").cursor_key == "local-llama"
 
 
@@ -149,8 +162,12 @@ async def test_db_connection_test_on_postgresql_masks_the_password(store, pg_url
     monkeypatch.setenv("AMX_TEST_PGPW", SECRET)
     good = make_url(pg_url)
     add_db_profile(store, name="pg", url=pg_url, password=SecretSource(env="AMX_TEST_PGPW"))
-    add_db_profile(store, name="pg-down", url=good.set(port=1).render_as_string(hide_password=False),
-                   password=SecretSource(env="AMX_TEST_PGPW"))
+    add_db_profile(
+        store,
+        name="pg-down",
+        url=good.set(port=1).render_as_string(hide_password=False),
+        password=SecretSource(env="AMX_TEST_PGPW"),
+    )
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_profiles(pilot)
@@ -169,11 +186,16 @@ async def test_db_connection_test_on_postgresql_masks_the_password(store, pg_url
 
 async def test_llm_connection_test_sends_one_tiny_request(store, llm_server, monkeypatch):
     monkeypatch.setenv("AMX_TEST_LLM_KEY", SECRET)
-    add_llm_profile(store, name="gpt", provider="openai", model="test-model", base_url=llm_server.url,
-                    api_key=SecretSource(env="AMX_TEST_LLM_KEY"))
+    add_llm_profile(
+        store,
+        name="gpt",
+        provider="openai",
+        model="test-model",
+        base_url=llm_server.url,
+        api_key=SecretSource(env="AMX_TEST_LLM_KEY"),
+    )
     add_llm_profile(store, name="offline", provider="heuristic")
-    llm_server.script(PATH, Reply(openai_reply("pong")),
-                      Reply({"error": {"message": f"bad key {SECRET}"}}, status=401))
+    llm_server.script(PATH, Reply(openai_reply("pong")), Reply({"error": {"message": f"bad key {SECRET}"}}, status=401))
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_profiles(pilot)

@@ -127,9 +127,14 @@ async def test_accept_edit_reject_apply_end_where_the_cli_ends(twins):
         await highlight(pilot, screen, ids["main.Genre.GenreId"])
         await press(pilot, "r")
         states = {v.target: v.state for v in screen.views.values()}
-        assert states == {"main.Genre": "accepted", "main.Genre.GenreId": "rejected", "main.Genre.Name": "edited",
-                          "main.MediaType": "accepted", "main.MediaType.MediaTypeId": "pending",
-                          "main.MediaType.Name": "accepted"}
+        assert states == {
+            "main.Genre": "accepted",
+            "main.Genre.GenreId": "rejected",
+            "main.Genre.Name": "edited",
+            "main.MediaType": "accepted",
+            "main.MediaType.MediaTypeId": "pending",
+            "main.MediaType.Name": "accepted",
+        }
 
         await press(pilot, "w")
         assert isinstance(app.screen, ConfirmDialog)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
+from tui_support import SIZE, make_app, open_dialog, paste_into, press, settle, type_into
 
 from amx_core.errors import NotFoundError
 from amx_core.services.runs import list_runs
 from amx_core.services.schedules import get_schedule, list_schedules
 from amx_tui.screens.confirm import ConfirmDialog
 from amx_tui.screens.main import MainScreen
-from tui_support import SIZE, make_app, open_dialog, paste_into, press, settle, type_into
 
 pytestmark = pytest.mark.anyio
 
@@ -34,9 +34,13 @@ async def test_create_edit_pause_resume_run_now_delete(demo):
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, MainScreen)
         created = by_name(store, "Weekly orders")
-        assert created.fire_at_utc == datetime(2027, 3, 5, 8, 0, tzinfo=timezone.utc)
+        assert created.fire_at_utc == datetime(2027, 3, 5, 8, 0, tzinfo=UTC)
         assert (created.tz, created.db_profile, created.llm_profile, created.review) == (
-            "Europe/Berlin", "demo-shop", "offline", "manual")
+            "Europe/Berlin",
+            "demo-shop",
+            "offline",
+            "manual",
+        )
         assert created.scope == () and created.cadence is None and created.version == 1
         main = app.screen
         assert main.table.cursor_key == str(created.id)

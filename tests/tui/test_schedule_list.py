@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from tui_support import NOW, SIZE, add_schedule, make_app, press, screen_text, settle
 
 from amx_core.services.schedules import ScheduleInput, create_schedule, edit_schedule, get_schedule, list_schedules
 from amx_tui.screens.action_menu import ActionMenu
 from amx_tui.screens.help import HelpScreen
 from amx_tui.widgets.schedule_table import ACTIONS_COLUMN, SCHEDULE_COLUMNS
-from tui_support import NOW, SIZE, add_schedule, make_app, press, screen_text, settle
 
 pytestmark = pytest.mark.anyio
 
@@ -70,7 +70,9 @@ async def test_refresh_keeps_the_cursor_and_its_screen_line_on_the_same_schedule
         assert table.cursor_row == index_before + 3
         assert table.cursor_row - round(table.scroll_offset.y) == line_before, "the row stays where the eye was"
         assert "schedule 40 renamed" in table.row_text(str(target.id))
-        assert table.formatted_rows - formatted_before <= 3 + 1 + SIZE[1], "only new, changed and visible rows are drawn"
+        assert table.formatted_rows - formatted_before <= 3 + 1 + SIZE[1], (
+            "only new, changed and visible rows are drawn"
+        )
 
         await pilot.press("down")
         assert table.cursor_key == str(views[41].id)
@@ -138,8 +140,13 @@ async def test_f1_opens_help_listing_keys_and_cli_verbs(demo):
 async def test_only_analyze_schedules_are_listed(demo):
     create_schedule(
         demo,
-        ScheduleInput(name="cache job", kind="cache_refresh", at=(NOW + timedelta(days=1)).strftime("%Y-%m-%d %H:%M"),
-                      tz="UTC", db_profile="demo-shop"),
+        ScheduleInput(
+            name="cache job",
+            kind="cache_refresh",
+            at=(NOW + timedelta(days=1)).strftime("%Y-%m-%d %H:%M"),
+            tz="UTC",
+            db_profile="demo-shop",
+        ),
         now=NOW,
     )
     app = make_app(demo)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from tui_support import SIZE, make_app, open_dialog, paste_into, press, settle
 
 from amx_core.services.profiles import add_db_profile
 from amx_core.services.schedules import get_schedule, list_schedules
 from amx_tui.screens.main import MainScreen
 from amx_tui.screens.schedule_dialog import ScheduleDialog
 from amx_tui.widgets.scope_tree import ScopeTree
-from tui_support import SIZE, make_app, open_dialog, paste_into, press, settle
 
 pytestmark = pytest.mark.anyio
 
@@ -51,8 +51,9 @@ async def test_tree_loads_lazily_and_saves_a_table_plus_a_column_of_another_tabl
 
         await space_on(pilot, tree, ("main", "orders"))
         await space_on(pilot, tree, ("main", "customers", "email_addr"))
-        assert [glyph(tree, p) for p in (("main",), ("main", "orders"), ("main", "customers"), ("main", "payments"))] == [
-            "◐", "☑", "◐", "☐"]
+        assert [
+            glyph(tree, p) for p in (("main",), ("main", "orders"), ("main", "customers"), ("main", "payments"))
+        ] == ["◐", "☑", "◐", "☐"]
         assert glyph(tree, ("main", "customers", "email_addr")) == "☑"
         assert glyph(tree, ("main", "customers", "phone_no")) == "☐"
         assert "main.customers.email_addr, main.orders" in str(dialog.query_one("#scope-summary").render())
@@ -74,8 +75,9 @@ async def test_untick_the_last_deeper_tick_widens_back_and_edit_shows_the_stored
         dialog, tree = await open_with_tree(pilot, "e")
         await settle(pilot)
         assert tree.find(("main", "orders")) is not None, "branches holding ticks open by themselves"
-        assert [glyph(tree, p) for p in (("main",), ("main", "orders"), ("main", "payments"), ("main", "products"))] == [
-            "◐", "☑", "☑", "☐"]
+        assert [
+            glyph(tree, p) for p in (("main",), ("main", "orders"), ("main", "payments"), ("main", "products"))
+        ] == ["◐", "☑", "☑", "☐"]
 
         await space_on(pilot, tree, ("main", "orders"))
         await space_on(pilot, tree, ("main", "payments"))
@@ -122,7 +124,11 @@ async def test_a_whole_schema_and_one_table_elsewhere_is_stored_exactly(demo, tw
         await space_on(pilot, tree, ("sales",))
         await space_on(pilot, tree, ("crm", "customers"))
         assert [glyph(tree, p) for p in (("sales",), ("crm",), ("crm", "customers"), ("crm", "leads"))] == [
-            "☑", "◐", "☑", "☐"]
+            "☑",
+            "◐",
+            "☑",
+            "☐",
+        ]
         await paste_into(pilot, "#name", "Sales and customers")
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, MainScreen)

@@ -47,8 +47,14 @@ def test_history_screen_with_a_live_run_and_missed_occurrences(demo, snap_compar
 
 def test_review_queue_side_by_side(demo, snap_compare):
     with demo.write_session() as s:
-        run = Run(schedule_id=1, schedule_name="Nightly shop descriptions", reason="time", status="completed",
-                  started_at=NOW - timedelta(hours=1), ended_at=NOW - timedelta(minutes=57))
+        run = Run(
+            schedule_id=1,
+            schedule_name="Nightly shop descriptions",
+            reason="time",
+            status="completed",
+            started_at=NOW - timedelta(hours=1),
+            ended_at=NOW - timedelta(minutes=57),
+        )
         s.add(run)
         s.flush()
         run_id = run.id
@@ -68,11 +74,22 @@ def test_review_queue_side_by_side(demo, snap_compare):
 
 
 def test_profiles_screen_with_references_and_a_test_result(store, snap_compare):
-    add_db_profile(store, name="warehouse", url="postgresql+psycopg://amx@db.example:5432/sales",
-                   password=SecretSource(env="PGPASSWORD"), default_database="sales")
+    add_db_profile(
+        store,
+        name="warehouse",
+        url="postgresql+psycopg://amx@db.example:5432/sales",
+        password=SecretSource(env="PGPASSWORD"),
+        default_database="sales",
+    )
     add_db_profile(store, name="shop", url="sqlite:///shop.db")
-    add_llm_profile(store, name="gpt", provider="openai", model="gpt-4o-mini", base_url="https://api.openai.com/v1",
-                    api_key=SecretSource(key="OPENAI_API_KEY"))
+    add_llm_profile(
+        store,
+        name="gpt",
+        provider="openai",
+        model="gpt-4o-mini",
+        base_url="https://api.openai.com/v1",
+        api_key=SecretSource(key="OPENAI_API_KEY"),
+    )
     add_llm_profile(store, name="offline", provider="heuristic")
 
     async def open_profiles(pilot) -> None:

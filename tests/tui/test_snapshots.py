@@ -6,9 +6,9 @@ Update after an intended change with `pytest tests/tui/test_snapshots.py --snaps
 from __future__ import annotations
 
 from textual.widgets import Input
+from tui_support import FakeDaemon, make_app, plan_missed, settle
 
 from amx_tui.widgets.scope_tree import ScopeTree
-from tui_support import FakeDaemon, make_app, plan_missed, settle
 
 TERMINAL = (140, 40)
 

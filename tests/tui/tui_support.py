@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from amx_core.daemon.status import DaemonStatus
 from amx_tui.app import AmxApp
 from amx_tui.backend import Backend, TickPass
 
-NOW = datetime(2027, 3, 1, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
 SIZE = (150, 42)
 
 
@@ -153,8 +153,16 @@ async def open_dialog(pilot, key: str = "n"):
     return dialog
 
 
-KEY_NAMES = {" ": "space", "*": "asterisk", "-": "minus", ":": "colon", "/": "slash", "[": "left_square_bracket",
-             "]": "right_square_bracket", ".": "full_stop"}
+KEY_NAMES = {
+    " ": "space",
+    "*": "asterisk",
+    "-": "minus",
+    ":": "colon",
+    "/": "slash",
+    "[": "left_square_bracket",
+    "]": "right_square_bracket",
+    ".": "full_stop",
+}
 
 
 async def type_into(pilot, selector: str, text: str) -> None:

@@ -26,7 +26,8 @@ _B = sa.bindparam
 _MINE = (_L.c.profile_id == _B("b_profile")) & (_L.c.database == _B("b_database"))
 _ONE = _MINE & (_L.c.target == _B("b_target"))
 _READ_TABLE = sa.select(_L.c.target, _L.c.text).where(
-    _MINE, (_L.c.target == _B("b_path")) | _L.c.target.like(_B("b_prefix"), escape="/"))
+    _MINE, (_L.c.target == _B("b_path")) | _L.c.target.like(_B("b_prefix"), escape="/")
+)
 _READ_ONE = sa.select(_L.c.text).where(_ONE)
 _UPDATE = sa.update(_L).where(_ONE).values(text=_B("b_text"), written_at=_B("b_at"))
 _INSERT = sa.insert(_L)
@@ -80,8 +81,16 @@ class LocalWriter:
         if target.path in texts:
             self.conn.execute(_UPDATE, {**self.key, "b_target": target.path, "b_text": text, "b_at": utcnow()})
         else:
-            self.conn.execute(_INSERT, {"profile_id": self.profile_id, "database": self.database, "target": target.path,
-                                        "text": text, "written_at": utcnow()})
+            self.conn.execute(
+                _INSERT,
+                {
+                    "profile_id": self.profile_id,
+                    "database": self.database,
+                    "target": target.path,
+                    "text": text,
+                    "written_at": utcnow(),
+                },
+            )
         if self.conn.execute(_READ_ONE, {**self.key, "b_target": target.path}).scalar() != text:
             raise WriteRefused("the text read back differs from the text written; rolled back")
         texts[target.path] = text

@@ -27,13 +27,33 @@ from amx_core.analyze.targets import Target
 from amx_core.analyze.writeback.base import RUN_AS_IS, Prepared, TargetMissing, WriteRefused
 from amx_core.analyze.writeback.text import strip_astral, strip_nul, truncate
 
-TABLE_TYPES = {"BASE TABLE": "table", "SYSTEM VERSIONED": "table", "VIEW": "view", "SYSTEM VIEW": "view", "SEQUENCE": "sequence"}
+TABLE_TYPES = {
+    "BASE TABLE": "table",
+    "SYSTEM VERSIONED": "table",
+    "VIEW": "view",
+    "SYSTEM VIEW": "view",
+    "SEQUENCE": "sequence",
+}
 DEFAULT_LIMITS = {"table": 2048, "column": 1024}
 ALGORITHMS = ("ALGORITHM=INSTANT", "ALGORITHM=INPLACE, LOCK=NONE")
 COPY_ALGORITHM = "ALGORITHM=COPY, LOCK=SHARED"
 COPY_LIMIT_BYTES = 16 * 1024 * 1024
 REFUSED_ALGORITHM = {1845, 1846}  # LOCK=... / ALGORITHM=... is not supported for this operation
-NUMERIC = {"tinyint", "smallint", "mediumint", "int", "integer", "bigint", "decimal", "numeric", "float", "double", "real", "bit", "year"}
+NUMERIC = {
+    "tinyint",
+    "smallint",
+    "mediumint",
+    "int",
+    "integer",
+    "bigint",
+    "decimal",
+    "numeric",
+    "float",
+    "double",
+    "real",
+    "bit",
+    "year",
+}
 
 _COLUMN = sa.text(
     "SELECT COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, CHARACTER_SET_NAME, COLLATION_NAME, "
@@ -67,7 +87,11 @@ def string_literal(text: str, *, backslash_escapes: bool = True) -> str:
     """A single-quoted MySQL string literal; without backslash escapes only quotes are doubled."""
     if backslash_escapes:
         text = (
-            text.replace("\\", "\\\\").replace("\x00", "\\0").replace("\n", "\\n").replace("\r", "\\r").replace("\x1a", "\\Z")
+            text.replace("\\", "\\\\")
+            .replace("\x00", "\\0")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+            .replace("\x1a", "\\Z")
         )
     return "'" + text.replace("'", "''") + "'"
 
@@ -144,12 +168,16 @@ def column_definition(row: dict[str, Any], check: str | None, column: str, *, ma
     """(definition before COMMENT, clause after it) restating the column exactly as it is."""
     extra = row["EXTRA"] or ""
     upper = extra.upper()
-    is_json = mariadb and (row["DATA_TYPE"] or "").lower() == "longtext" and check == f"json_valid({quote_ident(column)})"
+    is_json = (
+        mariadb and (row["DATA_TYPE"] or "").lower() == "longtext" and check == f"json_valid({quote_ident(column)})"
+    )
     parts = ["json" if is_json else row["COLUMN_TYPE"]]
     if row["CHARACTER_SET_NAME"] and not is_json:
         parts.append(f"CHARACTER SET {row['CHARACTER_SET_NAME']} COLLATE {row['COLLATION_NAME']}")
     if "GENERATED" in upper and row["GENERATION_EXPRESSION"] is not None:
-        parts.append(f"GENERATED ALWAYS AS ({row['GENERATION_EXPRESSION']}) {'STORED' if 'STORED' in upper else 'VIRTUAL'}")
+        parts.append(
+            f"GENERATED ALWAYS AS ({row['GENERATION_EXPRESSION']}) {'STORED' if 'STORED' in upper else 'VIRTUAL'}"
+        )
         if not mariadb and row["IS_NULLABLE"] == "NO":
             parts.append("NOT NULL")
     else:
@@ -210,7 +238,11 @@ class MySqlWriter:
         return kind in self.HOLDS
 
     def _column_row(self, target: Target) -> dict[str, Any]:
-        row = self.conn.execute(_COLUMN, {"schema": target.schema, "table": target.table, "column": target.column}).mappings().first()
+        row = (
+            self.conn.execute(_COLUMN, {"schema": target.schema, "table": target.table, "column": target.column})
+            .mappings()
+            .first()
+        )
         if row is None:
             raise TargetMissing(f"column {target.path} no longer exists")
         return dict(row)
@@ -238,7 +270,9 @@ class MySqlWriter:
         return f"{quote_ident(target.schema)}.{quote_ident(target.table)}"
 
     def _show_create(self, target: Target) -> str:
-        return self.conn.exec_driver_sql(f"SHOW CREATE TABLE {self._relation(target)}", execution_options=RUN_AS_IS).one()[1]
+        return self.conn.exec_driver_sql(
+            f"SHOW CREATE TABLE {self._relation(target)}", execution_options=RUN_AS_IS
+        ).one()[1]
 
     def _table_bytes(self, target: Target) -> int:
         row = self.conn.execute(_TABLE, {"schema": target.schema, "table": target.table}).first()
@@ -280,13 +314,16 @@ class MySqlWriter:
     def _restore(self, target: Target, before: str, old: str | None) -> None:
         if target.column is None:
             self.conn.exec_driver_sql(
-                f"ALTER TABLE {self._relation(target)} COMMENT = {self._literal(old or '')}", execution_options=RUN_AS_IS
+                f"ALTER TABLE {self._relation(target)} COMMENT = {self._literal(old or '')}",
+                execution_options=RUN_AS_IS,
             )
             return
         line = column_line(before, target.column)
         if line is None:
             raise WriteRefused(f"could not restore {target.path}: its definition was not found")
-        self.conn.exec_driver_sql(f"ALTER TABLE {self._relation(target)} MODIFY COLUMN {line}", execution_options=RUN_AS_IS)
+        self.conn.exec_driver_sql(
+            f"ALTER TABLE {self._relation(target)} MODIFY COLUMN {line}", execution_options=RUN_AS_IS
+        )
 
     def write(self, target: Target, kind: str, text: str) -> str:
         if kind != "table":

@@ -7,8 +7,8 @@ bound parameters against pg_catalog. The caller's transaction and savepoints are
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import Iterator
 
 import sqlalchemy as sa
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from amx_core.llm.errors import InvalidReply, LlmError, TruncatedReply
 from amx_core.llm.prompt import Prompt, build_prompt

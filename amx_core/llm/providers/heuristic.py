@@ -7,7 +7,7 @@ confidence range (0.5-0.75) so `auto` review only applies it where the policy al
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from amx_core.llm.flags import review_flags
 from amx_core.llm.heuristic_columns import article, describe_column, split_path

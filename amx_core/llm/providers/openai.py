@@ -8,7 +8,8 @@ that option. Downgrades are remembered for the provider's life.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from amx_core.llm.errors import InvalidReply, PermanentLlmError
 from amx_core.llm.prompt import SCHEMA_NAME, Prompt
