@@ -1,6 +1,6 @@
 """Schedule services: create, edit, pause, resume, skip, cancel, delete, list, show, preview.
 
-All rules of DESIGN §3-§4 live here so the TUI, the CLI and the tick agree; every refusal
+All schedule rules (docs/ARCHITECTURE.md §4.4, §5) live here so the TUI, the CLI and the tick agree; every refusal
 is a ValidationError naming the field (exit 2), and a refused call writes nothing.
 """
 

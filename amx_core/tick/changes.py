@@ -1,4 +1,4 @@
-"""Change triggers (DESIGN §5.6), through the catalog package when it is installed.
+"""Change triggers (docs/ARCHITECTURE.md §5.9), through the catalog package when it is installed.
 
 `amx_core.catalog.polling` refreshes catalogs due a change check and arms change schedules
 whose cap has ended (it sets their next_fire_utc); the claim path then fires them.

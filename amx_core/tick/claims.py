@@ -1,4 +1,4 @@
-"""Claims (DESIGN §5.4): one due schedule at a time, atomically, with its occurrence recorded once.
+"""Claims (docs/ARCHITECTURE.md §7.4): one due schedule at a time, atomically, with its occurrence recorded once.
 
 Every claim runs inside a write transaction taken up front (SQLite `BEGIN IMMEDIATE` via
 `store.write_session()`; PostgreSQL row locks with `FOR UPDATE SKIP LOCKED`), flips the

@@ -1,4 +1,4 @@
-"""Lease recovery (DESIGN §4): a run whose heartbeat is older than the lease lost its runner.
+"""Lease recovery (docs/ARCHITECTURE.md §7.7): a run whose heartbeat is older than the lease lost its runner.
 
 Such a run is failed with "runner stopped (no heartbeat since ...)"; its counters, log and
 suggestions stay as they were (partial results are kept); its schedule goes Failed and a

@@ -1,4 +1,4 @@
-"""One full tick pass (DESIGN §5.2-§5.7), once the idle check said there is work.
+"""One full tick pass (docs/ARCHITECTURE.md §7.2), once the idle check said there is work.
 
 Order: heartbeat, lease recovery, change checks, missed sweep, then claim-and-execute until
 nothing is claimable and nothing is in flight, then the heartbeat's duration and one log line.

@@ -1,4 +1,4 @@
-"""After a run: the run row's verdict and the schedule's next state (DESIGN §4 "Running -> ...").
+"""After a run: the run row's verdict and the schedule's next state (docs/ARCHITECTURE.md §5.2, the Running rows).
 
 One write transaction per finished run. Locks go schedule first, then run, everywhere (claims,
 completions, lease recovery), so PostgreSQL runners never deadlock on each other.

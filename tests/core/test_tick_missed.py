@@ -1,4 +1,4 @@
-"""A machine asleep for three days, simulated with `amx-tick --now`: the missed policies of DESIGN §4.
+"""A machine asleep for three days, simulated with `amx-tick --now`: the missed policies of docs/ARCHITECTURE.md §5.7.
 
 Hourly, daily and one-shot schedules were due from Monday 09:00 UTC; the next tick runs
 Thursday 09:30. Every missed slot lands in the ledger once; `ask` shows one Missed, `run`
