@@ -97,9 +97,7 @@ def dynamic_imports(source: str) -> list[int]:
     """Lines that import by string (importlib, __import__): imports neither a reader nor import-linter follows."""
     lines = [line for line, name in imports_of(source, "x") if name in DYNAMIC_IMPORTERS]
     lines += [
-        node.lineno
-        for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.Name) and node.id == "__import__"
+        node.lineno for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Name) and node.id == "__import__"
     ]
     return sorted(set(lines))
 
