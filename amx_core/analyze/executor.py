@@ -17,13 +17,13 @@ from dataclasses import dataclass
 
 from amx_core.analyze.apply import Destination, open_destination
 from amx_core.analyze.facts import fk_edges, neighbour_index, neighbours
-from amx_core.analyze.marks import amx_wrote, load_marks
+from amx_core.analyze.incremental import Known, plan_table, skip_totals
+from amx_core.analyze.marks import adopt_fingerprints
 from amx_core.analyze.planning import plan_tables
 from amx_core.analyze.profiling import SAMPLE_ROWS, ProfileSettings
 from amx_core.analyze.suggestions import RunKey
 from amx_core.analyze.tables import Described, RunEnv, TableJob, TableResult, describe_stage, profile_stage, write_stage
 from amx_core.analyze.targets import TableKey, Target
-from amx_core.analyze.writeback.local import read_local
 from amx_core.catalog.connect import CatalogConnectError
 from amx_core.catalog.resolve import resolve_scope
 from amx_core.errors import AmxError
@@ -34,7 +34,7 @@ from amx_core.profiles.views import llm_view
 
 WAIT_SECONDS = 0.5  # how often the scheduler looks at the cancel flag while requests are in flight
 PROFILERS = 2  # threads profiling tables ahead of their request, in plan order
-COUNTERS = (
+COUNTERS = (  # the counters a run adds to as tables finish
     "tables_done",
     "columns_described",
     "columns_applied",
@@ -54,40 +54,14 @@ class AnalyzeOptions:
     secrets: Callable[[str | None], str | None] | None = None
 
 
-def _current_texts(table, dest: Destination, local: dict[str, str]) -> dict[str | None, str | None]:
-    """column name (None: the table) -> the text there now: the database's comment, or the local catalog's."""
-    if dest.uses_local(table.kind):
-        names = [None, *(c.name for c in table.columns)]
-        return {name: local.get(Target(table.schema, table.name, name).path) for name in names}
-    texts: dict[str | None, str | None] = {None: table.comment or None}
-    texts.update({c.name: c.comment or None for c in table.columns})
-    return texts
-
-
-def plan_job(
-    table, dest: Destination, marks: dict[str, str], local: dict[str, str], missing_only: bool
-) -> TableJob | None:
-    """What to describe in `table`: missing-only skips text a person wrote (AMX's own may be replaced)."""
-    currents = _current_texts(table, dest, local)
-    amx = {name: amx_wrote(marks, Target(table.schema, table.name, name).path, text) for name, text in currents.items()}
-
-    def wanted(name: str | None) -> bool:
-        return not missing_only or not currents.get(name) or amx[name]
-
-    columns = tuple(c for c in table.columns_in_scope if wanted(c.name))
-    want_table = table.selected is None and wanted(None)
-    if not columns and not want_table:
-        return None
-    return TableJob(table=table, columns=columns, want_table=want_table, currents=currents, amx_written=amx)
-
-
 class _Progress:
     """The run's counters, kept on the scheduler thread and pushed to the context after each table."""
 
-    def __init__(self, ctx: RunContext, jobs: dict[TableKey, TableJob]) -> None:
+    def __init__(self, ctx: RunContext, jobs: dict[TableKey, TableJob], skipped: dict[str, int]) -> None:
         self.ctx = ctx
         self.counts = dict.fromkeys(COUNTERS, 0)
         self.counts.update(tables_planned=len(jobs), columns_planned=sum(len(j.columns) for j in jobs.values()))
+        self.counts.update(skipped)
         ctx.progress(**self.counts)
 
     def add(self, result: TableResult, label: str) -> None:
@@ -120,7 +94,7 @@ def _writers(dest: Destination, workers: int) -> int:
 
 
 def _schedule(
-    ctx: RunContext, env: RunEnv, jobs: dict[TableKey, TableJob], all_tables: dict, workers: int
+    ctx: RunContext, env: RunEnv, jobs: dict[TableKey, TableJob], all_tables: dict, workers: int, skipped: dict
 ) -> list[TableResult]:
     """Run the jobs parents-first: profiles ahead, describes on `workers` threads, saving/applying behind them."""
     edges = fk_edges(all_tables)
@@ -128,7 +102,7 @@ def _schedule(
     near = neighbour_index(edges)
     texts = {key: (t.comment or None) for key, t in all_tables.items()}
     texts.update({key: job.currents.get(None) for key, job in jobs.items()})
-    progress = _Progress(ctx, jobs)
+    progress = _Progress(ctx, jobs, skipped)
     results: list[TableResult] = []
     described: set[TableKey] = set()
     started: set[TableKey] = set()
@@ -165,6 +139,15 @@ def _schedule(
     if ctx.cancel_event.is_set():
         raise RunCancelled("cancelled")
     return results
+
+
+def _skipped_text(skipped: dict[str, int]) -> str:
+    """Why objects were left alone, as the run log and note say it."""
+    return (
+        f"skipped {skipped['skipped_described']} described by a person, "
+        f"{skipped['skipped_unchanged']} unchanged since AMX described them, "
+        f"{skipped['skipped_pending']} waiting in the review queue"
+    )
 
 
 def _outcome(results: list[TableResult], jobs: dict[TableKey, TableJob], in_scope: int) -> RunOutcome:
@@ -208,17 +191,17 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
     ctx.check_cancelled()
     workers = max(1, int(llm.max_concurrency))
     with open_destination(store, schedule.db_profile, resolved.database or None, pool_size=workers + 1) as dest:
-        marks = load_marks(store, dest.profile_id, dest.database)
-        local = read_local(store, dest.profile_id, dest.database)
+        known = Known.load(store, dest.profile_id, dest.database)
         all_tables = {(t.schema, t.name): t for t in resolved.tables}
-        jobs = {
-            key: job
-            for key, table in all_tables.items()
-            if (job := plan_job(table, dest, marks, local, schedule.missing_only)) is not None
-        }
+        plans = {key: plan_table(table, dest, known, schedule.missing_only) for key, table in all_tables.items()}
+        jobs = {key: plan.job for key, plan in plans.items() if plan.job is not None}
+        skipped = skip_totals(plans.values())
+        adopt_fingerprints(
+            store, dest.profile_id, dest.database, {t: f for p in plans.values() for t, f in p.adopted.items()}
+        )
         ctx.log(
             f"{len(all_tables)} tables in scope, {len(jobs)} to describe with {llm.provider} "
-            f"({workers} at a time, review {schedule.review})"
+            f"({workers} at a time, review {schedule.review}); {_skipped_text(skipped)}"
         )
         env = RunEnv(
             store=store,
@@ -230,10 +213,10 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
             profile=ProfileSettings(sample_rows=options.sample_rows, sample_mode=sample_mode),
             now=ctx.now,
         )
-        results = _schedule(ctx, env, jobs, all_tables, workers)
+        results = _schedule(ctx, env, jobs, all_tables, workers, skipped)
     if not jobs:
         return RunOutcome(
-            ok=True, note=f"nothing to describe: all {len(all_tables)} tables in scope already have descriptions"
+            ok=True, note=f"nothing to describe in {len(all_tables)} tables in scope; {_skipped_text(skipped)}"
         )
     return _outcome(results, jobs, len(all_tables))
 

@@ -19,6 +19,10 @@ from amx_core.models import Suggestion
 # queued, what had to change to fit the backend), shown as `note` by the review views.
 NOTE_PREFIX = "note: "
 
+# States of a suggestion still in the review queue: a person has yet to decide, or decided and it is not
+# written yet. A missing-only run does not ask about its target again meanwhile.
+WAITING_STATES = ("pending", "accepted", "edited", "stale", "apply_failed")
+
 
 def store_text(text: str | None) -> str | None:
     """Text as the store can hold it (a PostgreSQL store cannot hold NUL either)."""
@@ -33,6 +37,7 @@ class Proposed:
     current: str | None
     proposal: Proposal
     verdict: Verdict
+    fingerprint: str | None = None  # the target's structure (amx_core.analyze.structure)
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ def save_suggestions(store, key: RunKey, proposed: Sequence[Proposed], now: date
             "error": None if p.verdict.apply else NOTE_PREFIX + (store_text(f"queued: {p.verdict.reason}") or ""),
             "created_at": now,
             "updated_at": now,
+            "fingerprint": p.fingerprint,
         }
         for p in proposed
     ]
@@ -74,3 +80,14 @@ def save_suggestions(store, key: RunKey, proposed: Sequence[Proposed], now: date
     insert = sa.insert(Suggestion).returning(Suggestion.id, sort_by_parameter_order=True)
     with store_write(store) as session:
         return list(session.execute(insert, rows).scalars())
+
+
+def waiting_targets(store, profile_id: int, database: str) -> frozenset[str]:
+    """Targets of one (profile, database) with a suggestion still in the review queue (WAITING_STATES)."""
+    query = sa.select(Suggestion.target).where(
+        Suggestion.db_profile_id == profile_id,
+        Suggestion.database == database,
+        Suggestion.state.in_(WAITING_STATES),
+    )
+    with store.session() as s:
+        return frozenset(s.connection().execute(query.distinct()).scalars())

@@ -53,7 +53,9 @@ class TableJob:
     columns: tuple  # ResolvedColumn to describe
     want_table: bool
     currents: Mapping[str | None, str | None]  # column name (None: the table) -> current text
-    amx_written: Mapping[str | None, bool]  # ... -> is that text AMX's own
+    amx_written: Mapping[str | None, bool]  # ... -> is that text AMX's own, never reviewed by a person
+    reviewed: frozenset = frozenset()  # names whose text a person accepted or edited
+    fingerprints: Mapping[str | None, str] = field(default_factory=dict)  # ... -> structure fingerprint
 
     @property
     def key(self) -> TableKey:
@@ -117,8 +119,10 @@ def _proposed(env: RunEnv, job: TableJob, reply) -> list[Proposed]:
             flags=proposal.flags,
             current=current,
             amx_written=job.amx_written.get(column, False),
+            reviewed=column in job.reviewed,
         )
-        found.append(Proposed(Target(job.table.schema, job.table.name, column), current, proposal, verdict))
+        target = Target(job.table.schema, job.table.name, column)
+        found.append(Proposed(target, current, proposal, verdict, job.fingerprints.get(column)))
     return found
 
 
@@ -167,7 +171,8 @@ def describe_stage(env: RunEnv, job: TableJob, context: tuple[tuple[str, str], .
         stats, notes = profiled.result()
         facts = build_facts(job.table, job.columns, stats, context, job.currents)
         try:
-            return Described(job, describe_with_repair(env.provider, facts, env.columns_per_request), notes=notes)
+            reply = describe_with_repair(env.provider, facts, env.columns_per_request, want_table=job.want_table)
+            return Described(job, reply, notes=notes)
         except LlmError as error:
             return Described(job, None, _failure(job, error, notes))
     except Exception as exc:  # noqa: BLE001 - one table's failure must not take the run down
@@ -179,7 +184,9 @@ def _saved(env: RunEnv, described: Described) -> TableResult:
     proposed = _proposed(env, job, reply)
     ids = save_suggestions(env.store, env.key, proposed, env.now)
     writes = [
-        PlannedWrite(sid, p.target, p.current, p.proposal.text) for sid, p in zip(ids, proposed) if p.verdict.apply
+        PlannedWrite(sid, p.target, p.current, p.proposal.text, fingerprint=p.fingerprint)
+        for sid, p in zip(ids, proposed, strict=True)
+        if p.verdict.apply
     ]
     outcomes = apply_planned(env.store, env.dest, writes, applied_state="auto_applied", now=env.now) if writes else []
     column_targets = {p.target.path for p in proposed if p.target.column is not None}

@@ -364,7 +364,9 @@ def apply_suggestions(
             (
                 r.db_profile_id,
                 r.database,
-                PlannedWrite(r.id, Target.parse(r.target), r.current_text, r.proposed, amx_text=r.state == "accepted"),
+                PlannedWrite(
+                    r.id, Target.parse(r.target), r.current_text, r.proposed, reviewed=True, fingerprint=r.fingerprint
+                ),
             )
             for r in rows
         ]
