@@ -92,8 +92,9 @@ def make_schedule(
     missing_only: bool = True,
     database: str | None = None,
     name: str = "analyze test",
+    verify: bool = True,
 ):
-    """A schedule firing in an hour (the tests call the executor themselves)."""
+    """A schedule firing in an hour (the tests call the executor themselves); `verify` False saves it offline."""
     from amx_core.services.schedules import ScheduleInput, create_schedule
 
     return create_schedule(
@@ -110,6 +111,7 @@ def make_schedule(
             missing_only=missing_only,
         ),
         now=NOW,
+        verify=verify,
     )
 
 

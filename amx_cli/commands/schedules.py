@@ -33,6 +33,12 @@ def schedule_options(func):
             "--all-columns", is_flag=True, default=None, help="Describe every column, not only undescribed ones"
         ),
         click.option("--retries", help="Attempts on transient errors (default 3)"),
+        click.option(
+            "--no-verify",
+            "no_verify",
+            is_flag=True,
+            help="Save without checking --database and --scope against the catalog (offline)",
+        ),
         click.option("--json", "as_json", is_flag=True),
     ]
     for option in reversed(options):
@@ -107,26 +113,35 @@ def _print(view, as_json: bool) -> None:
         print_schedule(view)
 
 
+def _saved(view, as_json: bool, no_verify: bool) -> None:
+    """Print the saved schedule; one saved offline says so on stderr (after success, so stdout stays clean for
+    --json and a refusal still prints one line)."""
+    _print(view, as_json)
+    if no_verify:
+        click.echo("warning: database and scope were not checked against the catalog (--no-verify)", err=True)
+
+
 @schedule_group.command("add")
 @schedule_options
-def add(as_json, **kw):
-    """Create a schedule."""
+def add(as_json, no_verify, **kw):
+    """Create a schedule (its database and scope are checked against the catalog unless --no-verify)."""
     from amx_core.services.schedules import create_schedule
 
-    _print(create_schedule(store(), _input(kw, editing=False)), as_json)
+    _saved(create_schedule(store(), _input(kw, editing=False), verify=not no_verify), as_json, no_verify)
 
 
 @schedule_group.command("edit")
 @click.argument("ref")
 @click.option("--expect-version", type=int, help="Refuse if the schedule's version differs (optimistic edit)")
 @schedule_options
-def edit(ref, expect_version, as_json, **kw):
-    """Edit a schedule (refused while it runs)."""
+def edit(ref, expect_version, as_json, no_verify, **kw):
+    """Edit a schedule (refused while it runs; a changed database or scope is checked unless --no-verify)."""
     from amx_core.services.schedules import edit_schedule, resolve_ref
 
     st = store()
-    view = edit_schedule(st, resolve_ref(st, ref), _input(kw, editing=True), expected_version=expect_version)
-    _print(view, as_json)
+    inp = _input(kw, editing=True)
+    view = edit_schedule(st, resolve_ref(st, ref), inp, expected_version=expect_version, verify=not no_verify)
+    _saved(view, as_json, no_verify)
 
 
 @schedule_group.command("list")

@@ -33,8 +33,7 @@ def list_databases(store, profile: str) -> list[str]:
     """
     target = resolve_target(store, profile, require_database=False)
     try:
-        with live_connection(store, target, use_database=False) as conn:
-            return ops_for(target.dialect).databases(conn, target)
+        return live_databases(store, target)
     except ActionError:
         with store.session() as s:
             cached = sorted(
@@ -47,6 +46,12 @@ def list_databases(store, profile: str) -> list[str]:
         if not cached:
             raise
         return cached
+
+
+def live_databases(store, target: CatalogTarget) -> list[str]:
+    """The databases of the target's server, read live (ActionError when it cannot be reached)."""
+    with live_connection(store, target, use_database=False) as conn:
+        return ops_for(target.dialect).databases(conn, target)
 
 
 @dataclass(frozen=True)
@@ -91,8 +96,11 @@ def _refresh(store, target: CatalogTarget, spec: ScopeSpec) -> None:
     run_refresh(store, target, spec, on_missing="error", field="path")
 
 
-def _ensure(store, target: CatalogTarget, path: Path) -> bool:
-    """Read the branch at `path` if the cache lacks it: the schema list, one schema, one table; True when it did."""
+def ensure_path(store, target: CatalogTarget, path: Path, *, children: bool = True) -> bool:
+    """Read the branch at `path` if the cache lacks it: the schema list, one schema, one table; True when it did.
+
+    Without `children` a cached schema is not read whole: the path is only known to exist.
+    """
     cached = _cached(store, target, path)
     refreshed = False
     if not cached.state or (path and not cached.schema):
@@ -101,7 +109,7 @@ def _ensure(store, target: CatalogTarget, path: Path) -> bool:
         cached = _cached(store, target, path)
         if path and not cached.schema:
             raise _not_found(target, path[:1])
-    if len(path) == 1 and not cached.schema_read:
+    if len(path) == 1 and not cached.schema_read and children:
         _refresh(store, target, ScopeSpec.of([path]))
         return True
     if len(path) >= 2 and not cached.table:
@@ -129,7 +137,7 @@ def ensure_branch(store, profile: str, database: str | None, path) -> bool:
     A path that does not exist -> NotFoundError on `path` (exit 2), cache unchanged.
     """
     target = resolve_target(store, profile, database)
-    return _ensure(store, target, _check_path(path))
+    return ensure_path(store, target, _check_path(path))
 
 
 def _column_detail(type_: str, nullable: bool, pk: bool, fk: str | None) -> str:
@@ -231,7 +239,7 @@ def list_children(
         raise ValidationError("limit", f"must be between 1 and {MAX_PAGE}")
     target = resolve_target(store, profile, database)
     if ensure:
-        _ensure(store, target, path)
+        ensure_path(store, target, path)
     with store.session() as s:
         items, total = LEVELS[len(path)](s.connection(), target, path, offset, limit)
     return ChildPage(path=path, items=tuple(items), total=total, offset=offset)

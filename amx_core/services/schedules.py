@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from amx_core.catalog.verify import check_database, check_scope
 from amx_core.errors import ConflictError, NotFoundError, ValidationError
 from amx_core.instants import iso
 from amx_core.models import DbProfile, LlmProfile, Schedule
@@ -171,6 +172,11 @@ def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: d
     database = (database or db_row.default_database or None) if not db_row.url.startswith("sqlite") else None
     if inp.database and db_row.url.startswith("sqlite"):
         raise ValidationError("database", "a SQLite profile has a single database; leave --database out")
+    if not db_row.url.startswith("sqlite") and not database and not sa.engine.make_url(db_row.url).database:
+        raise ValidationError(
+            "database",
+            f"profile {db_row.name!r} is server-wide (no database in its URL and no default); pass --database",
+        )
 
     llm_id = current.llm_profile_id if current else None
     if inp.llm_profile is not None:
@@ -282,8 +288,29 @@ def _first_fire(plan: _Plan, now: datetime) -> datetime | None:
 # --- services ------------------------------------------------------------------------------
 
 
-def create_schedule(store: Store, inp: ScheduleInput, *, now: datetime | None = None) -> ScheduleView:
+def _verify(store: Store, inp: ScheduleInput, schedule_id: int | None, now: datetime) -> None:
+    """Check the database and scope the schedule would have against the catalog (before any write lock is held:
+    the check may read the server and fill the cache). An edit is checked only when it changes one of them."""
+    if schedule_id is not None and inp.db_profile is None and inp.database is None and inp.scope is None:
+        return
+    with store.session() as s:
+        current = get_row(s, schedule_id) if schedule_id is not None else None
+        if current is not None:
+            rules.check_transition("edit", current.status, running_since=iso(current.running_since, timespec="seconds"))
+        plan = _plan(s, inp, current, now)
+        profile = s.get(DbProfile, plan.db_profile_id).name
+    if inp.database:
+        check_database(store, profile, plan.database)
+    check_scope(store, profile, plan.database, plan.scope)
+
+
+def create_schedule(
+    store: Store, inp: ScheduleInput, *, now: datetime | None = None, verify: bool = True
+) -> ScheduleView:
+    """Create a schedule; with `verify` (the default) its database and scope must exist in the catalog."""
     now = _now(now)
+    if verify:
+        _verify(store, inp, None, now)
     with store.write_session() as s:
         plan = _plan(s, inp, None, now)
         _unique_name(s, plan.name, None)
@@ -303,9 +330,13 @@ def edit_schedule(
     *,
     expected_version: int | None = None,
     now: datetime | None = None,
+    verify: bool = True,
 ) -> ScheduleView:
-    """Edit any field; refused while Running and when `expected_version` is stale."""
+    """Edit any field; refused while Running and when `expected_version` is stale; a changed database or scope is
+    checked against the catalog unless `verify` is False."""
     now = _now(now)
+    if verify:
+        _verify(store, inp, schedule_id, now)
     with store.write_session() as s:
         row = get_row(s, schedule_id, for_update=True)
         if expected_version is not None and row.version != expected_version:

@@ -1,0 +1,106 @@
+"""Checking a schedule's database and scope paths against the catalog when it is saved, not when it fires.
+
+The cache answers first; a branch it lacks is read live (the schema list, one table), as the
+ScopeTree does, so a check costs nothing once the catalog was browsed or refreshed. A name that
+does not exist is bad input on its field (`database` or `scope`) offering the nearest names; a
+server that cannot be reached is an ActionError saying how to save without the check.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from amx_core.catalog.connect import CatalogTarget, live_connection, resolve_target
+from amx_core.catalog.dialects import ops_for
+from amx_core.catalog.listing import ensure_path, live_databases
+from amx_core.catalog.reflect import live_kinds
+from amx_core.catalog.store_cache import ST, of_target
+from amx_core.errors import ActionError, NotFoundError, ValidationError
+from amx_core.scope.paths import Path, format_path, parse_path
+
+OFFLINE_HINT = "save with --no-verify to skip the check"
+LEVELS = ("schema", "table", "column")
+
+
+def nearest(name: str, candidates: Sequence[str], limit: int = 3) -> list[str]:
+    """Candidates closest to `name`: same letters in another case first, then similar spellings."""
+    folded: dict[str, str] = {}
+    for candidate in candidates:
+        folded.setdefault(candidate.lower(), candidate)
+    close = difflib.get_close_matches(name.lower(), list(folded), n=limit, cutoff=0.6)
+    found = [c for c in candidates if c.lower() == name.lower() and c != name]
+    found += [folded[c] for c in close if folded[c] not in found and folded[c] != name]
+    return found[:limit]
+
+
+def _did_you_mean(names: list[str]) -> str:
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return f" (did you mean {listed}?)"
+
+
+def _unreachable(what: str, shown: str, target: CatalogTarget, exc: ActionError) -> ActionError:
+    return ActionError(f"{what}: cannot check {shown} against {target.label}: {exc.message}; {OFFLINE_HINT}")
+
+
+def check_database(store, profile: str, database: str) -> None:
+    """A database named explicitly must exist on the profile's server (cached, else listed live)."""
+    target = resolve_target(store, profile, database)
+    with store.session() as s:
+        if s.connection().execute(sa.select(ST.c.id).where(of_target(ST, target))).first() is not None:
+            return
+    try:
+        names = live_databases(store, target)
+    except ActionError as exc:
+        raise _unreachable("database", database, target, exc) from None
+    if target.database not in names:
+        raise ValidationError(
+            "database",
+            f"{target.database} does not exist on profile {profile}'s server{_did_you_mean(nearest(database, names))}",
+        )
+
+
+def _siblings(conn: sa.Connection, target: CatalogTarget, parent: Path) -> list[str]:
+    """The live names one level below `parent` (schemas, a schema's tables, a table's columns)."""
+    inspector = sa.inspect(conn)
+    if not parent:
+        return ops_for(target.dialect).schemas(inspector, target)
+    if len(parent) == 1:
+        return sorted(live_kinds(inspector, parent[0]))
+    return [c["name"] for c in inspector.get_columns(parent[1], schema=parent[0])]
+
+
+def _missing(store, target: CatalogTarget, path: Path) -> ValidationError:
+    """The error for a path that does not exist: the first missing part, with its nearest live siblings."""
+    with live_connection(store, target) as conn:
+        for depth in range(1, len(path) + 1):
+            names = _siblings(conn, target, path[: depth - 1])
+            if path[depth - 1] not in names:
+                offered = [format_path(path[: depth - 1] + (n,)) for n in nearest(path[depth - 1], names)]
+                return ValidationError(
+                    "scope",
+                    f"{LEVELS[depth - 1]} {format_path(path[:depth])} does not exist in {target.shown_database}"
+                    + _did_you_mean(offered),
+                )
+    return ValidationError("scope", f"{format_path(path)} does not exist in {target.shown_database}")
+
+
+def check_scope(store, profile: str, database: str | None, paths: Sequence[str]) -> None:
+    """Every scope path must name a schema, table or column of the target database."""
+    if not paths:
+        return
+    target = resolve_target(store, profile, database)
+    for text in paths:
+        path = parse_path(text)
+        try:
+            ensure_path(store, target, path, children=False)
+        except NotFoundError as exc:
+            if exc.field == "database":
+                raise
+            raise _missing(store, target, path) from None
+        except ActionError as exc:
+            raise _unreachable("scope", text, target, exc) from None
