@@ -87,6 +87,12 @@ def _cached(store, target: CatalogTarget, path: Path) -> _Cached:
     )
 
 
+def is_cached(store, target: CatalogTarget, path: Path) -> bool:
+    """Does the cache hold the schema, table or column `path` names?"""
+    cached = _cached(store, target, path)
+    return bool(path) and (cached.schema, cached.table, cached.column)[len(path) - 1]
+
+
 def _not_found(target: CatalogTarget, path: Path) -> NotFoundError:
     what = ("schema", "table", "column")[len(path) - 1]
     return NotFoundError("path", f"{what} {format_path(path)} does not exist in database {target.shown_database}")
@@ -96,11 +102,8 @@ def _refresh(store, target: CatalogTarget, spec: ScopeSpec) -> None:
     run_refresh(store, target, spec, on_missing="error", field="path")
 
 
-def ensure_path(store, target: CatalogTarget, path: Path, *, children: bool = True) -> bool:
-    """Read the branch at `path` if the cache lacks it: the schema list, one schema, one table; True when it did.
-
-    Without `children` a cached schema is not read whole: the path is only known to exist.
-    """
+def _ensure(store, target: CatalogTarget, path: Path) -> bool:
+    """Read the branch at `path` if the cache lacks it: the schema list, one schema, one table; True when it did."""
     cached = _cached(store, target, path)
     refreshed = False
     if not cached.state or (path and not cached.schema):
@@ -109,7 +112,7 @@ def ensure_path(store, target: CatalogTarget, path: Path, *, children: bool = Tr
         cached = _cached(store, target, path)
         if path and not cached.schema:
             raise _not_found(target, path[:1])
-    if len(path) == 1 and not cached.schema_read and children:
+    if len(path) == 1 and not cached.schema_read:
         _refresh(store, target, ScopeSpec.of([path]))
         return True
     if len(path) >= 2 and not cached.table:
@@ -137,7 +140,7 @@ def ensure_branch(store, profile: str, database: str | None, path) -> bool:
     A path that does not exist -> NotFoundError on `path` (exit 2), cache unchanged.
     """
     target = resolve_target(store, profile, database)
-    return ensure_path(store, target, _check_path(path))
+    return _ensure(store, target, _check_path(path))
 
 
 def _column_detail(type_: str, nullable: bool, pk: bool, fk: str | None) -> str:
@@ -239,7 +242,7 @@ def list_children(
         raise ValidationError("limit", f"must be between 1 and {MAX_PAGE}")
     target = resolve_target(store, profile, database)
     if ensure:
-        ensure_path(store, target, path)
+        _ensure(store, target, path)
     with store.session() as s:
         items, total = LEVELS[len(path)](s.connection(), target, path, offset, limit)
     return ChildPage(path=path, items=tuple(items), total=total, offset=offset)

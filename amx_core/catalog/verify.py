@@ -1,9 +1,10 @@
 """Checking a schedule's database and scope paths against the catalog when it is saved, not when it fires.
 
-The cache answers first; a branch it lacks is read live (the schema list, one table), as the
-ScopeTree does, so a check costs nothing once the catalog was browsed or refreshed. A name that
-does not exist is bad input on its field (`database` or `scope`) offering the nearest names; a
-server that cannot be reached is an ActionError saying how to save without the check.
+The cache answers first, so a check costs nothing once the catalog was browsed or refreshed; a
+path the cache lacks is looked up live (schema names, one schema's table names, one table's
+columns) without writing the cache, so a refusal writes nothing. A name that does not exist is
+bad input on its field (`database` or `scope`) offering the nearest names; a server that cannot
+be reached is an ActionError saying how to save without the check.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ import sqlalchemy as sa
 
 from amx_core.catalog.connect import CatalogTarget, live_connection, resolve_target
 from amx_core.catalog.dialects import ops_for
-from amx_core.catalog.listing import ensure_path, live_databases
+from amx_core.catalog.listing import is_cached, live_databases
 from amx_core.catalog.reflect import live_kinds
 from amx_core.catalog.store_cache import ST, of_target
-from amx_core.errors import ActionError, NotFoundError, ValidationError
+from amx_core.errors import ActionError, ValidationError
 from amx_core.scope.paths import Path, format_path, parse_path
 
 OFFLINE_HINT = "save with --no-verify to skip the check"
@@ -60,7 +61,8 @@ def check_database(store, profile: str, database: str) -> None:
     if target.database not in names:
         raise ValidationError(
             "database",
-            f"{target.database} does not exist on profile {profile}'s server{_did_you_mean(nearest(database, names))}",
+            f"database {target.database} does not exist on the server of profile {profile}"
+            + _did_you_mean(nearest(database, names)),
         )
 
 
@@ -74,33 +76,31 @@ def _siblings(conn: sa.Connection, target: CatalogTarget, parent: Path) -> list[
     return [c["name"] for c in inspector.get_columns(parent[1], schema=parent[0])]
 
 
-def _missing(store, target: CatalogTarget, path: Path) -> ValidationError:
-    """The error for a path that does not exist: the first missing part, with its nearest live siblings."""
-    with live_connection(store, target) as conn:
-        for depth in range(1, len(path) + 1):
-            names = _siblings(conn, target, path[: depth - 1])
-            if path[depth - 1] not in names:
-                offered = [format_path(path[: depth - 1] + (n,)) for n in nearest(path[depth - 1], names)]
-                return ValidationError(
-                    "scope",
-                    f"{LEVELS[depth - 1]} {format_path(path[:depth])} does not exist in {target.shown_database}"
-                    + _did_you_mean(offered),
-                )
-    return ValidationError("scope", f"{format_path(path)} does not exist in {target.shown_database}")
+def _first_missing(conn: sa.Connection, target: CatalogTarget, path: Path) -> ValidationError | None:
+    """None when `path` exists live, else the error naming its first missing part and the nearest live names."""
+    for depth in range(1, len(path) + 1):
+        names = _siblings(conn, target, path[: depth - 1])
+        if path[depth - 1] not in names:
+            offered = [format_path(path[: depth - 1] + (n,)) for n in nearest(path[depth - 1], names)]
+            return ValidationError(
+                "scope",
+                f"{LEVELS[depth - 1]} {format_path(path[:depth])} does not exist in {target.shown_database}"
+                + _did_you_mean(offered),
+            )
+    return None
 
 
 def check_scope(store, profile: str, database: str | None, paths: Sequence[str]) -> None:
     """Every scope path must name a schema, table or column of the target database."""
-    if not paths:
-        return
     target = resolve_target(store, profile, database)
-    for text in paths:
-        path = parse_path(text)
-        try:
-            ensure_path(store, target, path, children=False)
-        except NotFoundError as exc:
-            if exc.field == "database":
-                raise
-            raise _missing(store, target, path) from None
-        except ActionError as exc:
-            raise _unreachable("scope", text, target, exc) from None
+    unknown = [path for path in map(parse_path, paths) if not is_cached(store, target, path)]
+    if not unknown:
+        return
+    try:
+        with live_connection(store, target) as conn:
+            for path in unknown:
+                error = _first_missing(conn, target, path)
+                if error is not None:
+                    raise error
+    except ActionError as exc:
+        raise _unreachable("scope", format_path(unknown[0]), target, exc) from None

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
+from conftest import PG_ADMIN_URL, server_missing
 
 from amx_cli.main import build_cli
 from amx_core.store import open_store, reset_stores
@@ -21,6 +22,23 @@ def _add(*extra, name="fresh", at=FUTURE):
     if at is not None:
         args += ["--at", at]
     return args + list(extra)
+
+
+def _on(profile, *extra):
+    """`schedule add` on another DB profile: `lite` (a real SQLite file), `pgserver` (the PostgreSQL server), `wide`."""
+    return [
+        "schedule",
+        "add",
+        "--name",
+        "u",
+        "--at",
+        FUTURE,
+        "--db-profile",
+        profile,
+        "--llm-profile",
+        "offline",
+        *extra,
+    ]
 
 
 CASES = [
@@ -99,6 +117,12 @@ CASES = [
         "database",
     ),
     ("scope not a path", _add("--scope", "a..b"), "scope"),
+    ("scope table that does not exist", _on("lite", "--scope", "main.actr"), "scope"),
+    ("scope schema that does not exist", _on("lite", "--scope", "mian.actor"), "scope"),
+    ("scope column that does not exist", _on("lite", "--scope", "main.actor.nme"), "scope"),
+    ("edit scope to one that does not exist", ["schedule", "edit", "on lite", "--scope", "main.Nope"], "scope"),
+    ("database that does not exist", _on("pgserver", "--database", "amx_no_such_db"), "database"),
+    ("server-wide profile without a database", _on("wide"), "database"),
     ("scope too deep", _add("--scope", "a.b.c.d"), "scope"),
     ("scope with escape", _add("--scope", "pub\x1blic"), "scope"),
     ("unknown trigger", _add("--trigger", "sometimes"), "trigger"),
@@ -164,12 +188,18 @@ def _fingerprint(db_path) -> tuple[str, str]:
 def seeded(amx_home, tmp_path):
     runner = CliRunner()
     cli = build_cli()
+    lite = sqlite3.connect(tmp_path / "lite.db")
+    lite.execute("CREATE TABLE actor (actor_id INTEGER PRIMARY KEY, first_name TEXT NOT NULL)")
+    lite.close()
     setup = [
         ["profile", "db", "add", "shop", "--url", "postgresql://amx@db.example/shop"],
         ["profile", "db", "add", "lite", "--url", f"sqlite:///{tmp_path / 'lite.db'}"],
+        ["profile", "db", "add", "pgserver", "--url", PG_ADMIN_URL],
+        ["profile", "db", "add", "wide", "--url", "postgresql://amx@db.example"],
         ["profile", "llm", "add", "offline", "--provider", "heuristic"],
         _add(name="existing"),
         _add(name="busy"),
+        ["schedule", "add", "--name", "on lite", "--at", FUTURE, "--db-profile", "lite", "--llm-profile", "offline"],
     ]
     for args in setup:
         result = runner.invoke(cli, args, catch_exceptions=False)
@@ -187,6 +217,8 @@ def test_at_least_thirty_cases():
 
 @pytest.mark.parametrize("label,args,field", CASES, ids=[c[0] for c in CASES])
 def test_bad_input_exits_2_names_field_writes_nothing(seeded, label, args, field):
+    if "pgserver" in args:
+        _require_postgres()
     before = _fingerprint(seeded)
     result = CliRunner().invoke(build_cli(), args)
     reset_stores()
@@ -197,3 +229,24 @@ def test_bad_input_exits_2_names_field_writes_nothing(seeded, label, args, field
     assert lines[0].startswith(f"error: {field}:"), lines[0]
     assert after[1] == before[1], f"{label}: store contents changed"
     assert after[0] == before[0], f"{label}: store file bytes changed"
+
+
+def _require_postgres() -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(PG_ADMIN_URL)
+    try:
+        with engine.connect():
+            pass
+    except Exception as exc:  # noqa: BLE001 - any connection failure means no server
+        server_missing("PostgreSQL on 127.0.0.1:5432", exc)
+    finally:
+        engine.dispose()
+
+
+def test_a_scope_that_does_not_exist_names_the_nearest_one(seeded):
+    result = CliRunner().invoke(build_cli(), _on("lite", "--scope", "main.actr"))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: scope: table main.actr does not exist in main (did you mean main.actor?)\n",
+    )
