@@ -104,6 +104,11 @@ def print_run(view) -> None:
                 f"{view.columns_planned} planned, {view.columns_described} described, "
                 f"{view.columns_applied} applied, {view.columns_queued} queued, {view.columns_failed} failed",
             ),
+            (
+                "skipped",
+                f"{view.skipped_described} described by a person, {view.skipped_unchanged} unchanged, "
+                f"{view.skipped_pending} waiting for review",
+            ),
             ("tokens", f"{view.tokens_in} in, {view.tokens_out} out"),
             ("error", view.error or "-"),
         ]

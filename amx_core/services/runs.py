@@ -45,6 +45,9 @@ class RunView:
     tokens_out: int
     error: str | None
     log_lines: tuple[str, ...] = ()
+    skipped_described: int = 0  # objects in scope a missing-only run left alone, by reason
+    skipped_unchanged: int = 0
+    skipped_pending: int = 0
 
     @property
     def duration_seconds(self) -> float | None:
@@ -61,6 +64,9 @@ class RunView:
             "columns_applied": self.columns_applied,
             "columns_queued": self.columns_queued,
             "columns_failed": self.columns_failed,
+            "skipped_described": self.skipped_described,
+            "skipped_unchanged": self.skipped_unchanged,
+            "skipped_pending": self.skipped_pending,
         }
 
     def to_json(self, *, with_log: bool = True) -> dict[str, Any]:
@@ -118,6 +124,9 @@ def run_view(row: Run, *, with_log: bool = True) -> RunView:
         tokens_out=row.tokens_out,
         error=row.error,
         log_lines=lines,
+        skipped_described=row.skipped_described,
+        skipped_unchanged=row.skipped_unchanged,
+        skipped_pending=row.skipped_pending,
     )
 
 
