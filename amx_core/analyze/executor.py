@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from amx_core.analyze.apply import Destination, open_destination
 from amx_core.analyze.facts import fk_edges, neighbour_index, neighbours
@@ -26,6 +27,9 @@ from amx_core.analyze.targets import TableKey, Target
 from amx_core.analyze.writeback.local import read_local
 from amx_core.errors import AmxError
 from amx_core.execution.context import Executor, RunCancelled, RunContext, RunOutcome, TransientError
+
+if TYPE_CHECKING:
+    from amx_core.llm.registry import Wiring
 
 WAIT_SECONDS = 0.5  # how often the scheduler looks at the cancel flag while requests are in flight
 PROFILERS = 2  # threads profiling tables ahead of their request, in plan order
@@ -45,7 +49,7 @@ class AnalyzeOptions:
     """Knobs for tests and benchmarks; the registry's `run_analyze` uses the defaults."""
 
     sample_rows: int = SAMPLE_ROWS
-    wiring: object | None = None  # amx_core.llm.registry.Wiring: retry policy and sleep of networked providers
+    wiring: Wiring | None = None  # retry policy and sleep of networked providers
     secrets: Callable[[str | None], str | None] | None = None
 
 

@@ -75,11 +75,12 @@ def _database_key(dialect: str, given: str | None, default: str | None, in_url: 
 
 def resolve_target(store, profile: str, database: str | None = None, *, require_database: bool = True) -> CatalogTarget:
     """The catalog key for (profile, database); unknown profile -> NotFoundError on `profile`."""
+    from amx_core.models.base import saved_id
     from amx_core.services.profiles import get_db_row
 
     with store.session() as s:
         row = get_db_row(s, profile, "profile")
-        profile_id, url, default = row.id, row.url, row.default_database
+        profile_id, url, default = saved_id(row), row.url, row.default_database
     parsed = sa.engine.make_url(url)
     dialect = parsed.get_backend_name()
     key = _database_key(dialect, database, default, parsed.database)

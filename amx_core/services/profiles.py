@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from amx_core.errors import ConflictError, NotFoundError, ValidationError
 from amx_core.models import DbProfile, LlmProfile, Schedule
-from amx_core.models.base import utcnow
+from amx_core.models.base import saved_id, utcnow
 from amx_core.secrets.masking import mask_url
 from amx_core.secrets.refs import make_ref
 from amx_core.services.validation import one_of, positive_number, profile_name
@@ -39,7 +40,7 @@ class SecretSource:
 
 def db_view(row: DbProfile) -> DbProfileView:
     return DbProfileView(
-        id=row.id,
+        id=saved_id(row),
         name=row.name,
         url=mask_url(row.url),
         password_ref=row.password_ref,
@@ -51,7 +52,7 @@ def db_view(row: DbProfile) -> DbProfileView:
 
 def llm_view(row: LlmProfile) -> LlmProfileView:
     return LlmProfileView(
-        id=row.id,
+        id=saved_id(row),
         name=row.name,
         provider=row.provider,
         model=row.model,
@@ -217,14 +218,14 @@ def _refuse_if_used(session: Session, column, profile_id: int, name: str) -> Non
 def remove_db_profile(store: Store, name: str) -> None:
     with store.write_session() as s:
         row = get_db_row(s, name, "name")
-        _refuse_if_used(s, Schedule.db_profile_id, row.id, name)
+        _refuse_if_used(s, Schedule.db_profile_id, saved_id(row), name)
         s.delete(row)
 
 
 def remove_llm_profile(store: Store, name: str) -> None:
     with store.write_session() as s:
         row = get_llm_row(s, name, "name")
-        _refuse_if_used(s, Schedule.llm_profile_id, row.id, name)
+        _refuse_if_used(s, Schedule.llm_profile_id, saved_id(row), name)
         s.delete(row)
 
 
@@ -249,7 +250,13 @@ def touch(row) -> None:
     row.updated_at = utcnow()
 
 
-_KEEP = object()
+class _Keep(Enum):
+    """Sentinel type: leave the field as it is."""
+
+    KEEP = "keep"
+
+
+_KEEP = _Keep.KEEP
 
 
 def edit_db_profile(
@@ -258,7 +265,7 @@ def edit_db_profile(
     *,
     url: str | None = None,
     password: SecretSource | None = None,
-    default_database: object = _KEEP,
+    default_database: str | None | _Keep = _KEEP,
     sample_mode: str | None = None,
 ) -> DbProfileView:
     """Change a DB profile in place (its name is its identity; schedules keep pointing at it)."""

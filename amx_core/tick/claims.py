@@ -58,6 +58,13 @@ class Settled:
     decision: Decision
 
 
+def _instants(decision: Decision) -> tuple[datetime, datetime]:
+    """(fire, slot) instants of a fire decision; every fire carries both."""
+    if decision.fire_utc is None or decision.slot_utc is None:
+        raise ValueError(f"a {decision.action} decision carries no fire instant")
+    return decision.fire_utc, decision.slot_utc
+
+
 class _AlreadyFired(Exception):
     """The occurrence insert hit the unique (schedule, fire instant): roll the claim back."""
 
@@ -87,6 +94,7 @@ def _take(
 
     Raises _AlreadyFired (the caller rolls back) when the occurrence exists already.
     """
+    fire_utc, slot_utc = _instants(decision)
     flip = q.FLIP[(due_only, decision.reason in MOVES_SLOT)]
     params = {
         "sid": row.id,
@@ -134,8 +142,8 @@ def _take(
         schedule_name=row.name,
         kind=row.kind,
         reason=decision.reason,
-        fire_utc=decision.fire_utc,
-        slot_utc=decision.slot_utc,
+        fire_utc=fire_utc,
+        slot_utc=slot_utc,
         attempt=decision.attempt,
         started_at=now,
         context=(_claimed_state(row, decision, now), *names) if names else None,
@@ -147,7 +155,7 @@ def _already_fired(conn, row: SimpleNamespace, decision: Decision, now: datetime
     if row.trigger == "change":
         row.next_fire_utc = None
     elif row.cadence:
-        row.next_fire_utc = next_fire_after(row.cadence, row.tz, decision.fire_utc)
+        row.next_fire_utc = next_fire_after(row.cadence, row.tz, _instants(decision)[0])
     else:
         row.next_fire_utc = None
         row.status = rules.COMPLETED
@@ -158,7 +166,10 @@ def _already_fired(conn, row: SimpleNamespace, decision: Decision, now: datetime
 
 def _settle(session: Session, row: SimpleNamespace, decision: Decision, now: datetime) -> None:
     """Missed-slot bookkeeping goes through the ORM (rare path; it shares the schedule services' ledger)."""
-    apply_settlement(session, session.get(Schedule, row.id), decision, now)
+    schedule = session.get(Schedule, row.id)
+    if schedule is None:  # cannot happen: the row is locked in this very transaction
+        raise NotFoundError("id", f"no schedule with id {row.id}")
+    apply_settlement(session, schedule, decision, now)
 
 
 def claim_next(

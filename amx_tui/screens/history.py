@@ -1,4 +1,4 @@
-"""Run history: a schedule's runs (or every run) and its missed occurrences, newest first, with the highlighted run in full.
+"""Run history: a schedule's runs (or every run) and missed occurrences, newest first, the highlighted run in full.
 
 While a run is running, its counts, heartbeat and log follow it: the screen polls the store every
 `Backend.live_seconds` in a thread worker (never two polls at once), only while it is shown.

@@ -1,4 +1,4 @@
-"""Add or edit a DB or LLM profile (one ModalScreen for the four cases); the core validates, errors sit beside their fields."""
+"""Add or edit a DB or LLM profile (one ModalScreen, four cases); the core validates, errors sit beside their fields."""
 
 from __future__ import annotations
 

@@ -196,7 +196,7 @@ class ProfilesScreen(VerbScreen):
             self.notify(message.error, title="Profiles", severity="error", markup=False)
             return
         self.loads += 1
-        for kind, views in zip(("db", "llm"), message.profiles):
+        for kind, views in zip(("db", "llm"), message.profiles, strict=True):
             self.views[kind] = {v.name: v for v in views}
             self.table(kind).set_rows([(v.name, v) for v in views])
         if self._select is not None:
@@ -208,8 +208,8 @@ class ProfilesScreen(VerbScreen):
         dbs, llms = (len(self.views[k]) for k in ("db", "llm"))
         self.query_one("#profiles-title", Static).update(
             Text(
-                f"Profiles · {dbs} DB, {llms} LLM · secrets are shown as references (env:NAME, key:NAME, keyring:NAME), "
-                "never their values"
+                f"Profiles · {dbs} DB, {llms} LLM · "
+                "secrets are shown as references (env:NAME, key:NAME, keyring:NAME), never their values"
             )
         )
         self.show_detail()
