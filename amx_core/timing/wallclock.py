@@ -50,10 +50,10 @@ def as_utc(value: datetime) -> datetime:
 
 def utc_offset(instant: datetime, zone: tzinfo) -> timedelta:
     """The zone's UTC offset at a real instant."""
-    return _offset(instant.astimezone(zone))
+    return offset_of(instant.astimezone(zone))
 
 
-def _offset(aware: datetime) -> timedelta:
+def offset_of(aware: datetime) -> timedelta:
     """The UTC offset of an aware datetime; every zone we resolve has one."""
     offset = aware.utcoffset()
     if offset is None:
@@ -69,8 +69,8 @@ def local_naive(instant: datetime, zone: tzinfo) -> datetime:
 def resolve_wall(naive: datetime, zone: tzinfo) -> WallTime:
     """Map a naive wall time to its real instants; PEP 495 folds tell gaps and overlaps apart."""
     naive = naive.replace(tzinfo=None, fold=0)
-    before = _offset(naive.replace(tzinfo=zone, fold=0))
-    after = _offset(naive.replace(tzinfo=zone, fold=1))
+    before = offset_of(naive.replace(tzinfo=zone, fold=0))
+    after = offset_of(naive.replace(tzinfo=zone, fold=1))
     if before == after:
         return WallTime(naive, ((naive - before).replace(tzinfo=UTC),))
     if before > after:  # clocks went back: this wall time happens twice

@@ -43,7 +43,7 @@ Only the reference (`env:PGPASSWORD`) is stored and shown; the secret's value ne
 def _core_call(kind: str, verb: str) -> Callable[..., Any]:
     from amx_core.services import profile_checks, profiles
 
-    calls = {
+    calls: dict[tuple[str, str], Callable[..., Any]] = {
         ("db", "list"): profiles.list_db_profiles,
         ("llm", "list"): profiles.list_llm_profiles,
         ("db", "remove"): profiles.remove_db_profile,
@@ -122,7 +122,9 @@ class ProfilesScreen(VerbScreen):
     HELP_TITLE = "Profiles"
 
     class Loaded(Message):
-        def __init__(self, profiles: tuple | None, error: str | None) -> None:
+        """(DB profile views, LLM profile views), or the error (both empty)."""
+
+        def __init__(self, profiles: tuple, error: str | None) -> None:
             super().__init__()
             self.profiles = profiles
             self.error = error
@@ -186,7 +188,7 @@ class ProfilesScreen(VerbScreen):
             store = self.store()
             profiles = (_core_call("db", "list")(store), _core_call("llm", "list")(store))
         except Exception as exc:  # noqa: BLE001 - the lists keep their last state
-            deliver(self, self.Loaded(None, first_line(exc)))
+            deliver(self, self.Loaded(((), ()), first_line(exc)))
             return
         deliver(self, self.Loaded(profiles, None))
 

@@ -61,7 +61,7 @@ def _needed(columns: Sequence[Column]) -> int:
 def column_widths(columns: Sequence[Column], available: int) -> list[int]:
     """Content widths (padding excluded; 0 = hidden): fixed as given, flexible ones share what is left."""
     shown = list(columns)
-    droppable = sorted((c for c in columns if c.drop_order is not None), key=lambda c: c.drop_order)
+    droppable = sorted((c for c in columns if c.drop_order is not None), key=lambda c: c.drop_order or 0)
     while droppable and _needed(shown) > available:
         shown.remove(droppable.pop(0))
     fixed = sum(c.width + 2 * PADDING for c in shown if c.width is not None)
@@ -424,7 +424,7 @@ class KeyedTable(ScrollView, can_focus=True):
         if strip is None:
             cells = self._cells_of(key)
             if state == "cursor":
-                cells = [Text(cell.plain, no_wrap=True) for cell in cells]
+                cells = tuple(Text(cell.plain, no_wrap=True) for cell in cells)
             strip = self._line(cells, style)
             if len(self._strips) >= STRIP_CACHE_LIMIT:  # scrolling through thousands of rows stays bounded
                 self._strips.clear()
