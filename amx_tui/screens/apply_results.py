@@ -1,4 +1,4 @@
-"""What `apply` did, one line per suggestion: applied, stale (nothing written) or apply_failed with the database's message."""
+"""What `apply` did per suggestion: applied, stale (nothing written) or apply_failed with the server's message."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Run history: a schedule's runs (or every run) and its missed occurrences, newest first, with the highlighted run in full.
+"""Run history: a schedule's runs (or every run) and missed occurrences, newest first, the highlighted run in full.
 
 While a run is running, its counts, heartbeat and log follow it: the screen polls the store every
 `Backend.live_seconds` in a thread worker (never two polls at once), only while it is shown.
@@ -14,6 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Static
 
 from amx_tui.formatting import (
@@ -118,7 +119,7 @@ class HistoryScreen(VerbScreen):
         self.loads = 0
         self.loader = Serial(self._start_load)
         self._last_load = 0.0
-        self._live_timer = None
+        self._live_timer: Timer | None = None
         self._error: str | None = None
         self._log_key: tuple | None = None
 

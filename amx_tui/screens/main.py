@@ -153,7 +153,7 @@ class MainScreen(Screen):
 
     @work(thread=True, exclusive=True, group="startup", exit_on_error=False)
     def _startup(self) -> None:
-        """Open (and migrate) the store, make the demo workspace when asked or when nothing exists, read what was missed."""
+        """Open (and migrate) the store, make the demo workspace when asked or none exists, read what was missed."""
         try:
             store = self.store()
             if self.backend.ensure_demo or not _has_profiles(store):

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
@@ -139,7 +140,7 @@ class MissedDialog(ModalScreen[dict[int, str]]):
             self.dismiss(dict(self.decisions))
 
     def _focused_row(self) -> MissedRow | None:
-        node = self.focused
+        node: DOMNode | None = self.focused
         while node is not None and not isinstance(node, MissedRow):
             node = node.parent
         return node

@@ -1,4 +1,4 @@
-"""Add or edit a DB or LLM profile (one ModalScreen for the four cases); the core validates, errors sit beside their fields."""
+"""Add or edit a DB or LLM profile (one ModalScreen, four cases); the core validates, errors sit beside their fields."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
-from amx_core.errors import AmxError
+from amx_core.errors import AmxError, ValidationError
 from amx_tui.screens.profile_form import (
     ERROR_FIELDS,
     FIELDS,
@@ -114,13 +114,14 @@ class ProfileDialog(SaveDialog):
 
     def show_error(self, error: AmxError) -> None:
         """The core's message beside its field, or on top when no field of this form matches."""
-        key = ERROR_FIELDS.get(getattr(error, "field", None) or "")
-        if key is not None and any(spec.key == key for spec in FIELDS[self.kind]):
-            self.field(key).set_error(error.detail)
-            control = self.field(key).controls[-1 if key in ("password", "api_key") else 0]
-            if not control.disabled:
-                control.focus()
-            return
+        if isinstance(error, ValidationError):
+            key = ERROR_FIELDS.get(error.field)
+            if key is not None and any(spec.key == key for spec in FIELDS[self.kind]):
+                self.field(key).set_error(error.detail)
+                control = self.field(key).controls[-1 if key in ("password", "api_key") else 0]
+                if not control.disabled:
+                    control.focus()
+                return
         self._note(f"✗ {error.message}")
 
     def _note(self, text: str | None) -> None:

@@ -1,4 +1,4 @@
-"""What the profile dialog holds (plain text by field key) and the core call it becomes: add, or edit with only what changed.
+"""What the profile dialog holds (text by field key) and the core call it becomes: add, or edit with only what changed.
 
 Kept apart from the widgets so the rules (which fields an edit sends, how a secret source becomes a
 reference) are testable alone. Secrets are only ever references: a source (env, key, keyring) and a name.

@@ -43,7 +43,7 @@ Only the reference (`env:PGPASSWORD`) is stored and shown; the secret's value ne
 def _core_call(kind: str, verb: str) -> Callable[..., Any]:
     from amx_core.services import profile_checks, profiles
 
-    calls = {
+    calls: dict[tuple[str, str], Callable[..., Any]] = {
         ("db", "list"): profiles.list_db_profiles,
         ("llm", "list"): profiles.list_llm_profiles,
         ("db", "remove"): profiles.remove_db_profile,
@@ -122,7 +122,9 @@ class ProfilesScreen(VerbScreen):
     HELP_TITLE = "Profiles"
 
     class Loaded(Message):
-        def __init__(self, profiles: tuple | None, error: str | None) -> None:
+        """(DB profile views, LLM profile views), or the error (both empty)."""
+
+        def __init__(self, profiles: tuple, error: str | None) -> None:
             super().__init__()
             self.profiles = profiles
             self.error = error
@@ -186,7 +188,7 @@ class ProfilesScreen(VerbScreen):
             store = self.store()
             profiles = (_core_call("db", "list")(store), _core_call("llm", "list")(store))
         except Exception as exc:  # noqa: BLE001 - the lists keep their last state
-            deliver(self, self.Loaded(None, first_line(exc)))
+            deliver(self, self.Loaded(((), ()), first_line(exc)))
             return
         deliver(self, self.Loaded(profiles, None))
 
@@ -196,7 +198,7 @@ class ProfilesScreen(VerbScreen):
             self.notify(message.error, title="Profiles", severity="error", markup=False)
             return
         self.loads += 1
-        for kind, views in zip(("db", "llm"), message.profiles):
+        for kind, views in zip(("db", "llm"), message.profiles, strict=True):
             self.views[kind] = {v.name: v for v in views}
             self.table(kind).set_rows([(v.name, v) for v in views])
         if self._select is not None:
@@ -208,8 +210,8 @@ class ProfilesScreen(VerbScreen):
         dbs, llms = (len(self.views[k]) for k in ("db", "llm"))
         self.query_one("#profiles-title", Static).update(
             Text(
-                f"Profiles · {dbs} DB, {llms} LLM · secrets are shown as references (env:NAME, key:NAME, keyring:NAME), "
-                "never their values"
+                f"Profiles · {dbs} DB, {llms} LLM · "
+                "secrets are shown as references (env:NAME, key:NAME, keyring:NAME), never their values"
             )
         )
         self.show_detail()

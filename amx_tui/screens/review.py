@@ -79,9 +79,9 @@ class ReviewScreen(VerbScreen):
     AUTO_FOCUS = "#suggestions"
 
     class Loaded(Message):
-        """The queue (`complete`), or the first page of a big queue while the rest is read."""
+        """The queue (`complete`), or the first page of a big queue while the rest is read; empty on error."""
 
-        def __init__(self, views: list | None, error: str | None, seconds: float, complete: bool = True) -> None:
+        def __init__(self, views: list, error: str | None, seconds: float, complete: bool = True) -> None:
             super().__init__()
             self.views = views
             self.error = error
@@ -89,16 +89,18 @@ class ReviewScreen(VerbScreen):
             self.complete = complete
 
     class Changed(Message):
-        """Suggestions the core changed (accept, reject, edit), or its refusal."""
+        """Suggestions the core changed (accept, reject, edit), or its refusal (no views)."""
 
-        def __init__(self, verb: str, views: list | None, error: str | None) -> None:
+        def __init__(self, verb: str, views: list, error: str | None) -> None:
             super().__init__()
             self.verb = verb
             self.views = views
             self.error = error
 
     class Applied(Message):
-        def __init__(self, results: list | None, error: str | None) -> None:
+        """Every suggestion's ApplyResult, or the error (no results)."""
+
+        def __init__(self, results: list, error: str | None) -> None:
             super().__init__()
             self.results = results
             self.error = error
@@ -179,7 +181,7 @@ class ReviewScreen(VerbScreen):
                     deliver(self, self.Loaded(first, None, time.perf_counter() - started, complete=False))
             views = core.list_suggestions(store, run_id=self.run_id)
         except Exception as exc:  # noqa: BLE001 - the queue keeps its last state and says why
-            deliver(self, self.Loaded(None, first_line(exc), time.perf_counter() - started))
+            deliver(self, self.Loaded([], first_line(exc), time.perf_counter() - started))
             return
         deliver(self, self.Loaded(views, None, time.perf_counter() - started))
 
@@ -209,7 +211,11 @@ class ReviewScreen(VerbScreen):
         self.table.empty_text = "No suggestion matches the filter." if states or bands else "No suggestions here."
         self.table.set_rows([(str(i), rows[i]) for i in keep])
         all_views = views.values()
-        self.states.show_counts(Counter(CHIP_OF_STATE.get(v.state) for v in all_views), len(keep), len(self.order))
+        self.states.show_counts(
+            Counter(chip for v in all_views if (chip := CHIP_OF_STATE.get(v.state)) is not None),
+            len(keep),
+            len(self.order),
+        )
         self.bands.show_counts(Counter(v.band for v in all_views))
         self.query_one("#review-title", Static).update(Text(self._title()), layout=False)  # one line, full width
         self.show_detail()
@@ -354,7 +360,7 @@ class ReviewScreen(VerbScreen):
         try:
             views = call(self.store(), ids)
         except Exception as exc:  # noqa: BLE001 - the core's refusal names the suggestion
-            deliver(self, self.Changed(verb, None, first_line(exc)))
+            deliver(self, self.Changed(verb, [], first_line(exc)))
             return
         deliver(self, self.Changed(verb, views, None))
 
@@ -417,7 +423,7 @@ class ReviewScreen(VerbScreen):
             store = self.store()
             results = core.apply_suggestions(store, run_id=None if ids else self.run_id, ids=ids)
         except Exception as exc:  # noqa: BLE001 - e.g. the database cannot be reached
-            deliver(self, self.Applied(None, first_line(exc)))
+            deliver(self, self.Applied([], first_line(exc)))
             return
         deliver(self, self.Applied(results, None))
 

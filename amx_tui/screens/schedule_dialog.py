@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.suggester import SuggestFromList
+from textual.timer import Timer
 from textual.widgets import Button, Input, Select, Static
 
 from amx_core.errors import AmxError, ConflictError, ValidationError
@@ -107,7 +108,7 @@ class ScheduleDialog(SaveDialog):
         self.dialects: dict[str, str] = {}
         self.files: dict[str, str] = {}
         self.default_databases: dict[str, str | None] = {}
-        self._preview_timer = None
+        self._preview_timer: Timer | None = None
 
     # --- layout -------------------------------------------------------------------------------------
 
@@ -154,7 +155,7 @@ class ScheduleDialog(SaveDialog):
                     yield FormField(
                         "DB profile", Select([], id="db", prompt="choose a DB profile", compact=True), key="db"
                     )
-                    database = Select([], id="database", prompt="choose a database", compact=True)
+                    database: Select[str] = Select([], id="database", prompt="choose a database", compact=True)
                     yield FormField("Database", database, key="database")
                     yield FormField(
                         "LLM profile", Select([], id="llm", prompt="choose an LLM profile", compact=True), key="llm"

@@ -75,7 +75,7 @@ def build_input(values: FormValues, initial: FormValues | None = None) -> Schedu
     a blank field on create is left out so the core says it is required.
     """
     editing = initial is not None
-    changed = values.changed(initial) if editing else {f.name for f in fields(values)}
+    changed = values.changed(initial) if initial is not None else {f.name for f in fields(values)}
     switched = "trigger" in changed
     text = (lambda value: value.strip()) if editing else _blank_none
 

@@ -63,7 +63,7 @@ class EditSuggestionDialog(SaveDialog):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.editor.text = self.view.alternatives[int(event.option.id)]
+        self.editor.text = self.view.alternatives[event.option_index]
         self.editor.focus()
 
     def on_text_area_changed(self, _event: TextArea.Changed) -> None:

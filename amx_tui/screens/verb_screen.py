@@ -18,7 +18,7 @@ class VerbScreen(Screen):
 
     def __init_subclass__(cls, **kwargs) -> None:
         if "VERBS" in cls.__dict__:  # before Textual merges the class's BINDINGS (in its __init_subclass__)
-            cls.BINDINGS = verb_bindings(cls.VERBS)
+            cls.BINDINGS = list(verb_bindings(cls.VERBS))
         super().__init_subclass__(**kwargs)
 
     @property

@@ -61,7 +61,7 @@ def _needed(columns: Sequence[Column]) -> int:
 def column_widths(columns: Sequence[Column], available: int) -> list[int]:
     """Content widths (padding excluded; 0 = hidden): fixed as given, flexible ones share what is left."""
     shown = list(columns)
-    droppable = sorted((c for c in columns if c.drop_order is not None), key=lambda c: c.drop_order)
+    droppable = sorted((c for c in columns if c.drop_order is not None), key=lambda c: c.drop_order or 0)
     while droppable and _needed(shown) > available:
         shown.remove(droppable.pop(0))
     fixed = sum(c.width + 2 * PADDING for c in shown if c.width is not None)
@@ -81,7 +81,7 @@ def column_widths(columns: Sequence[Column], available: int) -> list[int]:
 
 
 def _give_back(columns: Sequence[Column], widths: list[int], excess: int) -> None:
-    """Narrow the widest flexible columns (never below their minimum) when raising a column to its minimum overflowed."""
+    """Narrow the widest flexible columns (never below their minimum) when raising one to its minimum overflowed."""
     while excess > 0:
         room = [i for i, c in enumerate(columns) if c.width is None and widths[i] > c.min_width]
         if not room:
@@ -317,8 +317,10 @@ class KeyedTable(ScrollView, can_focus=True):
         return index if 0 <= index < len(self._keys) else None
 
     def _column_at(self, x: int) -> str | None:
+        if not self._widths:  # not laid out yet
+            return None
         edge = 0
-        for column, width in zip(self.columns, self._widths):
+        for column, width in zip(self.columns, self._widths, strict=True):
             edge += _span(width)
             if width and x < edge:
                 return column.key
@@ -384,7 +386,7 @@ class KeyedTable(ScrollView, can_focus=True):
     def _line(self, cells: Sequence[Text], style: Style) -> Strip:
         line = Text(no_wrap=True, end="")
         pad = " " * PADDING
-        for cell, width in zip(cells, self._widths):
+        for cell, width in zip(cells, self._widths, strict=True):
             if not width:
                 continue
             piece = cell.copy()
@@ -422,7 +424,7 @@ class KeyedTable(ScrollView, can_focus=True):
         if strip is None:
             cells = self._cells_of(key)
             if state == "cursor":
-                cells = [Text(cell.plain, no_wrap=True) for cell in cells]
+                cells = tuple(Text(cell.plain, no_wrap=True) for cell in cells)
             strip = self._line(cells, style)
             if len(self._strips) >= STRIP_CACHE_LIMIT:  # scrolling through thousands of rows stays bounded
                 self._strips.clear()

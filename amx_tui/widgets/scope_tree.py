@@ -242,6 +242,8 @@ class ScopeTree(Tree[ScopeNode]):
         if message.generation != self._generation:
             return
         node, data = message.node, message.node.data
+        if data is None:  # only nodes with data load children
+            return
         data.loading = False
         if message.error is not None:
             data.error = message.error

@@ -1,4 +1,4 @@
-"""Run history: a schedule's runs and missed occurrences, every run, live progress of a running run, drill into review."""
+"""Run history: a schedule's runs and missed occurrences, every run, a running run's progress, drill into review."""
 
 from __future__ import annotations
 
