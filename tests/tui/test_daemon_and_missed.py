@@ -13,7 +13,7 @@ from amx_tui.screens.main import MainScreen
 from amx_tui.screens.missed import MissedDialog
 from amx_tui.widgets.daemon_bar import DaemonBar
 
-pytestmark = pytest.mark.anyio
+pytestmark = pytest.mark.asyncio
 
 
 def header(app) -> str:
@@ -37,7 +37,7 @@ async def test_badge_install_and_uninstall_with_confirmation_and_the_in_app_tick
         text = header(app)
         assert "● Loaded" in text and "runs the tick" not in text
         assert "Daemon installed: now loaded (systemd) · /home/dana/.config/systemd/user/amx-tick-test.timer" in text
-        app.screen.maybe_tick()
+        app.screen.daemon_bar.maybe_tick()
         await settle(pilot)
         assert tick.passes == 1, "a loaded daemon ticks; the window does not"
 
