@@ -25,12 +25,12 @@ from amx_tui.commands import VerbCommands
 from amx_tui.screens.confirm import ConfirmDialog
 from amx_tui.screens.missed import MissedDialog, decisions_text
 from amx_tui.screens.row_actions import RowActions
-from amx_tui.screens.schedule_dialog import Profiles
 from amx_tui.startup import StartupSummary, open_workspace
 from amx_tui.verbs import VERBS, verb_bindings
 from amx_tui.widgets.daemon_bar import DaemonBar, InAppTick
 from amx_tui.widgets.filter_chips import FilterChips
 from amx_tui.widgets.keyed_table import KeyedTable
+from amx_tui.widgets.profile_tables import ProfileLists
 from amx_tui.widgets.quiet_footer import QuietFooter
 from amx_tui.widgets.schedule_detail import ScheduleDetail
 from amx_tui.widgets.schedule_table import ACTIONS_COLUMN, ScheduleTable, row_key
@@ -48,7 +48,7 @@ class ScheduleList:
 
     views: list[ScheduleView]
     counts: dict[str, int]
-    profiles: Profiles
+    profiles: ProfileLists
 
 
 class MainScreen(RowActions):

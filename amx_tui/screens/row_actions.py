@@ -17,7 +17,8 @@ from amx_tui.formatting import fire_time_text
 from amx_tui.screens.action_menu import ActionMenu
 from amx_tui.screens.app_screen import AppScreen
 from amx_tui.screens.confirm import ConfirmDialog
-from amx_tui.screens.schedule_dialog import Profiles, ScheduleDialog
+from amx_tui.screens.schedule_dialog import ScheduleDialog
+from amx_tui.widgets.profile_tables import ProfileLists
 from amx_tui.workers import deliver, first_line
 
 # verb -> what the notification says once it worked (`{name}` the schedule's, `{run}` the started run's number)
@@ -38,7 +39,7 @@ def done_text(verb: str, name: str, outcome: VerbOutcome) -> str:
 class RowActions(AppScreen):
     """The schedule list's row actions; the list says which schedule is highlighted and how a change shows."""
 
-    profiles: Profiles | None = None  # (DB profiles, LLM profiles) as the list last read them
+    profiles: ProfileLists | None = None  # (DB profiles, LLM profiles) as the list last read them
 
     class VerbDone(Message):
         def __init__(

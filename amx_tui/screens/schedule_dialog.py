@@ -31,14 +31,13 @@ from amx_tui.screens.schedule_form import FIELD_OF_ERROR, FormValues, build_inpu
 from amx_tui.screens.schedule_hints import at_hint, cadence_hint, cap_hint, zone_hint
 from amx_tui.widgets.choice import Choice
 from amx_tui.widgets.form_field import FormField
+from amx_tui.widgets.profile_tables import ProfileLists
 from amx_tui.widgets.scope_tree import ScopeTree, Target
 from amx_tui.workers import deliver
 
 PREVIEW_DELAY = 0.15
 NARROW_WIDTH = 110  # below this the form and the scope tree stack
 SQLITE_DATABASE = "main (the SQLite file)"
-
-Profiles = tuple[list[DbProfileView], list[LlmProfileView]]  # (DB profiles, LLM profiles)
 
 
 def default_fire_at(now: datetime, tz: str) -> str:
@@ -85,7 +84,7 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
     ]
 
     class ProfilesRead(Message):
-        def __init__(self, profiles: Profiles | None, error: str | None = None) -> None:
+        def __init__(self, profiles: ProfileLists | None, error: str | None = None) -> None:
             super().__init__()
             self.profiles = profiles
             self.error = error
@@ -108,7 +107,7 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
         backend: Backend,
         store_getter: Callable[[], Store],
         view: ScheduleView | None = None,
-        profiles: Profiles | None = None,
+        profiles: ProfileLists | None = None,
     ) -> None:
         """`profiles` = (DB profiles, LLM profiles) as last read by the list, shown at once and re-read behind."""
         super().__init__(classes="dialog-screen")
@@ -175,7 +174,7 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
                     yield FormField(
                         "DB profile", Select([], id="db", prompt="choose a DB profile", compact=True), key="db"
                     )
-                    database = Select([], id="database", prompt="choose a database", compact=True)
+                    database: Select[str] = Select([], id="database", prompt="choose a database", compact=True)
                     yield FormField("Database", database, key="database")
                     yield FormField(
                         "LLM profile", Select([], id="llm", prompt="choose an LLM profile", compact=True), key="llm"
@@ -303,7 +302,7 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
             return
         self._got_profiles(message.profiles)
 
-    def _got_profiles(self, profiles: Profiles) -> None:
+    def _got_profiles(self, profiles: ProfileLists) -> None:
         self.profiles = profiles
         dbs, llms = profiles
         self.dialects = {p.name: p.dialect for p in dbs}
@@ -415,8 +414,8 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
 
     def show_error(self, error: AmxError) -> None:
         """Put the core's message beside its field (or on top when it is about the whole schedule)."""
-        field = getattr(error, "field", None)
-        detail = getattr(error, "detail", error.message)
+        field = error.field if isinstance(error, ValidationError) else None
+        detail = error.detail if isinstance(error, ValidationError) else error.message
         target = FIELD_OF_ERROR.get(field or "")
         if target == "scope":
             self._note("#error-scope", f"✗ {detail}")
