@@ -1,4 +1,4 @@
-"""Plain-text pieces the screens show (fire time, status words, ages, sizes), built as rich Text so user text is never markup."""
+"""Plain-text pieces the screens show (fire time, status words, ages, sizes) as rich Text: user text is never markup."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What `apply` did, one line per suggestion: applied, stale (nothing written) or apply_failed in the database's words."""
+"""What `apply` did, per suggestion: applied, stale (nothing written), or apply_failed in the database's words."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Add or edit a DB or LLM profile (one ModalScreen for the four cases); the core validates, errors beside their fields."""
+"""Add or edit a DB or LLM profile (one dialog for the four cases); the core validates, errors sit by their fields."""
 
 from __future__ import annotations
 

@@ -208,8 +208,8 @@ class ProfilesScreen(VerbScreen):
         dbs, llms = (len(self.views[k]) for k in ("db", "llm"))
         self.query_one("#profiles-title", Static).update(
             Text(
-                f"Profiles · {dbs} DB, {llms} LLM · secrets are shown as references (env:NAME, key:NAME, keyring:NAME), "
-                "never their values"
+                f"Profiles · {dbs} DB, {llms} LLM · secrets are shown as references "
+                "(env:NAME, key:NAME, keyring:NAME), never their values"
             )
         )
         self.show_detail()

@@ -83,7 +83,7 @@ def column_widths(columns: Sequence[Column], available: int) -> list[int]:
 
 
 def _give_back(columns: Sequence[Column], widths: list[int], excess: int) -> None:
-    """Narrow the widest flexible columns (never below their minimum) when raising a column to its minimum overflowed."""
+    """Narrow the widest flexible columns (never below their minimum) when raising one to its minimum overflowed."""
     while excess > 0:
         room = [i for i, c in enumerate(columns) if c.width is None and widths[i] > c.min_width]
         if not room:
