@@ -12,7 +12,6 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,6 +20,8 @@ from textual.message import Message
 from textual.widgets import Static
 
 from amx_core.services import review as core
+from amx_core.services.review import ApplyResult, SuggestionView
+from amx_core.store import Store
 from amx_tui.formatting import SUGGESTION_WORDS
 from amx_tui.screens.apply_results import ApplyResultsDialog
 from amx_tui.screens.confirm import ConfirmDialog
@@ -60,7 +61,7 @@ A write the database refuses is **apply failed**, with the database's message.
 """
 
 # verb -> (core call(store, ids), past tense)
-CHANGES: dict[str, tuple[Callable[..., Any], str]] = {
+CHANGES: dict[str, tuple[Callable[[Store, list[int]], list[SuggestionView]], str]] = {
     "accept": (lambda store, ids: core.accept_suggestions(store, ids), "Accepted"),
     "reject": (lambda store, ids: core.reject_suggestions(store, ids), "Rejected"),
 }
@@ -79,9 +80,11 @@ class ReviewScreen(VerbScreen):
     AUTO_FOCUS = "#suggestions"
 
     class Loaded(Message):
-        """The queue (`complete`), or the first page of a big queue while the rest is read; empty on error."""
+        """The queue (`complete`), or the first page of a big queue while the rest is read."""
 
-        def __init__(self, views: list, error: str | None, seconds: float, complete: bool = True) -> None:
+        def __init__(
+            self, views: list[SuggestionView] | None, error: str | None, seconds: float, complete: bool = True
+        ) -> None:
             super().__init__()
             self.views = views
             self.error = error
@@ -89,18 +92,16 @@ class ReviewScreen(VerbScreen):
             self.complete = complete
 
     class Changed(Message):
-        """Suggestions the core changed (accept, reject, edit), or its refusal (no views)."""
+        """Suggestions the core changed (accept, reject, edit), or its refusal."""
 
-        def __init__(self, verb: str, views: list, error: str | None) -> None:
+        def __init__(self, verb: str, views: list[SuggestionView] | None, error: str | None) -> None:
             super().__init__()
             self.verb = verb
             self.views = views
             self.error = error
 
     class Applied(Message):
-        """Every suggestion's ApplyResult, or the error (no results)."""
-
-        def __init__(self, results: list, error: str | None) -> None:
+        def __init__(self, results: list[ApplyResult] | None, error: str | None) -> None:
             super().__init__()
             self.results = results
             self.error = error
@@ -109,13 +110,15 @@ class ReviewScreen(VerbScreen):
         super().__init__(id="review-screen")
         self.run_id = run_id
         self.run_label = run_label or (f"run #{run_id}" if run_id is not None else None)
-        self.views: dict[int, Any] = {}
-        self.rows: dict[int, tuple[Any, bool]] = {}  # id -> (view, marked), reused so the table diff stays cheap
+        self.views: dict[int, SuggestionView] = {}
+        self.rows: dict[
+            int, tuple[SuggestionView, bool]
+        ] = {}  # id -> (view, marked), reused so the table diff stays cheap
         self.order: list[int] = []
         self.marked: set[int] = set()
         self.loads = 0
         self.busy = False
-        self.last_results: list | None = None
+        self.last_results: list[ApplyResult] | None = None
         self.loader = Serial(self._load)
 
     # --- layout -----------------------------------------------------------------------------------
@@ -181,19 +184,20 @@ class ReviewScreen(VerbScreen):
                     deliver(self, self.Loaded(first, None, time.perf_counter() - started, complete=False))
             views = core.list_suggestions(store, run_id=self.run_id)
         except Exception as exc:  # noqa: BLE001 - the queue keeps its last state and says why
-            deliver(self, self.Loaded([], first_line(exc), time.perf_counter() - started))
+            deliver(self, self.Loaded(None, first_line(exc), time.perf_counter() - started))
             return
         deliver(self, self.Loaded(views, None, time.perf_counter() - started))
 
     def on_review_screen_loaded(self, message: ReviewScreen.Loaded) -> None:
         message.stop()
-        if message.error is not None:
-            self.notify(message.error, title="Review queue", severity="error", markup=False)
+        views = message.views
+        if views is None:
+            self.notify(message.error or "", title="Review queue", severity="error", markup=False)
         else:
             if message.complete:
                 self.loads += 1
-            self.views = {v.id: v for v in message.views}
-            self.order = [v.id for v in message.views]
+            self.views = {v.id: v for v in views}
+            self.order = [v.id for v in views]
             self.marked &= set(self.views)
             self.rows = {i: (v, i in self.marked) for i, v in self.views.items()}
             self.apply_filter()
@@ -212,9 +216,7 @@ class ReviewScreen(VerbScreen):
         self.table.set_rows([(str(i), rows[i]) for i in keep])
         all_views = views.values()
         self.states.show_counts(
-            Counter(chip for v in all_views if (chip := CHIP_OF_STATE.get(v.state)) is not None),
-            len(keep),
-            len(self.order),
+            Counter(CHIP_OF_STATE.get(v.state, v.state) for v in all_views), len(keep), len(self.order)
         )
         self.bands.show_counts(Counter(v.band for v in all_views))
         self.query_one("#review-title", Static).update(Text(self._title()), layout=False)  # one line, full width
@@ -230,7 +232,7 @@ class ReviewScreen(VerbScreen):
     def action_toggle_band(self, band: str) -> None:
         self.bands.toggle(band)
 
-    def patch(self, views: list) -> None:
+    def patch(self, views: list[SuggestionView]) -> None:
         """Show suggestions the core just returned (a row that leaves the filter gives the cursor to the next one)."""
         for view in views:
             self.views[view.id] = view
@@ -239,7 +241,7 @@ class ReviewScreen(VerbScreen):
 
     # --- the highlighted suggestion -------------------------------------------------------------------
 
-    def current(self) -> Any | None:
+    def current(self) -> SuggestionView | None:
         key = self.table.cursor_key
         return self.views.get(int(key)) if key is not None else None
 
@@ -269,7 +271,7 @@ class ReviewScreen(VerbScreen):
         facts.update(self._facts(view))
 
     @staticmethod
-    def _facts(view: Any) -> Text:
+    def _facts(view: SuggestionView) -> Text:
         text = Text()
         text.append(f"#{view.id} · {SUGGESTION_WORDS.get(view.state, view.state)}", "bold")
         where = "/".join(p for p in (view.db_profile or "?", view.database) if p)
@@ -294,7 +296,7 @@ class ReviewScreen(VerbScreen):
             text.append(alternative)
         return text
 
-    def _need_current(self) -> Any | None:
+    def _need_current(self) -> SuggestionView | None:
         view = self.current()
         if view is None:
             self.notify("No suggestion is highlighted.", severity="warning")
@@ -360,23 +362,24 @@ class ReviewScreen(VerbScreen):
         try:
             views = call(self.store(), ids)
         except Exception as exc:  # noqa: BLE001 - the core's refusal names the suggestion
-            deliver(self, self.Changed(verb, [], first_line(exc)))
+            deliver(self, self.Changed(verb, None, first_line(exc)))
             return
         deliver(self, self.Changed(verb, views, None))
 
     def on_review_screen_changed(self, message: ReviewScreen.Changed) -> None:
         message.stop()
         self.busy = False
-        if message.error is not None:
-            self.notify(message.error, title=f"Not {message.verb}ed", severity="error", markup=False, timeout=8)
+        views = message.views
+        if views is None:
+            self.notify(message.error or "", title=f"Not {message.verb}ed", severity="error", markup=False, timeout=8)
             return
-        changed = {v.id for v in message.views}
+        changed = {v.id for v in views}
         self.marked -= changed
-        self.patch(message.views)
+        self.patch(views)
         if not self.loads:  # the rest of the queue was being read: read it again, with this change
             self.request_load()
         words = CHANGES[message.verb][1] if message.verb in CHANGES else "Edited"
-        what = message.views[0].target if len(message.views) == 1 else _plural(len(message.views), "suggestion")
+        what = views[0].target if len(views) == 1 else _plural(len(views), "suggestion")
         self.notify(f"{words} {what}.", markup=False)
 
     def action_edit(self) -> None:
@@ -386,7 +389,7 @@ class ReviewScreen(VerbScreen):
         save = partial(_edit, self.store)
         self.app.push_screen(EditSuggestionDialog(view, save), self._edited)
 
-    def _edited(self, view: Any) -> None:
+    def _edited(self, view: SuggestionView | None) -> None:
         if view is not None:
             self.post_message(self.Changed("edit", [view], None))
 
@@ -423,19 +426,20 @@ class ReviewScreen(VerbScreen):
             store = self.store()
             results = core.apply_suggestions(store, run_id=None if ids else self.run_id, ids=ids)
         except Exception as exc:  # noqa: BLE001 - e.g. the database cannot be reached
-            deliver(self, self.Applied([], first_line(exc)))
+            deliver(self, self.Applied(None, first_line(exc)))
             return
         deliver(self, self.Applied(results, None))
 
     def on_review_screen_applied(self, message: ReviewScreen.Applied) -> None:
         message.stop()
         self.busy = False
-        if message.error is not None:
-            self.notify(message.error, title="Apply failed", severity="error", markup=False, timeout=12)
+        results = message.results
+        if results is None:
+            self.notify(message.error or "", title="Apply failed", severity="error", markup=False, timeout=12)
             return
-        self.last_results = message.results
-        self.marked -= {r.id for r in message.results}
-        self.app.push_screen(ApplyResultsDialog(message.results))
+        self.last_results = results
+        self.marked -= {r.id for r in results}
+        self.app.push_screen(ApplyResultsDialog(results))
         self.request_load()
 
     # --- other --------------------------------------------------------------------------------------
@@ -444,6 +448,6 @@ class ReviewScreen(VerbScreen):
         self.request_load()
 
 
-def _edit(store_getter, suggestion_id: int, text: str):
+def _edit(store_getter: Callable[[], Store], suggestion_id: int, text: str) -> SuggestionView:
     """Thread (the edit dialog's worker): the core's edit, as `amx review edit ID --text TEXT`."""
     return core.edit_suggestion(store_getter(), suggestion_id, text)

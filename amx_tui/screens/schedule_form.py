@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 
 from amx_core.services.schedules import ScheduleInput
 from amx_core.timing import to_local
+from amx_core.views import ScheduleView
 from amx_tui.formatting import local_input_text
 
 # Core error field -> the dialog field that shows it; anything else goes to the dialog's top line.
@@ -44,7 +45,7 @@ class FormValues:
     review: str = "manual"
 
     @classmethod
-    def of_view(cls, view) -> FormValues:
+    def of_view(cls, view: ScheduleView) -> FormValues:
         at = local_input_text(to_local(view.fire_at_utc, view.tz)) if view.fire_at_utc else ""
         return cls(
             trigger=view.trigger,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, TypeVar
 
 from rich.style import Style
 from rich.text import Text
@@ -20,6 +20,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+Row = TypeVar("Row")  # what one row shows (a view; the table never looks inside)
 
 PADDING = 1
 STRIP_CACHE_LIMIT = 400
@@ -95,7 +97,7 @@ def _span(width: int) -> int:
     return width + 2 * PADDING if width else 0
 
 
-class KeyedTable(ScrollView, can_focus=True):
+class KeyedTable(Generic[Row], ScrollView, can_focus=True):
     """Rows of cells addressed by key; subclasses say how an object becomes cells (`format_row`)."""
 
     COMPONENT_CLASSES = {
@@ -175,16 +177,16 @@ class KeyedTable(ScrollView, can_focus=True):
         self.empty_text = empty_text
         self._keys: list[str] = []
         self._index: dict[str, int] = {}
-        self._objects: dict[str, Any] = {}
+        self._objects: dict[str, Row] = {}
         self._versions: dict[str, int] = {}
         self._cells: dict[str, tuple[int, tuple[Text, ...]]] = {}
-        self._strips: dict[tuple, Strip] = {}
+        self._strips: dict[tuple[object, ...], Strip] = {}
         self._widths: list[int] = []
         self._formatted = 0  # rows formatted so far (tests and the bench read it)
 
     # --- what subclasses provide ------------------------------------------------------------------
 
-    def format_row(self, key: str, obj: Any) -> Sequence[Text]:
+    def format_row(self, key: str, obj: Row) -> Sequence[Text]:
         """The cells of one row, in column order (override)."""
         return tuple(Text(str(obj)) for _ in self.columns)
 
@@ -218,7 +220,7 @@ class KeyedTable(ScrollView, can_focus=True):
         self.cursor_row = index
         return True
 
-    def set_rows(self, rows: Sequence[tuple[str, Any]]) -> TableDiff:
+    def set_rows(self, rows: Sequence[tuple[str, Row]]) -> TableDiff:
         """Replace the rows by key: new keys are added, missing ones removed, changed objects redrawn.
 
         The cursor stays on its key (and at the same height on screen) when that key survives.

@@ -30,7 +30,7 @@ from amx_tui.screens.confirm import ConfirmDialog
 from amx_tui.screens.review import ReviewScreen
 from amx_tui.screens.suggestion_edit import EditSuggestionDialog
 
-pytestmark = pytest.mark.anyio
+pytestmark = pytest.mark.asyncio
 
 EDITED = "Genre name\nfor example Rock"
 

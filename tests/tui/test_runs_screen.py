@@ -20,7 +20,7 @@ from amx_tui.screens.main import MainScreen
 from amx_tui.screens.missed import MissedDialog
 from amx_tui.screens.review import ReviewScreen
 
-pytestmark = pytest.mark.anyio
+pytestmark = pytest.mark.asyncio
 
 
 def by_name(store, name):

@@ -12,7 +12,7 @@ from amx_tui.screens.action_menu import ActionMenu
 from amx_tui.screens.help import HelpScreen
 from amx_tui.widgets.schedule_table import ACTIONS_COLUMN, SCHEDULE_COLUMNS
 
-pytestmark = pytest.mark.anyio
+pytestmark = pytest.mark.asyncio
 
 
 def shown_names(screen) -> list[str]:
