@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from amx_core.analyze.storewrites import store_write
 from amx_core.models import WrittenMark
+from amx_core.models.base import table_of
 
 
 def text_hash(text: str) -> str:
@@ -52,7 +53,7 @@ def by_target(store, model, column, profile_id: int, database: str) -> dict[str,
     return {target: value for target, value in rows if value}
 
 
-_M = WrittenMark.__table__
+_M = table_of(WrittenMark)
 _B = sa.bindparam
 _MINE = (_M.c.profile_id == _B("b_profile")) & (_M.c.database == _B("b_database")) & (_M.c.target == _B("b_target"))
 _UPDATE = (

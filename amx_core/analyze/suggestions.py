@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from amx_core.analyze.policy import Verdict
 from amx_core.analyze.storewrites import store_write
@@ -77,17 +78,17 @@ def save_suggestions(store, key: RunKey, proposed: Sequence[Proposed], now: date
     ]
     if not rows:
         return []
-    insert = sa.insert(Suggestion).returning(Suggestion.id, sort_by_parameter_order=True)
+    insert = sa.insert(Suggestion).returning(col(Suggestion.id), sort_by_parameter_order=True)
     with store_write(store) as session:
         return list(session.execute(insert, rows).scalars())
 
 
 def waiting_targets(store, profile_id: int, database: str) -> frozenset[str]:
     """Targets of one (profile, database) with a suggestion still in the review queue (WAITING_STATES)."""
-    query = sa.select(Suggestion.target).where(
-        Suggestion.db_profile_id == profile_id,
-        Suggestion.database == database,
-        Suggestion.state.in_(WAITING_STATES),
+    query = sa.select(col(Suggestion.target)).where(
+        col(Suggestion.db_profile_id) == profile_id,
+        col(Suggestion.database) == database,
+        col(Suggestion.state).in_(WAITING_STATES),
     )
     with store.session() as s:
         return frozenset(s.connection().execute(query.distinct()).scalars())
