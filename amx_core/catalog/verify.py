@@ -19,10 +19,10 @@ from amx_core.catalog.dialects import ops_for
 from amx_core.catalog.listing import is_cached, live_databases
 from amx_core.catalog.reflect import live_kinds
 from amx_core.catalog.store_cache import ST, of_target
-from amx_core.errors import ActionError, ValidationError
+from amx_core.errors import ActionError, UncheckedError, ValidationError
 from amx_core.scope.paths import Path, format_path, parse_path
 
-OFFLINE_HINT = "save with --no-verify to skip the check"
+OFFLINE_HINT = "save it unchecked to keep it anyway (--no-verify)"
 LEVELS = ("schema", "table", "column")
 
 
@@ -44,8 +44,8 @@ def _did_you_mean(names: list[str]) -> str:
     return f" (did you mean {listed}?)"
 
 
-def _unreachable(what: str, shown: str, target: CatalogTarget, exc: ActionError) -> ActionError:
-    return ActionError(f"{what}: cannot check {shown} against {target.label}: {exc.message}; {OFFLINE_HINT}")
+def _unreachable(what: str, shown: str, target: CatalogTarget, exc: ActionError) -> UncheckedError:
+    return UncheckedError(f"{what}: cannot check {shown} against {target.label}: {exc.message}; {OFFLINE_HINT}")
 
 
 def check_database(store, profile: str, database: str) -> None:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from amx_core.catalog.refresh import refresh_catalog
 from amx_core.catalog.verify import nearest
-from amx_core.errors import ActionError, ValidationError
+from amx_core.errors import ActionError, UncheckedError, ValidationError
 from amx_core.services.profiles import add_db_profile, add_llm_profile
 from amx_core.services.schedules import ScheduleInput, create_schedule, edit_schedule, list_schedules
 
@@ -88,7 +88,8 @@ def test_an_unreachable_server_fails_with_the_offline_hint_and_no_verify_saves(s
     with pytest.raises(ActionError) as err:
         create_schedule(store, _input("down", "public.users"), now=NOW)
     assert err.value.message.startswith("scope: cannot check public.users against down/shop: cannot connect to")
-    assert err.value.message.endswith("save with --no-verify to skip the check")
+    assert err.value.message.endswith("save it unchecked to keep it anyway (--no-verify)")
+    assert isinstance(err.value, UncheckedError)
     assert list_schedules(store) == []
     saved = create_schedule(store, _input("down", "public.users"), now=NOW, verify=False)
     assert saved.scope == ("public.users",)
