@@ -2,7 +2,9 @@
 
 Modules: `targets` (what a description is about), `personal` and `profiling` (bounded column
 statistics with nothing personal in them), `planning` (parents first), `facts` (what the model
-is told), `policy` (what `auto` may write), `marks` (recognising AMX's own text), `writeback/`
-(per-dialect writers), `apply` (the one safe write path), `suggestions` (saving proposals),
-`tables` (one table's pipeline) and `executor` (`run_analyze`). Nothing is imported here.
+is told), `policy` (what `auto` may write), `marks` (what AMX wrote where, and whether a person
+reviewed it), `structure` (structure fingerprints), `incremental` (what a run asks about and why it
+skips the rest), `writeback/` (per-dialect writers), `apply` (the one safe write path),
+`suggestions` (saving proposals), `tables` (one table's pipeline) and `executor` (`run_analyze`).
+Nothing is imported here.
 """

@@ -1,4 +1,5 @@
-"""The `analyze` executor: resolve the scope live, then describe tables parents-first on bounded pools.
+"""The `analyze` executor: resolve the scope live, plan what to ask (`incremental`), then describe tables
+parents-first on bounded pools.
 
 Tables are profiled ahead on a small pool; requests go to a pool bounded by the LLM profile's
 max_concurrency, a table being asked once its FK parents in scope have their replies (so their
