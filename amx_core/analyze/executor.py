@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from amx_core.analyze.apply import Destination, open_destination
 from amx_core.analyze.facts import fk_edges, neighbour_index, neighbours
-from amx_core.analyze.incremental import Known, plan_table, skip_totals
+from amx_core.analyze.incremental import SKIPS, Known, plan_table, skip_totals
 from amx_core.analyze.marks import adopt_fingerprints
 from amx_core.analyze.planning import plan_tables
 from amx_core.analyze.profiling import SAMPLE_ROWS, ProfileSettings
@@ -29,7 +29,7 @@ from amx_core.analyze.targets import TableKey, Target
 from amx_core.catalog.connect import CatalogConnectError
 from amx_core.catalog.resolve import resolve_scope
 from amx_core.errors import AmxError
-from amx_core.execution.context import Executor, RunCancelled, RunContext, RunOutcome, TransientError
+from amx_core.execution.context import RUN_COUNTERS, Executor, RunCancelled, RunContext, RunOutcome, TransientError
 from amx_core.llm.registry import Wiring, provider_for
 from amx_core.profiles.rows import get_db_row, get_llm_row
 from amx_core.profiles.views import llm_view
@@ -39,15 +39,8 @@ if TYPE_CHECKING:
 
 WAIT_SECONDS = 0.5  # how often the scheduler looks at the cancel flag while requests are in flight
 PROFILERS = 2  # threads profiling tables ahead of their request, in plan order
-COUNTERS = (  # the counters a run adds to as tables finish
-    "tables_done",
-    "columns_described",
-    "columns_applied",
-    "columns_queued",
-    "columns_failed",
-    "tokens_in",
-    "tokens_out",
-)
+# the counters a run adds to as tables finish (the planned and skipped ones are set once, up front)
+COUNTERS = tuple(c for c in RUN_COUNTERS if c not in ("tables_planned", "columns_planned", *SKIPS))
 
 
 @dataclass(frozen=True)
