@@ -26,6 +26,7 @@ from amx_core.analyze.targets import TableKey, Target
 from amx_core.analyze.writeback.local import read_local
 from amx_core.errors import AmxError
 from amx_core.execution.context import Executor, RunCancelled, RunContext, RunOutcome, TransientError
+from amx_core.wording import counted
 
 WAIT_SECONDS = 0.5  # how often the scheduler looks at the cancel flag while requests are in flight
 PROFILERS = 2  # threads profiling tables ahead of their request, in plan order
@@ -100,8 +101,8 @@ class _Progress:
         self.ctx.progress(**self.counts)
         if result.ok:
             line = (
-                f"{label}: {result.described} of {result.planned} columns described, {result.applied} applied, "
-                f"{result.queued} queued for review"
+                f"{label}: {result.described} of {counted(result.planned, 'column')} described, "
+                f"{result.applied} applied, {result.queued} queued for review"
             )
         else:
             line = f"{label}: failed: {result.error}"
@@ -168,8 +169,8 @@ def _outcome(results: list[TableResult], jobs: dict[TableKey, TableJob], in_scop
     applied = sum(r.applied for r in results)
     queued = sum(r.queued for r in results)
     note = (
-        f"{len(results) - len(failed)} of {len(jobs)} tables described ({in_scope} in scope): {described} columns "
-        f"described, {applied} applied, {queued} queued for review"
+        f"{len(results) - len(failed)} of {counted(len(jobs), 'table')} described ({in_scope} in scope): "
+        f"{counted(described, 'column')} described, {applied} applied, {queued} queued for review"
     )
     if failed:
         names = ", ".join(Target(*r.key).path for r in failed[:5]) + (" ..." if len(failed) > 5 else "")
@@ -217,7 +218,7 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
             if (job := plan_job(table, dest, marks, local, schedule.missing_only)) is not None
         }
         ctx.log(
-            f"{len(all_tables)} tables in scope, {len(jobs)} to describe with {llm.provider} "
+            f"{counted(len(all_tables), 'table')} in scope, {len(jobs)} to describe with {llm.provider} "
             f"({workers} at a time, review {schedule.review})"
         )
         env = RunEnv(
@@ -233,7 +234,8 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
         results = _schedule(ctx, env, jobs, all_tables, workers)
     if not jobs:
         return RunOutcome(
-            ok=True, note=f"nothing to describe: all {len(all_tables)} tables in scope already have descriptions"
+            ok=True,
+            note=f"nothing to describe: all {counted(len(all_tables), 'table')} in scope already have descriptions",
         )
     return _outcome(results, jobs, len(all_tables))
 
