@@ -63,6 +63,28 @@ def _postgres_enums(inspector: sa.Inspector) -> dict[str, tuple[str, ...]]:
     return enums
 
 
+_MYSQL_CHECKS = sa.text(
+    "SELECT cc.CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS cc "
+    "JOIN information_schema.TABLE_CONSTRAINTS tc ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA "
+    "AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME AND tc.CONSTRAINT_TYPE = 'CHECK' "
+    "WHERE cc.CONSTRAINT_SCHEMA = :schema AND tc.TABLE_NAME = :table"
+)
+
+
+def _check_texts(conn: sa.Connection, inspector: sa.Inspector, schema: str | None, table: str) -> list[str]:
+    """The CHECK constraints' texts; on MySQL/MariaDB from information_schema, which also holds
+    column-level checks (the inspector only parses table-level ones from SHOW CREATE TABLE)."""
+    if conn.dialect.name in ("mysql", "mariadb"):
+        rows = conn.execute(
+            _MYSQL_CHECKS, {"schema": schema or conn.exec_driver_sql("SELECT DATABASE()").scalar(), "table": table}
+        )
+        return [str(text) for (text,) in rows]
+    try:
+        return [str(check.get("sqltext") or "") for check in inspector.get_check_constraints(table, schema=schema)]
+    except NotImplementedError:
+        return []
+
+
 def declared_codes(
     conn: sa.Connection, schema: str | None, table: str, columns: Sequence[tuple[str, str]]
 ) -> dict[str, tuple[str, ...]]:
@@ -70,12 +92,8 @@ def declared_codes(
     codes = {name: found for name, type_text in columns if (found := enum_codes(type_text))}
     names = [name for name, _ in columns]
     inspector = sa.inspect(conn)
-    try:
-        checks = inspector.get_check_constraints(table, schema=schema)
-    except NotImplementedError:
-        checks = []
-    for check in checks:
-        found = check_codes(str(check.get("sqltext") or ""), names)
+    for text in _check_texts(conn, inspector, schema, table):
+        found = check_codes(text, names)
         if found and found[0] not in codes:
             codes[found[0]] = found[1]
     unknown = [(n, t) for n, t in columns if n not in codes and t and not _KNOWN_TYPE.search(t)]

@@ -189,6 +189,46 @@ def test_hostile_text_is_kept_exactly_but_queued_not_applied(analyze, store):
     assert _targets(store, handle.run_id)["main.Artist.ArtistId"].state == "auto_applied"
 
 
+def test_a_reply_that_copies_profile_numbers_is_flagged_and_queued(analyze, store):
+    """Issue #18: "Values range from 1 to 1000" is false the day a table grows; auto review must not write it."""
+    volatile = _bad(
+        description_json(
+            {
+                "ArtistId": "Unique identifier of the artist. Values range from 1 to 1000.",
+                "Name": "Stage name of the artist.",
+            }
+        )
+    )
+    outcome, handle, _ = analyze({"Artist": [volatile]})
+    assert outcome.ok
+    targets = _targets(store, handle.run_id)
+    flagged = targets["main.Artist.ArtistId"]
+    assert flagged.flags == ("volatile_facts",) and flagged.state == "pending"
+    assert flagged.note == "queued: flagged: volatile_facts"
+    assert flagged.quality[0]["flag"] == "volatile_facts"
+    assert targets["main.Artist.Name"].state == "auto_applied"
+    assert handle.sink.counts["columns_applied"] == 5 and handle.sink.counts["columns_queued"] == 1
+
+
+def test_nul_removal_and_cuts_are_noted_on_the_suggestion(analyze, store):
+    """What had to change to keep a reply's text is said on the suggestion, not done silently."""
+    long_text = "Name under which the artist records and performs. " * 100
+    reply = _bad(description_json({"ArtistId": "Artist number in\x00 the catalogue.", "Name": long_text}))
+    outcome, handle, _ = analyze({"Artist": [reply]})
+    assert outcome.ok
+    targets = _targets(store, handle.run_id)
+    nul = targets["main.Artist.ArtistId"]
+    assert nul.proposed == "Artist number in the catalogue." and nul.state == "pending"
+    assert "control_characters" in nul.flags
+    assert "NUL characters removed from the proposed text" in nul.note
+    cut = targets["main.Artist.Name"]
+    assert len(cut.proposed) <= 1000 and cut.proposed.endswith("…") and "truncated" in cut.flags
+    assert (
+        f"proposed text cut from {len(long_text.strip()):,} to {len(cut.proposed):,} characters (limit 1,000)"
+        in cut.note
+    )
+
+
 def test_parents_descriptions_are_given_to_children(analyze, store, llm_server):
     artist = _bad(description_json({"ArtistId": "Artist number.", "Name": "Stage name."}, table="Musicians and bands."))
     outcome, _handle, _ = analyze({"Artist": [artist]}, scope=["main.Album", "main.Artist"], concurrency=4)
