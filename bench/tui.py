@@ -270,7 +270,7 @@ def cache_cadence_words() -> bool:
     """Memoise describe_cadence for a labelled extra run (the core change this bench asks for); False if already so."""
     from functools import lru_cache
 
-    from amx_core.services import schedule_views
+    from amx_core.schedule import views as schedule_views
 
     if hasattr(schedule_views.describe_cadence, "cache_info"):
         return False

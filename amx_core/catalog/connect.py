@@ -17,6 +17,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from amx_core.errors import ActionError, AmxError, NotFoundError, ValidationError
+from amx_core.profiles.rows import get_db_row
+from amx_core.profiles.urls import db_connect_url
 from amx_core.secrets.masking import mask_url, redact
 
 CONNECT_TIMEOUT_SECONDS = 10
@@ -75,8 +77,6 @@ def _database_key(dialect: str, given: str | None, default: str | None, in_url: 
 
 def resolve_target(store, profile: str, database: str | None = None, *, require_database: bool = True) -> CatalogTarget:
     """The catalog key for (profile, database); unknown profile -> NotFoundError on `profile`."""
-    from amx_core.services.profiles import get_db_row
-
     with store.session() as s:
         row = get_db_row(s, profile, "profile")
         profile_id, url, default = row.id, row.url, row.default_database
@@ -135,8 +135,6 @@ def _check_sqlite_file(url: sa.engine.URL) -> None:
 @contextmanager
 def live_connection(store, target: CatalogTarget, *, use_database: bool = True) -> Iterator[sa.Connection]:
     """One connection to the target's database (or the profile's own URL when `use_database` is False)."""
-    from amx_core.services.profiles import db_connect_url
-
     real_url = db_connect_url(store, target.profile, (target.database or None) if use_database else None)
     parsed = sa.engine.make_url(real_url)
     if target.dialect == "sqlite":

@@ -1,7 +1,7 @@
 """Change-triggered schedules: poll the catalogs they watch and arm them per their cap.
 
-Decision (DESIGN §4, "at most once per cap; changes inside the cap coalesce into one fire when the
-cap ends"): the cap is a debounce that starts at the first change not yet fired.
+Decision (docs/ARCHITECTURE.md §5.9: at most once per cap; changes inside the cap coalesce into one fire when
+the cap ends): the cap is a debounce that starts at the first change not yet fired.
 
 - The tick calls `poll_due_catalogs(store, now)`. For every (profile, database) watched by a Pending
   change schedule whose CatalogState.next_check_utc is due or unset, it refreshes that catalog
@@ -41,7 +41,7 @@ from amx_core.models import DbProfile, Schedule
 from amx_core.scope.paths import parse_path
 
 DEFAULT_INTERVAL = timedelta(minutes=15)
-ARMED_STATUSES = ("pending", "failed")  # a Failed change schedule stays armed (DESIGN §4)
+ARMED_STATUSES = ("pending", "failed")  # a Failed change schedule stays armed (docs/ARCHITECTURE.md §5.1)
 CHANGE = "change"
 
 

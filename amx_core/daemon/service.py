@@ -49,7 +49,7 @@ def _open_store_of(setup: DaemonSetup):
 
 
 def _tick_evidence(setup: DaemonSetup, store, now: datetime) -> TickEvidence:
-    from amx_core.services.heartbeat import latest_running_heartbeat, read_heartbeat
+    from amx_core.tick.heartbeat import latest_running_heartbeat, read_heartbeat
 
     try:
         store = store or _open_store_of(setup)

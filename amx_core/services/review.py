@@ -1,4 +1,4 @@
-"""The review queue: list, show, accept, edit, reject and apply suggestions (DESIGN §3 states).
+"""The review queue: list, show, accept, edit, reject and apply suggestions (states: docs/ARCHITECTURE.md §4.6).
 
 Transitions: pending/rejected/apply_failed/stale -> accepted; any open state -> edited (with a
 person's text) or rejected; accepted/edited -> applied, apply_failed or stale through the same

@@ -1,7 +1,8 @@
 """Schedule services: create, edit, pause, resume, skip, cancel, delete, list, show, preview.
 
-All rules of DESIGN §3-§4 live here so the TUI, the CLI and the tick agree; every refusal
-is a ValidationError naming the field (exit 2), and a refused call writes nothing.
+Every field check lives here and the state machine and missed-slot ledger in amx_core.schedule,
+so the TUI, the CLI and the tick agree; every refusal is a ValidationError naming the field
+(exit 2), and a refused call writes nothing.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from sqlmodel import Session, select
 
 from amx_core.errors import ConflictError, NotFoundError, ValidationError
 from amx_core.instants import iso
-from amx_core.models import DbProfile, LlmProfile, MissedSlot, Schedule
+from amx_core.models import DbProfile, LlmProfile, Schedule
 from amx_core.models.base import utcnow
+from amx_core.profiles.rows import get_db_row, get_llm_row
+from amx_core.schedule import rules
+from amx_core.schedule.ledger import record_missed, slots_between
+from amx_core.schedule.views import schedule_view
 from amx_core.scope.paths import normalize_scope
-from amx_core.services import schedule_rules as rules
-from amx_core.services.profiles import get_db_row, get_llm_row
-from amx_core.services.schedule_views import schedule_view
 from amx_core.services.validation import clean_name, one_of, positive_number
 from amx_core.store import Store
 from amx_core.timing import (
@@ -346,50 +348,6 @@ def pause_schedule(store: Store, schedule_id: int, *, now: datetime | None = Non
         row.status = rules.PAUSED
 
     return _event(store, schedule_id, "pause", mutate, now)
-
-
-def record_missed(
-    session: Session, row: Schedule, slots: list[datetime], reason: str, action: str, now: datetime
-) -> int:
-    """Add ledger rows for slots not yet recorded; returns how many were new."""
-    if not slots:
-        return 0
-    known = set(
-        session.exec(
-            select(MissedSlot.slot_utc).where(MissedSlot.schedule_id == row.id, MissedSlot.slot_utc.in_(slots))
-        ).all()
-    )
-    added = 0
-    for slot in slots:
-        if slot in known:
-            continue
-        session.add(MissedSlot(schedule_id=row.id, slot_utc=slot, detected_at=now, reason=reason, action=action))
-        added += 1
-    return added
-
-
-MAX_LEDGER_SLOTS = 500
-
-
-def slots_between(row: Schedule, start: datetime, end: datetime, limit: int = MAX_LEDGER_SLOTS) -> list[datetime]:
-    """Occurrences of the schedule in [start, end): its pending slot and cadence slots after it."""
-    out: list[datetime] = []
-    if start >= end:
-        return out
-    out.append(start)
-    if not row.cadence:
-        return out
-    cursor = start
-    while len(out) < limit:
-        batch = next_fires(row.cadence, row.tz, cursor, 64)
-        for slot in batch:
-            if slot >= end or len(out) >= limit:
-                return out
-            out.append(slot)
-        if not batch:
-            return out
-        cursor = batch[-1]
-    return out
 
 
 def resume_schedule(store: Store, schedule_id: int, *, now: datetime | None = None) -> ScheduleView:

@@ -1,4 +1,4 @@
-"""Claims (DESIGN §5.4): one due schedule at a time, atomically, with its occurrence recorded once.
+"""Claims (docs/ARCHITECTURE.md §7.4): one due schedule at a time, atomically, with its occurrence recorded once.
 
 Every claim runs inside a write transaction taken up front (SQLite `BEGIN IMMEDIATE` via
 `store.write_session()`; PostgreSQL row locks with `FOR UPDATE SKIP LOCKED`), flips the
@@ -9,9 +9,8 @@ same instant impossible whoever else ticks: OS timer, TUI, run-now, a manual `am
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 from typing import Any
 
 from sqlmodel import Session
@@ -19,10 +18,11 @@ from sqlmodel import Session
 from amx_core.errors import ConflictError, NotFoundError
 from amx_core.instants import iso
 from amx_core.models import Schedule
-from amx_core.services import schedule_rules as rules
+from amx_core.schedule import rules
 from amx_core.store import Store
 from amx_core.tick import statements as q
 from amx_core.tick.decide import FIRE, REASON_CATCH_UP, REASON_RUN_NOW, REASON_TIME, Decision, apply_settlement, decide
+from amx_core.tick.rows import ScheduleState
 from amx_core.timing import next_fire_after
 
 CLAIMABLE = q.CLAIMABLE
@@ -62,18 +62,22 @@ class _AlreadyFired(Exception):
     """The occurrence insert hit the unique (schedule, fire instant): roll the claim back."""
 
 
-def _claimed_state(row: SimpleNamespace, decision: Decision, now: datetime) -> SimpleNamespace:
-    state = SimpleNamespace(**vars(row))
-    state.status, state.running_since, state.updated_at = rules.RUNNING, now, now
-    state.last_fire_utc = decision.fire_utc
-    if decision.reason in MOVES_SLOT:
-        state.next_fire_utc = decision.slot_utc
-    return state
+def _claimed_state(row: ScheduleState, decision: Decision, now: datetime) -> ScheduleState:
+    """A copy of the schedule as the claim left it (Running, fired, its slot moved when the reason moves it)."""
+    slot = decision.slot_utc if decision.reason in MOVES_SLOT else row.next_fire_utc
+    return replace(
+        row,
+        status=rules.RUNNING,
+        running_since=now,
+        updated_at=now,
+        last_fire_utc=decision.fire_utc,
+        next_fire_utc=slot,
+    )
 
 
 def _take(
     conn,
-    row: SimpleNamespace,
+    row: ScheduleState,
     decision: Decision,
     now: datetime,
     *,
@@ -142,7 +146,7 @@ def _take(
     )
 
 
-def _already_fired(conn, row: SimpleNamespace, decision: Decision, now: datetime) -> Settled:
+def _already_fired(conn, row: ScheduleState, decision: Decision, now: datetime) -> Settled:
     """The armed instant fired before (e.g. a run-now at that very instant): move past it, never refire."""
     if row.trigger == "change":
         row.next_fire_utc = None
@@ -156,8 +160,8 @@ def _already_fired(conn, row: SimpleNamespace, decision: Decision, now: datetime
     return Settled(row.id, Decision(action="already-fired", reason="occurrence already fired", why="already fired"))
 
 
-def _settle(session: Session, row: SimpleNamespace, decision: Decision, now: datetime) -> None:
-    """Missed-slot bookkeeping goes through the ORM (rare path; it shares the schedule services' ledger)."""
+def _settle(session: Session, row: ScheduleState, decision: Decision, now: datetime) -> None:
+    """Missed-slot bookkeeping goes through the ORM (rare path; it shares the schedule ledger with the services)."""
     apply_settlement(session, session.get(Schedule, row.id), decision, now)
 
 

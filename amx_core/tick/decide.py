@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from amx_core.instants import iso
 from amx_core.models import Schedule
-from amx_core.services import schedule_rules as rules
-from amx_core.services.schedules import record_missed, slots_between
+from amx_core.schedule import rules
+from amx_core.schedule.ledger import record_missed, slots_between
 from amx_core.tick import statements as q
 from amx_core.timing import next_fire_after
 

@@ -1,4 +1,4 @@
-"""The idle pass (DESIGN §5.1): heartbeat plus one indexed "anything to do?" query, raw driver only.
+"""The idle pass (docs/ARCHITECTURE.md §7.1): heartbeat plus one indexed "anything to do?" query, raw driver only.
 
 Nothing here imports SQLAlchemy, SQLModel or the LLM stack; when the answer is "nothing",
 `amx-tick` exits having loaded only the standard library (and psycopg on PostgreSQL).

@@ -1,4 +1,4 @@
-"""Lease recovery (DESIGN §4): a run whose heartbeat is older than the lease lost its runner.
+"""Lease recovery (docs/ARCHITECTURE.md §7.7): a run whose heartbeat is older than the lease lost its runner.
 
 Such a run is failed with "runner stopped (no heartbeat since ...)"; its counters, log and
 suggestions stay as they were (partial results are kept); its schedule goes Failed and a
@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from amx_core.instants import iso
 from amx_core.models import Run, Schedule
-from amx_core.services import schedule_rules as rules
+from amx_core.schedule import rules
 from amx_core.store import Store
 from amx_core.tick.claims import claim_of_run
 from amx_core.tick.settle import fail_running_schedule, lock_schedule_row

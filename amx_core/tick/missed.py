@@ -1,4 +1,4 @@
-"""The missed sweep (DESIGN §5.3): settle every slot late past the grace window, per policy, firing nothing.
+"""The missed sweep (docs/ARCHITECTURE.md §5.7): settle every slot late past the grace window per policy; fire nothing.
 
 Used by each tick before it claims, and by the startup check of `amx` and `amx-tui`. Policy
 `run` only arms its one catch-up here (ledger row with action "run" at the armed slot); the

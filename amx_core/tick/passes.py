@@ -1,4 +1,4 @@
-"""One full tick pass (DESIGN §5.2-§5.7), once the idle check said there is work.
+"""One full tick pass (docs/ARCHITECTURE.md §7.2), once the idle check said there is work.
 
 Order: heartbeat, lease recovery, change checks, missed sweep, then claim-and-execute until
 nothing is claimable and nothing is in flight, then the heartbeat's duration and one log line.
@@ -11,13 +11,13 @@ import time
 from datetime import datetime, timedelta
 
 from amx_core.models import TickHeartbeat
-from amx_core.services.heartbeat import record_heartbeat
 from amx_core.store import Store, open_store
 from amx_core.tick.changes import poll_changes
 from amx_core.tick.claims import Claim, Settled, claim_next
 from amx_core.tick.clock import Clock, as_clock
 from amx_core.tick.execute import Finished
 from amx_core.tick.fastpath import host_name
+from amx_core.tick.heartbeat import record_heartbeat
 from amx_core.tick.leases import recover_expired
 from amx_core.tick.logfile import log_pass, tick_log
 from amx_core.tick.missed import settle_missed

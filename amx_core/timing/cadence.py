@@ -1,6 +1,6 @@
 """Recurring fire times: 5-field cron evaluated on a zone's wall clock, mapped to UTC under the DST policy.
 
-Policy (DESIGN §4): croniter walks NAIVE local wall-clock times; each is mapped to real
+Policy (docs/ARCHITECTURE.md §6.4): croniter walks NAIVE local wall-clock times; each is mapped to real
 instants here. A time inside a spring-forward gap fires at the first instant after the gap
 (several gap times collapse into that one instant); a time in a repeated (fall-back) hour
 fires at its first instant for hourly-or-coarser cadences and at both real instants for

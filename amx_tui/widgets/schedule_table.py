@@ -8,7 +8,7 @@ from typing import Any
 from rich.style import Style
 from rich.text import Text
 
-from amx_core.services.schedule_rules import STATUSES
+from amx_core.schedule.rules import STATUSES
 from amx_tui.formatting import REVIEW_WORDS, fire_time_text, plain, status_word
 from amx_tui.widgets.keyed_table import Column, KeyedTable
 

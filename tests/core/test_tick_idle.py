@@ -13,8 +13,8 @@ import pytest
 from tick_support import add_schedule, profiles, utc
 
 from amx_core import config
-from amx_core.services.heartbeat import read_heartbeat
 from amx_core.tick.entry import main as tick_main
+from amx_core.tick.heartbeat import read_heartbeat
 from amx_core.tick.logfile import append_line, format_line
 
 T = utc(2027, 3, 1, 9, 0)

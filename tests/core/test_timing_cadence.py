@@ -1,4 +1,4 @@
-"""Cadence validation and hand-checked fire times across DST transitions (the policy of DESIGN §4)."""
+"""Cadence validation and hand-checked fire times across DST transitions (the policy of docs/ARCHITECTURE.md §6.4)."""
 
 from __future__ import annotations
 
