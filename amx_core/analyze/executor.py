@@ -219,7 +219,8 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
         }
         ctx.log(
             f"{counted(len(all_tables), 'table')} in scope, {len(jobs)} to describe with {llm.provider} "
-            f"({workers} at a time, review {schedule.review})"
+            f"({workers} at a time, review {schedule.review}"
+            + ("; descriptions may state dated statistics)" if schedule.with_statistics else ")")
         )
         env = RunEnv(
             store=store,
@@ -230,6 +231,7 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
             review=schedule.review,
             profile=ProfileSettings(sample_rows=options.sample_rows, sample_mode=sample_mode),
             now=ctx.now,
+            with_statistics=schedule.with_statistics,
         )
         results = _schedule(ctx, env, jobs, all_tables, workers)
     if not jobs:

@@ -33,6 +33,7 @@ def schedule_view(row, db_profile: str, llm_profile: str | None) -> ScheduleView
         llm_profile=llm_profile,
         review=row.review,
         missing_only=row.missing_only,
+        with_statistics=bool(row.with_statistics),
         missed_policy=row.missed_policy,
         retry_max_attempts=row.retry_max_attempts,
         next_fire_utc=row.next_fire_utc,

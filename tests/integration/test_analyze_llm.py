@@ -12,7 +12,7 @@ from llm_server import Reply, auto_openai, description_json, openai_reply
 from amx_core.analyze.executor import AnalyzeOptions, make_analyzer
 from amx_core.execution.context import TransientError
 from amx_core.llm.client import RetryPolicy
-from amx_core.llm.prompt import fenced_data
+from amx_core.llm.prompt import NO_STATISTICS_TEXT, fenced_data
 from amx_core.llm.registry import Wiring
 from amx_core.services.review import list_suggestions
 
@@ -46,14 +46,14 @@ class ByTable:
 def analyze(store, chinook_sqlite, llm_server):  # noqa: F811
     """Run an analyze schedule over `scope` against the replay server; returns (outcome, handle, sleeps)."""
 
-    def run(scripted=None, *, scope=SCOPE, review="auto", concurrency=1, timeout=5.0, default=None):
+    def run(scripted=None, *, scope=SCOPE, review="auto", concurrency=1, timeout=5.0, default=None, stats=False):
         add_profiles(
             store, chinook_sqlite, llm="openai", base_url=llm_server.url, concurrency=concurrency, timeout=timeout
         )
         llm_server.respond(PATH, ByTable(scripted or {}, default))
         sleeps: list[float] = []
         options = AnalyzeOptions(wiring=Wiring(retry=RetryPolicy(attempts=2, base_delay=0.01), sleep=sleeps.append))
-        handle = start_run(store, make_schedule(store, scope=scope, review=review))
+        handle = start_run(store, make_schedule(store, scope=scope, review=review, with_statistics=stats))
         outcome = make_analyzer(options)(handle.ctx)
         return outcome, handle, sleeps
 
@@ -208,6 +208,23 @@ def test_a_reply_that_copies_profile_numbers_is_flagged_and_queued(analyze, stor
     assert flagged.quality[0]["flag"] == "volatile_facts"
     assert targets["main.Artist.Name"].state == "auto_applied"
     assert handle.sink.counts["columns_applied"] == 5 and handle.sink.counts["columns_queued"] == 1
+
+
+def test_the_prompt_says_whether_statistics_may_be_stated(analyze, store, llm_server):
+    analyze(scope=["main.Artist"])
+    plain = next(m["content"] for m in llm_server.requests[-1].body["messages"] if m["role"] == "user")
+    assert NO_STATISTICS_TEXT in plain and "As of" not in plain
+
+
+def test_a_schedule_with_statistics_lets_the_model_state_them_dated(analyze, store, llm_server):
+    dated = "Unique number of the artist. As of 2026-03-02, in a sample of 275 rows: values from 1 to 275."
+    reply = _bad(description_json({"ArtistId": dated, "Name": "Stage name of the artist."}))
+    outcome, handle, _ = analyze({"Artist": [reply]}, scope=["main.Artist"], stats=True)
+    assert outcome.ok
+    asked = next(m["content"] for m in llm_server.requests[-1].body["messages"] if m["role"] == "user")
+    assert "As of 2026-03-02, in a sample of" in asked and NO_STATISTICS_TEXT not in asked
+    view = _targets(store, handle.run_id)["main.Artist.ArtistId"]
+    assert view.flags == () and view.state == "auto_applied"
 
 
 def test_nul_removal_and_cuts_are_noted_on_the_suggestion(analyze, store):
