@@ -55,7 +55,12 @@ def check_codes(sqltext: str, column_names: Sequence[str]) -> tuple[str, tuple[s
 
 
 def _postgres_enums(inspector: sa.Inspector) -> dict[str, tuple[str, ...]]:
+    """Enum type name (bare and schema-qualified) -> its labels."""
+    from sqlalchemy.dialects.postgresql.base import PGInspector
+
     enums: dict[str, tuple[str, ...]] = {}
+    if not isinstance(inspector, PGInspector):
+        return enums
     for enum in inspector.get_enums(schema="*"):
         labels = tuple(enum.get("labels") or ())[:MAX_CODES]
         enums[enum["name"]] = labels
@@ -93,9 +98,9 @@ def declared_codes(
     names = [name for name, _ in columns]
     inspector = sa.inspect(conn)
     for text in _check_texts(conn, inspector, schema, table):
-        found = check_codes(text, names)
-        if found and found[0] not in codes:
-            codes[found[0]] = found[1]
+        checked = check_codes(text, names)
+        if checked and checked[0] not in codes:
+            codes[checked[0]] = checked[1]
     unknown = [(n, t) for n, t in columns if n not in codes and t and not _KNOWN_TYPE.search(t)]
     if unknown and conn.dialect.name == "postgresql":
         enums = _postgres_enums(inspector)

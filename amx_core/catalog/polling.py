@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from amx_core.catalog.changes import catalog_key, schedule_changes
 from amx_core.catalog.connect import CatalogTarget
@@ -66,9 +67,9 @@ class _Watched:
 def _watched(store) -> list[_Watched]:
     query = (
         sa.select(Schedule, DbProfile)
-        .join(DbProfile, DbProfile.id == Schedule.db_profile_id)
-        .where(Schedule.trigger == CHANGE, Schedule.status.in_(ARMED_STATUSES))
-        .order_by(Schedule.id)
+        .join(DbProfile, col(DbProfile.id) == Schedule.db_profile_id)
+        .where(col(Schedule.trigger) == CHANGE, col(Schedule.status).in_(ARMED_STATUSES))
+        .order_by(col(Schedule.id))
     )
     out = []
     with store.session() as s:
@@ -132,7 +133,7 @@ def _arm(store, schedule_id: int) -> bool:
     is never undone with values read before it.
     """
     with store.write_session() as s:
-        query = sa.select(Schedule).where(Schedule.id == schedule_id)
+        query = sa.select(Schedule).where(col(Schedule.id) == schedule_id)
         if s.get_bind().dialect.name == "postgresql":
             query = query.with_for_update()
         row = s.scalars(query).first()

@@ -256,9 +256,9 @@ def measured(r: Reading) -> str | None:
 
 def _measure(r: Reading) -> Sentence | None:
     measure = measured(r)
-    if measure is None:
-        return None
     unit = name_unit(r.column.name, r.column.type)
+    if measure is None or unit is None:
+        return None
     return Sentence(f"{_capital(measure)} of the {r.owner}, in {unit.name}.", 0.7, "unit in the name")
 
 

@@ -8,11 +8,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from amx_core.errors import NotFoundError
 from amx_core.instants import iso
 from amx_core.models import Run, Suggestion
+from amx_core.models.base import saved_id
 from amx_core.store import Store
 
 DEFAULT_LIMIT = 100
@@ -68,7 +69,7 @@ class RunView:
 
     def to_json(self, *, with_log: bool = True) -> dict[str, Any]:
         """The stable `--json` shape (README): counts and tokens nested, instants ISO-8601."""
-        data = {
+        data: dict[str, Any] = {
             "id": self.id,
             "schedule_id": self.schedule_id,
             "schedule_name": self.schedule_name,
@@ -97,7 +98,7 @@ class RunView:
 def run_view(row: Run, *, with_log: bool = True) -> RunView:
     lines = tuple(line for line in (row.log or "").splitlines() if line) if with_log else ()
     return RunView(
-        id=row.id,
+        id=saved_id(row),
         schedule_id=row.schedule_id,
         schedule_name=row.schedule_name,
         kind=row.kind,
@@ -129,7 +130,7 @@ def list_runs(
     store: Store, *, schedule_id: int | None = None, status: str | None = None, limit: int = DEFAULT_LIMIT
 ) -> list[RunView]:
     """Runs newest first (by id), optionally of one schedule (deleted schedules' runs included) or status."""
-    stmt = select(Run).order_by(Run.id.desc()).limit(max(1, int(limit)))
+    stmt = select(Run).order_by(col(Run.id).desc()).limit(max(1, int(limit)))
     if schedule_id is not None:
         stmt = stmt.where(Run.schedule_id == schedule_id)
     if status:
@@ -153,4 +154,4 @@ def get_run(store: Store, run_id: int) -> RunView:
         row = session.get(Run, int(run_id))
         if row is None:
             raise NotFoundError("run", f"no run with id {run_id}")
-        return replace(run_view(row), flagged=_flag_counts(session, row.id))
+        return replace(run_view(row), flagged=_flag_counts(session, saved_id(row)))

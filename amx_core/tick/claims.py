@@ -58,6 +58,13 @@ class Settled:
     decision: Decision
 
 
+def _instants(decision: Decision) -> tuple[datetime, datetime]:
+    """(fire, slot) instants of a fire decision; every fire carries both."""
+    if decision.fire_utc is None or decision.slot_utc is None:
+        raise ValueError(f"a {decision.action} decision carries no fire instant")
+    return decision.fire_utc, decision.slot_utc
+
+
 class _AlreadyFired(Exception):
     """The occurrence insert hit the unique (schedule, fire instant): roll the claim back."""
 
@@ -91,6 +98,7 @@ def _take(
 
     Raises _AlreadyFired (the caller rolls back) when the occurrence exists already.
     """
+    fire_utc, slot_utc = _instants(decision)
     flip = q.FLIP[(due_only, decision.reason in MOVES_SLOT)]
     params = {
         "sid": row.id,
@@ -138,8 +146,8 @@ def _take(
         schedule_name=row.name,
         kind=row.kind,
         reason=decision.reason,
-        fire_utc=decision.fire_utc,
-        slot_utc=decision.slot_utc,
+        fire_utc=fire_utc,
+        slot_utc=slot_utc,
         attempt=decision.attempt,
         started_at=now,
         context=(_claimed_state(row, decision, now), *names) if names else None,
@@ -151,7 +159,7 @@ def _already_fired(conn, row: ScheduleState, decision: Decision, now: datetime) 
     if row.trigger == "change":
         row.next_fire_utc = None
     elif row.cadence:
-        row.next_fire_utc = next_fire_after(row.cadence, row.tz, decision.fire_utc)
+        row.next_fire_utc = next_fire_after(row.cadence, row.tz, _instants(decision)[0])
     else:
         row.next_fire_utc = None
         row.status = rules.COMPLETED
@@ -161,8 +169,11 @@ def _already_fired(conn, row: ScheduleState, decision: Decision, now: datetime) 
 
 
 def _settle(session: Session, row: ScheduleState, decision: Decision, now: datetime) -> None:
-    """Missed-slot bookkeeping goes through the ORM (rare path; it shares the schedule ledger with the services)."""
-    apply_settlement(session, session.get(Schedule, row.id), decision, now)
+    """Missed-slot bookkeeping goes through the ORM (rare path; it shares the schedule services' ledger)."""
+    schedule = session.get(Schedule, row.id)
+    if schedule is None:  # cannot happen: the row is locked in this very transaction
+        raise NotFoundError("id", f"no schedule with id {row.id}")
+    apply_settlement(session, schedule, decision, now)
 
 
 def claim_next(

@@ -1,4 +1,4 @@
-"""Change-triggered schedules: the cap debounces, coalescing changes into one fire when it ends (time moved, not slept)."""
+"""On-change schedules: the cap debounces, coalescing changes into one fire at its end (clock moved, no sleep)."""
 
 from __future__ import annotations
 
