@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 from analyze_support import add_profiles, make_schedule, start_run
+from chinook import execute_sql
 
 from amx_core.analyze.codes import check_codes, declared_codes, enum_codes
 from amx_core.analyze.executor import run_analyze
@@ -54,41 +55,29 @@ def _codes(url: str, table: str, schema: str | None) -> dict[str, tuple[str, ...
         engine.dispose()
 
 
-def _run(engine_url: str, statements: list[str]) -> None:
-    engine = sa.create_engine(engine_url)
-    try:
-        with engine.begin() as conn:
-            for statement in statements:
-                conn.exec_driver_sql(statement)
-    finally:
-        engine.dispose()
-
-
 def test_sqlite_check_constraint(tmp_path):
     url = f"sqlite:///{tmp_path / 'shop.db'}"
-    _run(url, ["CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT NOT NULL CHECK (status IN ('new', 'paid')))"])
+    execute_sql(
+        url, "CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT NOT NULL CHECK (status IN ('new', 'paid')))"
+    )
     assert _codes(url, "orders", None) == {"status": ("new", "paid")}
 
 
 def test_postgresql_enum_type_and_check_constraint(pg_url):
-    _run(
+    execute_sql(
         pg_url,
-        [
-            "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')",
-            "CREATE TABLE person (id serial PRIMARY KEY, mood mood, "
-            "status varchar(10) CHECK (status IN ('new', 'paid')), age int CHECK (age > 0))",
-        ],
+        "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')",
+        "CREATE TABLE person (id serial PRIMARY KEY, mood mood, "
+        "status varchar(10) CHECK (status IN ('new', 'paid')), age int CHECK (age > 0))",
     )
     assert _codes(pg_url, "person", "public") == {"mood": ("sad", "ok", "happy"), "status": ("new", "paid")}
 
 
 def test_mariadb_enum_type_and_check_constraint(mysql_url):
-    _run(
+    execute_sql(
         mysql_url,
-        [
-            "CREATE TABLE person (id int PRIMARY KEY, mood ENUM('sad','ok','happy'), "
-            "status varchar(10) CHECK (status IN ('new', 'paid')))",
-        ],
+        "CREATE TABLE person (id int PRIMARY KEY, mood ENUM('sad','ok','happy'), "
+        "status varchar(10) CHECK (status IN ('new', 'paid')))",
     )
     schema = sa.engine.make_url(mysql_url).database
     assert _codes(mysql_url, "person", schema) == {"mood": ("sad", "ok", "happy"), "status": ("new", "paid")}
@@ -97,13 +86,11 @@ def test_mariadb_enum_type_and_check_constraint(mysql_url):
 def test_declared_codes_are_named_in_the_description_and_not_flagged(store, tmp_path):
     """The sample holds exactly the declared codes; naming them is stating the schema, not the sample."""
     url = f"sqlite:///{tmp_path / 'shop.db'}"
-    _run(
+    execute_sql(
         url,
-        [
-            "CREATE TABLE orders (order_id INTEGER PRIMARY KEY, "
-            "status_cd TEXT NOT NULL CHECK (status_cd IN ('placed', 'paid', 'shipped')))",
-            *(f"INSERT INTO orders VALUES ({i}, '{('placed', 'paid', 'shipped')[i % 3]}')" for i in range(1, 31)),
-        ],
+        "CREATE TABLE orders (order_id INTEGER PRIMARY KEY, "
+        "status_cd TEXT NOT NULL CHECK (status_cd IN ('placed', 'paid', 'shipped')))",
+        *(f"INSERT INTO orders VALUES ({i}, '{('placed', 'paid', 'shipped')[i % 3]}')" for i in range(1, 31)),
     )
     add_profiles(store, url)
     handle = start_run(store, make_schedule(store, review="auto"))
