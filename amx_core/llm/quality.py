@@ -95,10 +95,12 @@ def _as_word(text: str, value: str, *, ignore_case: bool) -> bool:
     return bool(re.search(rf"(?<![\w]){re.escape(value)}(?![\w])", text, flags))
 
 
-def _names_words(facts: TableFacts) -> set[str]:
+def _names_words(facts: TableFacts, columns: Iterable[ColumnFacts]) -> set[str]:
+    """Words of the schema's own names, which a text may use even when a sampled value spells the same."""
     words = set(split_words(facts.name))
-    for column in facts.columns:
+    for column in columns:
         words.update(split_words(column.name))
+        words.update(split_words(column.fk_target or ""))
     return words
 
 
@@ -129,7 +131,8 @@ def states_volatile_facts(text: str, facts: TableFacts, column: ColumnFacts | No
     if _SAMPLE_WORDING.search(text):
         return True
     columns = [column] if column is not None else list(facts.columns)
-    exempt = _exempt_numbers(facts, facts.columns)
+    exempt = _exempt_numbers(facts, columns)
+    names = _names_words(facts, columns)
     for col in columns:
         stats = col.stats or {}
         if not stats:
@@ -140,7 +143,7 @@ def states_volatile_facts(text: str, facts: TableFacts, column: ColumnFacts | No
             return True
         codes = {c.lower() for c in col.codes}
         values = {v for v in _profile_texts(stats) if v.lower() not in codes}
-        if values and _states_sample_values(text, values, _names_words(facts)):
+        if values and _states_sample_values(text, values, names):
             return True
     return False
 

@@ -17,7 +17,10 @@ from amx_core.llm.heuristic_tables import describe_table_text
 from amx_core.llm.quality import proposal_flags
 from amx_core.llm.types import ColumnFacts, Proposal, TableFacts, TableReply
 
-REASON = "Heuristic description from names, types, keys and relationships (no language model)"
+REASON = (
+    "Heuristic description from names, types, keys and relationships, with profile statistics as clues only "
+    "(no language model)"
+)
 _CATEGORICAL_CLUES = ("codes declared by the schema", "code by name", "category by name", "yes/no name and values")
 
 
