@@ -38,11 +38,10 @@ def ensure_home() -> Path:
 
 
 def store_url() -> str:
-    """The store's SQLAlchemy URL: `AMX_STORE_URL`, else the SQLite file in the home."""
-    env = os.environ.get("AMX_STORE_URL")
-    if env:
-        return env
-    return f"sqlite:///{amx_home() / STORE_FILE}"
+    """The store's SQLAlchemy URL: `AMX_STORE_URL` (refused when it holds a secret), else the SQLite file in the home."""
+    from amx_core.storelocation import store_location
+
+    return store_location().url_for()
 
 
 def secrets_path() -> Path:
