@@ -120,15 +120,20 @@ class StoreLocation:
             return make_ref("key", self.password_key, field=PASSWORD_KEY_VAR)
         return None
 
-    def password(self) -> str | None:
-        """The password its reference points to (ActionError when it is not set); None for none or SQLite."""
+    def password(self, amx_home: Path | None = None) -> str | None:
+        """The password its reference points to (ActionError when it is not set); None for none or SQLite.
+
+        `amx_home` names the home whose secrets.env to read (default: this process's).
+        """
         ref = self.password_ref() if self.team else None
         if ref is None:
             return None
+        from amx_core.config import SECRETS_FILE
         from amx_core.secrets.resolve import resolve_secret
 
         what = PASSWORD_ENV_VAR if self.password_env else PASSWORD_KEY_VAR
-        return resolve_secret(ref, required=True, what=what)
+        secrets_file = amx_home / SECRETS_FILE if amx_home is not None else None
+        return resolve_secret(ref, required=True, what=what, secrets_file=secrets_file)
 
     def environment(self) -> dict[str, str]:
         """The variables a hook must carry to reach this store (names and paths only, never a secret)."""

@@ -58,7 +58,7 @@ def _tick_evidence(setup: DaemonSetup, hook: HookState, store, now: datetime) ->
     notes += password_warnings(setup, location, hook)
     password = None
     try:
-        password = location.password() if store is None else None
+        password = location.password(setup.amx_home) if store is None else None
         store = store or _open_store_of(setup, location, password)
         if store is None:
             return TickEvidence(store=shown, warnings=notes)
