@@ -38,7 +38,7 @@ def ensure_home() -> Path:
 
 
 def store_url() -> str:
-    """The store's SQLAlchemy URL: `AMX_STORE_URL` (refused when it holds a secret), else the SQLite file in the home."""
+    """The store's SQLAlchemy URL: `AMX_STORE_URL` (refused holding a secret), else the SQLite file in the home."""
     from amx_core.storelocation import store_location
 
     return store_location().url_for()

@@ -11,9 +11,7 @@ from amx_core.secrets.resolve import read_secrets_file
 from amx_core.storelocation import PASSWORD_ENV_VAR, PASSWORD_KEY_VAR, StoreLocation
 
 
-def hook_store(
-    setup: DaemonSetup, record: HookRecord | None, hook: HookState
-) -> tuple[StoreLocation, tuple[str, ...]]:
+def hook_store(setup: DaemonSetup, record: HookRecord | None, hook: HookState) -> tuple[StoreLocation, tuple[str, ...]]:
     """The store an installed hook ticks (as recorded at install), else the caller's; a note when they differ."""
     if record is None or not (hook.installed or hook.loaded) or record.store == setup.store:
         return setup.store, ()
@@ -28,10 +26,11 @@ def password_warnings(setup: DaemonSetup, location: StoreLocation, hook: HookSta
     """The hook has no login shell: its store password must be in AMX_HOME's secrets.env, so say when it is not."""
     if not location.team or not (hook.installed or hook.loaded):
         return ()
-    name, variable = (
-        (location.password_env, PASSWORD_ENV_VAR) if location.password_env else (location.password_key, PASSWORD_KEY_VAR)
-    )
-    if not name:
+    if location.password_env:
+        name, variable = location.password_env, PASSWORD_ENV_VAR
+    elif location.password_key:
+        name, variable = location.password_key, PASSWORD_KEY_VAR
+    else:
         return ()
     path = setup.amx_home / config.SECRETS_FILE
     try:

@@ -1,4 +1,4 @@
-"""systemd --user found without XDG_RUNTIME_DIR, linger read before it is asked for, one linger message, the grace period."""
+"""systemd --user found without XDG_RUNTIME_DIR, linger read before it is set, one linger note, the grace period."""
 
 from __future__ import annotations
 
