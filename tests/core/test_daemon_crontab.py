@@ -197,4 +197,5 @@ def test_uninstall_of_the_only_line_removes_the_crontab_as_before_the_install(tm
     assert cron.content == render_line(setup) + "\n"
     setup.runner.reset()
     uninstall_daemon(setup)
-    assert cron.content is None and ["crontab", "-r"] in setup.runner.calls and ["crontab", "-"] not in setup.runner.calls
+    assert cron.content is None
+    assert ["crontab", "-r"] in setup.runner.calls and ["crontab", "-"] not in setup.runner.calls

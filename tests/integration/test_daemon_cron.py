@@ -224,7 +224,9 @@ def _run(base: Path, pg_url: str, saved: str | None) -> None:
             assert status["last_tick_age_seconds"] is not None and status["last_tick_age_seconds"] < 90, status
             assert [w for w in status["warnings"] if "using a crontab line instead" not in w] == [], status
             assert status["store"] == (
-                f"{pg_url} (password from key:AMX_PG_PW)" if kind == "postgresql" else f"sqlite:///{home.amx_home}/amx.db"
+                f"{pg_url} (password from key:AMX_PG_PW)"
+                if kind == "postgresql"
+                else f"sqlite:///{home.amx_home}/amx.db"
             )
             log = (home.amx_home / "logs" / "tick.log").read_text()
             assert "tick" in log and SECRET not in log
