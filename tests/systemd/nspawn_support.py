@@ -112,8 +112,8 @@ class Container:
         overlay = f"lowerdir={self.base},upperdir={self.dir / 'upper'},workdir={self.dir / 'work'}"
         merged = self.dir / "merged"
         script = (
-            f'mount -t overlay overlay -o "$1" "$2" && exec systemd-nspawn -b -D "$2" --machine="$3" '
-            f'--register=no --keep-unit --console=pipe --bind-ro="$4":/wheels'
+            'mount -t overlay overlay -o "$1" "$2" && exec systemd-nspawn -b -D "$2" --machine="$3" '
+            '--register=no --keep-unit --console=pipe --bind-ro="$4":/wheels'
         )
         log = open(self.dir / f"boot-{self.boots}.log", "w")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(
