@@ -112,6 +112,8 @@ def test_the_launcher_sets_only_the_store_variables_it_is_given(capsys, tmp_path
     monkeypatch.setenv("AMX_HOME", "elsewhere")
     monkeypatch.setenv("PATH", os.environ["PATH"])
     monkeypatch.setenv("AMX_STORE_PASSWORD_ENV", "LEFT_OVER")
+    for name in ("AMX_STORE_URL", "AMX_STORE_PASSWORD_KEY", "PGPASSFILE"):
+        monkeypatch.setenv(name, "restored afterwards")  # so what the launcher sets is undone after the test
     launch.main(["--amx-home", str(tmp_path / "h"), "--path", "C:\\Py", "--set", f"AMX_STORE_URL={TEAM_URL}"])
     assert capsys.readouterr().out.strip() == str([("AMX_STORE_URL", TEAM_URL)])
 
