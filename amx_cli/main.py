@@ -2,37 +2,20 @@
 
 from __future__ import annotations
 
-import importlib
-
 import click
 
 from amx_cli.app import AmxGroup
+from amx_cli.commands.catalog import catalog_group
+from amx_cli.commands.daemon import install_daemon_cmd, status_cmd, uninstall_daemon_cmd
+from amx_cli.commands.demo import demo_group
+from amx_cli.commands.profiles import profile_group
+from amx_cli.commands.review import review_group
+from amx_cli.commands.run_now import run_now_cmd
+from amx_cli.commands.runs import runs_group, startup_notice
+from amx_cli.commands.schedules import schedule_group
 
-# (module, attribute) of every group or command attached to the root or to `schedule`;
-# a module that is not installed yet is simply absent.
-ROOT_GROUPS = [
-    ("amx_cli.commands.schedules", "schedule_group"),
-    ("amx_cli.commands.profiles", "profile_group"),
-    ("amx_cli.commands.catalog", "catalog_group"),
-    ("amx_cli.commands.runs", "runs_group"),
-    ("amx_cli.commands.review", "review_group"),
-    ("amx_cli.commands.demo", "demo_group"),
-]
-SCHEDULE_COMMANDS = [
-    ("amx_cli.commands.daemon", "install_daemon_cmd"),
-    ("amx_cli.commands.daemon", "uninstall_daemon_cmd"),
-    ("amx_cli.commands.daemon", "status_cmd"),
-    ("amx_cli.commands.run_now", "run_now_cmd"),
-]
-
-
-def _load(module: str, attr: str):
-    try:
-        return getattr(importlib.import_module(module), attr)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            return None
-        raise
+ROOT_GROUPS = (schedule_group, profile_group, catalog_group, runs_group, review_group, demo_group)
+SCHEDULE_COMMANDS = (install_daemon_cmd, uninstall_daemon_cmd, status_cmd, run_now_cmd)
 
 
 def build_cli() -> click.Group:
@@ -40,21 +23,12 @@ def build_cli() -> click.Group:
     @click.version_option(package_name="amx-schedules")
     def cli() -> None:
         """AMX Schedules: plan LLM-written catalog descriptions and fire them later."""
-        notice = _load("amx_cli.commands.runs", "startup_notice")
-        if notice is not None:
-            notice()
+        startup_notice()
 
-    schedule = None
-    for module, attr in ROOT_GROUPS:
-        group = _load(module, attr)
-        if group is not None:
-            cli.add_command(group)
-            if attr == "schedule_group":
-                schedule = group
-    for module, attr in SCHEDULE_COMMANDS:
-        command = _load(module, attr)
-        if command is not None and schedule is not None:
-            schedule.add_command(command)
+    for group in ROOT_GROUPS:
+        cli.add_command(group)
+    for command in SCHEDULE_COMMANDS:
+        schedule_group.add_command(command)
     return cli
 
 

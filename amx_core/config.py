@@ -37,13 +37,6 @@ def ensure_home() -> Path:
     return home
 
 
-def store_url() -> str:
-    """The store's SQLAlchemy URL: `AMX_STORE_URL` (refused holding a secret), else the SQLite file in the home."""
-    from amx_core.storelocation import store_location
-
-    return store_location().url_for()
-
-
 def secrets_path() -> Path:
     return amx_home() / SECRETS_FILE
 

@@ -140,7 +140,7 @@ class StoreLocation:
         if self.url is None:
             return {}
         values = (self.url, self.password_env, self.password_key, self.passfile)
-        return {name: value for name, value in zip(LOCATION_VARS, values) if value}
+        return {name: value for name, value in zip(LOCATION_VARS, values, strict=True) if value}
 
     def shown(self, amx_home: Path | None = None) -> str:
         """The URL as people see it (masked), with where its password comes from."""

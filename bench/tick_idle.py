@@ -102,8 +102,8 @@ def idle_ratios(count: int, rounds: int) -> dict:
 
 
 def fire_overhead(count: int, url: str | None = None) -> dict:
-    from amx_core.execution import registry
     from amx_core.execution.context import RunOutcome
+    from amx_core.tick import registry
     from amx_core.tick.passes import run_pass
     from amx_core.tick.settings import TickSettings
 

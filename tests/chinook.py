@@ -1,4 +1,4 @@
-"""Chinook (../shared/datasets/chinook) loaded into a SQLite copy, a fresh PostgreSQL database and a fresh MariaDB one.
+"""Chinook (tests/data/chinook) loaded into a SQLite copy, a fresh PostgreSQL database and a fresh MariaDB one.
 
 Import the fixtures into a test module (`from chinook import chinook_pg  # noqa: F401`); each returns a
 SQLAlchemy URL without password. The scripts create and switch to their own "Chinook" database; that
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-CHINOOK_DIR = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "chinook"
+CHINOOK_DIR = Path(__file__).resolve().parent / "data" / "chinook"
 
 # Shapes every test may rely on (the same in the three dialects).
 TABLES = (

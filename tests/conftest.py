@@ -11,7 +11,6 @@ import pytest
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PG_ADMIN_URL = os.environ.get("AMX_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 MYSQL_ADMIN_URL = os.environ.get("AMX_TEST_MYSQL", "mysql+pymysql://root@127.0.0.1:3306/")
-CHINOOK_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "chinook"
 
 
 def server_missing(what: str, exc: Exception) -> None:

@@ -12,8 +12,8 @@ import os
 import sys
 from datetime import UTC, datetime
 
-from amx_core.execution import registry
 from amx_core.execution.context import RunContext, RunOutcome, TransientError
+from amx_core.tick import registry
 
 UTC = UTC
 

@@ -1,4 +1,4 @@
-"""`amx schedule ...`: the schedule verbs of DESIGN §9."""
+"""`amx schedule ...`: the schedule verbs (CLI contract: docs/ARCHITECTURE.md §12)."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from amx_core.analyze.apply import Destination, open_destination
 from amx_core.analyze.facts import fk_edges, neighbour_index, neighbours
@@ -24,8 +25,16 @@ from amx_core.analyze.suggestions import RunKey
 from amx_core.analyze.tables import Described, RunEnv, TableJob, TableResult, describe_stage, profile_stage, write_stage
 from amx_core.analyze.targets import TableKey, Target
 from amx_core.analyze.writeback.local import read_local
+from amx_core.catalog.connect import CatalogConnectError
+from amx_core.catalog.resolve import resolve_scope
 from amx_core.errors import AmxError
 from amx_core.execution.context import Executor, RunCancelled, RunContext, RunOutcome, TransientError
+from amx_core.llm.registry import Wiring, provider_for
+from amx_core.profiles.rows import get_db_row, get_llm_row
+from amx_core.profiles.views import llm_view
+
+if TYPE_CHECKING:
+    from amx_core.llm.registry import Wiring
 
 WAIT_SECONDS = 0.5  # how often the scheduler looks at the cancel flag while requests are in flight
 PROFILERS = 2  # threads profiling tables ahead of their request, in plan order
@@ -45,7 +54,7 @@ class AnalyzeOptions:
     """Knobs for tests and benchmarks; the registry's `run_analyze` uses the defaults."""
 
     sample_rows: int = SAMPLE_ROWS
-    wiring: object | None = None  # amx_core.llm.registry.Wiring: retry policy and sleep of networked providers
+    wiring: Wiring | None = None  # retry policy and sleep of networked providers
     secrets: Callable[[str | None], str | None] | None = None
 
 
@@ -185,17 +194,12 @@ def _outcome(results: list[TableResult], jobs: dict[TableKey, TableJob], in_scop
 
 
 def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
-    from amx_core.catalog.connect import CatalogConnectError
-    from amx_core.catalog.resolve import resolve_scope
-    from amx_core.llm.registry import Wiring, provider_for
-    from amx_core.services.profiles import get_db_row, show_llm_profile
-
     schedule, store = ctx.schedule, ctx.store
     if not schedule.llm_profile:
         return RunOutcome(ok=False, error="llm-profile: the schedule names no LLM profile")
     try:
-        llm = show_llm_profile(store, schedule.llm_profile)
         with store.session() as s:
+            llm = llm_view(get_llm_row(s, schedule.llm_profile, "name"))
             sample_mode = get_db_row(s, schedule.db_profile).sample_mode
         resolved = resolve_scope(store, schedule.db_profile, schedule.database, schedule.scope, now=ctx.now)
         provider = provider_for(llm, options.secrets, wiring=options.wiring or Wiring())
@@ -244,5 +248,5 @@ def make_analyzer(options: AnalyzeOptions) -> Executor:
 
 
 def run_analyze(ctx: RunContext) -> RunOutcome:
-    """The `analyze` kind's executor (see amx_core.execution.registry)."""
+    """The `analyze` kind's executor (see amx_core.tick.registry)."""
     return _analyze(ctx, AnalyzeOptions())

@@ -17,6 +17,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from amx_core.errors import ActionError, AmxError, NotFoundError, ValidationError
+from amx_core.models.base import saved_id
+from amx_core.profiles.rows import get_db_row
+from amx_core.profiles.urls import db_connect_url
 from amx_core.secrets.masking import mask_url, redact
 
 CONNECT_TIMEOUT_SECONDS = 10
@@ -75,11 +78,9 @@ def _database_key(dialect: str, given: str | None, default: str | None, in_url: 
 
 def resolve_target(store, profile: str, database: str | None = None, *, require_database: bool = True) -> CatalogTarget:
     """The catalog key for (profile, database); unknown profile -> NotFoundError on `profile`."""
-    from amx_core.services.profiles import get_db_row
-
     with store.session() as s:
         row = get_db_row(s, profile, "profile")
-        profile_id, url, default = row.id, row.url, row.default_database
+        profile_id, url, default = saved_id(row), row.url, row.default_database
     parsed = sa.engine.make_url(url)
     dialect = parsed.get_backend_name()
     key = _database_key(dialect, database, default, parsed.database)
@@ -135,8 +136,6 @@ def _check_sqlite_file(url: sa.engine.URL) -> None:
 @contextmanager
 def live_connection(store, target: CatalogTarget, *, use_database: bool = True) -> Iterator[sa.Connection]:
     """One connection to the target's database (or the profile's own URL when `use_database` is False)."""
-    from amx_core.services.profiles import db_connect_url
-
     real_url = db_connect_url(store, target.profile, (target.database or None) if use_database else None)
     parsed = sa.engine.make_url(real_url)
     if target.dialect == "sqlite":

@@ -1,7 +1,7 @@
 """Change-triggered schedules: poll the catalogs they watch and arm them per their cap.
 
-Decision (DESIGN §4, "at most once per cap; changes inside the cap coalesce into one fire when the
-cap ends"): the cap is a debounce that starts at the first change not yet fired.
+Decision (docs/ARCHITECTURE.md §5.9: at most once per cap; changes inside the cap coalesce into one fire when
+the cap ends): the cap is a debounce that starts at the first change not yet fired.
 
 - The tick calls `poll_due_catalogs(store, now)`. For every (profile, database) watched by a Pending
   change schedule whose CatalogState.next_check_utc is due or unset, it refreshes that catalog
@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from amx_core.catalog.changes import catalog_key, schedule_changes
 from amx_core.catalog.connect import CatalogTarget
@@ -41,7 +42,7 @@ from amx_core.models import DbProfile, Schedule
 from amx_core.scope.paths import parse_path
 
 DEFAULT_INTERVAL = timedelta(minutes=15)
-ARMED_STATUSES = ("pending", "failed")  # a Failed change schedule stays armed (DESIGN §4)
+ARMED_STATUSES = ("pending", "failed")  # a Failed change schedule stays armed (docs/ARCHITECTURE.md §5.1)
 CHANGE = "change"
 
 
@@ -66,9 +67,9 @@ class _Watched:
 def _watched(store) -> list[_Watched]:
     query = (
         sa.select(Schedule, DbProfile)
-        .join(DbProfile, DbProfile.id == Schedule.db_profile_id)
-        .where(Schedule.trigger == CHANGE, Schedule.status.in_(ARMED_STATUSES))
-        .order_by(Schedule.id)
+        .join(DbProfile, col(DbProfile.id) == Schedule.db_profile_id)
+        .where(col(Schedule.trigger) == CHANGE, col(Schedule.status).in_(ARMED_STATUSES))
+        .order_by(col(Schedule.id))
     )
     out = []
     with store.session() as s:
@@ -132,7 +133,7 @@ def _arm(store, schedule_id: int) -> bool:
     is never undone with values read before it.
     """
     with store.write_session() as s:
-        query = sa.select(Schedule).where(Schedule.id == schedule_id)
+        query = sa.select(Schedule).where(col(Schedule.id) == schedule_id)
         if s.get_bind().dialect.name == "postgresql":
             query = query.with_for_update()
         row = s.scalars(query).first()

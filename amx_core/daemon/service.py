@@ -51,7 +51,7 @@ def _open_store_of(setup: DaemonSetup, location: StoreLocation, password: str | 
 
 
 def _tick_evidence(setup: DaemonSetup, hook: HookState, store, now: datetime) -> TickEvidence:
-    from amx_core.services.heartbeat import latest_running_heartbeat, read_heartbeat
+    from amx_core.tick.heartbeat import latest_running_heartbeat, read_heartbeat
 
     location, notes = hook_store(setup, read_record(setup), hook)
     shown = location.shown(setup.amx_home) if store is None else mask_url(getattr(store, "url", "")) or None

@@ -1,1 +1,1 @@
-"""What a run executes: the executor registry by schedule kind and the context executors get."""
+"""What a run executes: the contract between the tick and an executor (the context it gets, the outcome it gives)."""

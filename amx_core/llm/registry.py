@@ -1,6 +1,7 @@
 """Choosing a provider for an LLM profile by name; the only place a profile's key is looked up.
 
-Networked providers are imported on demand so the heuristic path never loads the HTTP stack.
+Every provider's module is imported inside its factory, on first use, so the heuristic path
+never loads the HTTP stack.
 """
 
 from __future__ import annotations
@@ -42,22 +43,27 @@ def _http(profile: LlmProfileView, api_key: str | None, wiring: Wiring):
     )
 
 
-def _networked(module_name: str, class_name: str) -> Callable[[LlmProfileView, str | None, Wiring], Provider]:
-    """A factory for an HTTP provider: its module is imported only when a profile uses it."""
+def _networked(module, provider_class, profile: LlmProfileView, api_key: str | None, wiring: Wiring) -> Provider:
+    """An HTTP provider with the profile's model and base URL, else its module's defaults."""
+    return provider_class(
+        model=profile.model or module.DEFAULT_MODEL,
+        base_url=profile.base_url or module.DEFAULT_BASE_URL,
+        http=_http(profile, api_key, wiring),
+        api_key=api_key,
+        temperature=profile.temperature,
+    )
 
-    def make(profile: LlmProfileView, api_key: str | None, wiring: Wiring) -> Provider:
-        import importlib
 
-        module = importlib.import_module(f"amx_core.llm.providers.{module_name}")
-        return getattr(module, class_name)(
-            model=profile.model or module.DEFAULT_MODEL,
-            base_url=profile.base_url or module.DEFAULT_BASE_URL,
-            http=_http(profile, api_key, wiring),
-            api_key=api_key,
-            temperature=profile.temperature,
-        )
+def _openai(profile: LlmProfileView, api_key: str | None, wiring: Wiring) -> Provider:
+    from amx_core.llm.providers import openai
 
-    return make
+    return _networked(openai, openai.OpenAiProvider, profile, api_key, wiring)
+
+
+def _anthropic(profile: LlmProfileView, api_key: str | None, wiring: Wiring) -> Provider:
+    from amx_core.llm.providers import anthropic
+
+    return _networked(anthropic, anthropic.AnthropicProvider, profile, api_key, wiring)
 
 
 def _heuristic(profile: LlmProfileView, api_key: str | None, wiring: Wiring) -> Provider:
@@ -67,8 +73,8 @@ def _heuristic(profile: LlmProfileView, api_key: str | None, wiring: Wiring) -> 
 
 
 PROVIDERS: dict[str, Callable[[LlmProfileView, str | None, Wiring], Provider]] = {
-    "openai": _networked("openai", "OpenAiProvider"),
-    "anthropic": _networked("anthropic", "AnthropicProvider"),
+    "openai": _openai,
+    "anthropic": _anthropic,
     "heuristic": _heuristic,
 }
 NEEDS_NETWORK = frozenset({"openai", "anthropic"})

@@ -1,4 +1,4 @@
-"""Scope paths as DESIGN §3 writes them: dot-separated, SQL-style double quotes for awkward names."""
+"""Scope paths (docs/ARCHITECTURE.md §4.3): dot-separated, SQL-style double quotes for awkward names."""
 
 from __future__ import annotations
 

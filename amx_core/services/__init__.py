@@ -1,1 +1,1 @@
-"""Domain services: the only code that opens sessions; every face calls these."""
+"""Domain services: what every face calls (field checks, then the layers below); nothing below them imports these."""

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from amx_core.errors import ConflictError, NotFoundError, ValidationError
+from amx_core.errors import ConflictError, ValidationError
 from amx_core.models import DbProfile, LlmProfile, Schedule
-from amx_core.models.base import utcnow
+from amx_core.models.base import saved_id, utcnow
+from amx_core.profiles.rows import get_db_row, get_llm_row
+from amx_core.profiles.views import db_view, llm_view
 from amx_core.secrets.masking import mask_url
 from amx_core.secrets.refs import make_ref
 from amx_core.services.validation import one_of, positive_number, profile_name
@@ -35,33 +38,6 @@ class SecretSource:
         if not given:
             return None
         return make_ref(given[0][0], given[0][1], field=field)
-
-
-def db_view(row: DbProfile) -> DbProfileView:
-    return DbProfileView(
-        id=row.id,
-        name=row.name,
-        url=mask_url(row.url),
-        password_ref=row.password_ref,
-        default_database=row.default_database,
-        sample_mode=row.sample_mode,
-        dialect=sa.engine.make_url(row.url).get_backend_name(),
-    )
-
-
-def llm_view(row: LlmProfile) -> LlmProfileView:
-    return LlmProfileView(
-        id=row.id,
-        name=row.name,
-        provider=row.provider,
-        model=row.model,
-        base_url=row.base_url,
-        key_ref=row.key_ref,
-        temperature=row.temperature,
-        max_concurrency=row.max_concurrency,
-        timeout_seconds=row.timeout_seconds,
-        columns_per_request=row.columns_per_request,
-    )
 
 
 def _check_url(url: str, field: str = "url") -> str:
@@ -174,20 +150,6 @@ def _checked_llm_fields(
     )
 
 
-def get_db_row(session: Session, name: str, field: str = "db-profile") -> DbProfile:
-    row = session.exec(select(DbProfile).where(DbProfile.name == name)).first()
-    if row is None:
-        raise NotFoundError(field, f"no DB profile named {name!r}")
-    return row
-
-
-def get_llm_row(session: Session, name: str, field: str = "llm-profile") -> LlmProfile:
-    row = session.exec(select(LlmProfile).where(LlmProfile.name == name)).first()
-    if row is None:
-        raise NotFoundError(field, f"no LLM profile named {name!r}")
-    return row
-
-
 def list_db_profiles(store: Store) -> list[DbProfileView]:
     with store.session() as s:
         return [db_view(r) for r in s.exec(select(DbProfile).order_by(DbProfile.name))]
@@ -217,39 +179,28 @@ def _refuse_if_used(session: Session, column, profile_id: int, name: str) -> Non
 def remove_db_profile(store: Store, name: str) -> None:
     with store.write_session() as s:
         row = get_db_row(s, name, "name")
-        _refuse_if_used(s, Schedule.db_profile_id, row.id, name)
+        _refuse_if_used(s, Schedule.db_profile_id, saved_id(row), name)
         s.delete(row)
 
 
 def remove_llm_profile(store: Store, name: str) -> None:
     with store.write_session() as s:
         row = get_llm_row(s, name, "name")
-        _refuse_if_used(s, Schedule.llm_profile_id, row.id, name)
+        _refuse_if_used(s, Schedule.llm_profile_id, saved_id(row), name)
         s.delete(row)
-
-
-def db_connect_url(store: Store, name: str, database: str | None = None) -> str:
-    """The real connection URL with the password resolved: for the catalog and executors, never shown."""
-    from amx_core.secrets.resolve import resolve_secret
-
-    with store.session() as s:
-        row = get_db_row(s, name)
-        url, ref, default_db = row.url, row.password_ref, row.default_database
-    parsed = sa.engine.make_url(url)
-    password = resolve_secret(ref, required=bool(ref), what="password")
-    if password is not None:
-        parsed = parsed.set(password=password)
-    db = database or default_db
-    if db and parsed.get_backend_name() != "sqlite":
-        parsed = parsed.set(database=db)
-    return parsed.render_as_string(hide_password=False)
 
 
 def touch(row) -> None:
     row.updated_at = utcnow()
 
 
-_KEEP = object()
+class _Keep(Enum):
+    """Sentinel type: leave the field as it is."""
+
+    KEEP = "keep"
+
+
+_KEEP = _Keep.KEEP
 
 
 def edit_db_profile(
@@ -258,7 +209,7 @@ def edit_db_profile(
     *,
     url: str | None = None,
     password: SecretSource | None = None,
-    default_database: object = _KEEP,
+    default_database: str | None | _Keep = _KEEP,
     sample_mode: str | None = None,
 ) -> DbProfileView:
     """Change a DB profile in place (its name is its identity; schedules keep pointing at it)."""

@@ -4,7 +4,8 @@ The claim is the tick's own (same conditional update, same occurrence ledger, re
 Running schedule with "already running since ..."). Foreground: executed in this process
 with heartbeats, progress reported to `on_progress`. Background: the claim is made here (so
 a refusal is immediate and the run id is known) and a detached `python -m amx_core.tick
---execute-run RUN` executes it; if that process dies, the lease recovery fails the run.
+--execute-run RUN` executes it (amx_core.tick.run_now); if that process dies, the lease
+recovery fails the run.
 """
 
 from __future__ import annotations
@@ -18,16 +19,14 @@ from datetime import datetime
 from typing import Any
 
 from amx_core import config
-from amx_core.errors import ActionError, NotFoundError
-from amx_core.models import Run
 from amx_core.services.runs import RunView, get_run
-from amx_core.store import Store, open_store
-from amx_core.tick.claims import claim_of_run, claim_run_now
-from amx_core.tick.clock import Clock, as_clock
+from amx_core.store import Store
+from amx_core.tick.claims import claim_run_now
+from amx_core.tick.clock import as_clock
 from amx_core.tick.fastpath import host_name
 from amx_core.tick.retry import RetryPolicy
+from amx_core.tick.run_now import execute_claims
 from amx_core.tick.settings import TickSettings
-from amx_core.tick.supervisor import Supervisor
 
 ProgressCallback = Callable[[str, dict], None]
 _children: dict[int, subprocess.Popen] = {}  # kept so the child is reaped by us, not lost to GC
@@ -51,11 +50,6 @@ class RunNowResult:
             "pid": self.pid,
             "run": self.run.to_json() if self.run else None,
         }
-
-
-def _execute(store: Store, claims, clock: Clock, settings: TickSettings, policy: RetryPolicy, observer) -> None:
-    # One run: one worker; the calling thread keeps the heartbeat fresh and sees Ctrl-C.
-    Supervisor(store, clock, settings, policy, observer=observer).run(claims)
 
 
 def spawn_background(store: Store, run_id: int, now: datetime | None) -> int:
@@ -101,36 +95,5 @@ def run_now(
         pid = spawn_background(store, claim.run_id, clock.pinned)
         return RunNowResult(claim.run_id, claim.schedule_id, background=True, pid=pid)
     settings = settings or TickSettings.from_env()
-    _execute(store, [claim], clock, settings, policy or RetryPolicy(), on_progress)
+    execute_claims(store, [claim], clock, settings, policy or RetryPolicy(), on_progress)
     return RunNowResult(claim.run_id, claim.schedule_id, background=False, run=get_run(store, claim.run_id))
-
-
-def _adopt(store: Store, run_id: int) -> Run:
-    """Take over a claimed run: it must still be running; it now reports this process as its runner."""
-    with store.write_session() as session:
-        run = session.get(Run, run_id)
-        if run is None:
-            raise NotFoundError("run", f"no run with id {run_id}")
-        if run.status != "running":
-            raise ActionError(f"run {run_id} is {run.status}, not running; nothing to execute")
-        run.host, run.pid = host_name(), os.getpid()
-        session.add(run)
-        session.flush()
-        session.expunge(run)
-        return run
-
-
-def execute_claimed_run(
-    run_id: int,
-    *,
-    now: datetime | None = None,
-    settings: TickSettings | None = None,
-    store: Store | None = None,
-    policy: RetryPolicy | None = None,
-) -> RunView:
-    """Execute a run claimed elsewhere (the background half of run-now); returns its final view."""
-    store = store or open_store()
-    run = _adopt(store, run_id)
-    settings = settings or TickSettings.from_env()
-    _execute(store, [claim_of_run(run)], as_clock(now), settings, policy or RetryPolicy(), None)
-    return get_run(store, run_id)

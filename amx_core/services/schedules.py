@@ -1,7 +1,8 @@
 """Schedule services: create, edit, pause, resume, skip, cancel, delete, list, show, preview.
 
-All rules of DESIGN §3-§4 live here so the TUI, the CLI and the tick agree; every refusal
-is a ValidationError naming the field (exit 2), and a refused call writes nothing.
+Every field check lives here and the state machine and missed-slot ledger in amx_core.schedule,
+so the TUI, the CLI and the tick agree; every refusal is a ValidationError naming the field
+(exit 2), and a refused call writes nothing.
 """
 
 from __future__ import annotations
@@ -11,16 +12,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from amx_core.errors import ConflictError, NotFoundError, ValidationError
 from amx_core.instants import iso
-from amx_core.models import DbProfile, LlmProfile, MissedSlot, Schedule
-from amx_core.models.base import utcnow
+from amx_core.models import DbProfile, LlmProfile, Schedule
+from amx_core.models.base import saved_id, table_of, utcnow
+from amx_core.profiles.rows import get_db_row, get_llm_row
+from amx_core.schedule import rules
+from amx_core.schedule.ledger import record_missed, slots_between
+from amx_core.schedule.views import schedule_view
 from amx_core.scope.paths import normalize_scope
-from amx_core.services import schedule_rules as rules
-from amx_core.services.profiles import get_db_row, get_llm_row
-from amx_core.services.schedule_views import schedule_view
 from amx_core.services.validation import clean_name, one_of, positive_number
 from amx_core.store import Store
 from amx_core.timing import (
@@ -162,7 +164,10 @@ def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: d
     if db_name is not None:
         db_row = get_db_row(session, db_name, "db-profile")
     elif current is not None:
-        db_row = session.get(DbProfile, current.db_profile_id)
+        kept = session.get(DbProfile, current.db_profile_id)
+        if kept is None:  # cannot happen while removing a profile in use is refused
+            raise NotFoundError("db-profile", f"the schedule's DB profile (id {current.db_profile_id}) is gone")
+        db_row = kept
     else:
         raise ValidationError("db-profile", "is required")
     database = inp.database if inp.database is not None else (current.database if current and db_name is None else None)
@@ -227,7 +232,7 @@ def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: d
         fire_at_utc=fire_at,
         cadence=cadence,
         cap_hours=cap,
-        db_profile_id=db_row.id,
+        db_profile_id=saved_id(db_row),
         database=database,
         scope=scope,
         llm_profile_id=llm_id,
@@ -348,50 +353,6 @@ def pause_schedule(store: Store, schedule_id: int, *, now: datetime | None = Non
     return _event(store, schedule_id, "pause", mutate, now)
 
 
-def record_missed(
-    session: Session, row: Schedule, slots: list[datetime], reason: str, action: str, now: datetime
-) -> int:
-    """Add ledger rows for slots not yet recorded; returns how many were new."""
-    if not slots:
-        return 0
-    known = set(
-        session.exec(
-            select(MissedSlot.slot_utc).where(MissedSlot.schedule_id == row.id, MissedSlot.slot_utc.in_(slots))
-        ).all()
-    )
-    added = 0
-    for slot in slots:
-        if slot in known:
-            continue
-        session.add(MissedSlot(schedule_id=row.id, slot_utc=slot, detected_at=now, reason=reason, action=action))
-        added += 1
-    return added
-
-
-MAX_LEDGER_SLOTS = 500
-
-
-def slots_between(row: Schedule, start: datetime, end: datetime, limit: int = MAX_LEDGER_SLOTS) -> list[datetime]:
-    """Occurrences of the schedule in [start, end): its pending slot and cadence slots after it."""
-    out: list[datetime] = []
-    if start >= end:
-        return out
-    out.append(start)
-    if not row.cadence:
-        return out
-    cursor = start
-    while len(out) < limit:
-        batch = next_fires(row.cadence, row.tz, cursor, 64)
-        for slot in batch:
-            if slot >= end or len(out) >= limit:
-                return out
-            out.append(slot)
-        if not batch:
-            return out
-        cursor = batch[-1]
-    return out
-
-
 def resume_schedule(store: Store, schedule_id: int, *, now: datetime | None = None) -> ScheduleView:
     """Back to Pending at the next future occurrence; a one-shot whose time passed becomes Missed."""
 
@@ -465,12 +426,12 @@ def parse_statuses(text: str | None, *, field: str = "status") -> tuple[str, ...
 
 def list_schedules(store: Store, *, statuses: tuple[str, ...] = (), kinds: tuple[str, ...] = ()) -> list[ScheduleView]:
     """Schedules ordered by next fire (unscheduled last), then name; optional status/kind filters."""
-    table = Schedule.__table__
+    table = table_of(Schedule)
     # Plain rows, not ORM instances: a list of 10,000 schedules loads about 3x faster this way.
     stmt = (
-        sa.select(table, DbProfile.name.label("db_profile_name"), LlmProfile.name.label("llm_profile_name"))
-        .join(DbProfile, DbProfile.id == table.c.db_profile_id)
-        .outerjoin(LlmProfile, LlmProfile.id == table.c.llm_profile_id)
+        sa.select(table, col(DbProfile.name).label("db_profile_name"), col(LlmProfile.name).label("llm_profile_name"))
+        .join(DbProfile, col(DbProfile.id) == table.c.db_profile_id)
+        .outerjoin(LlmProfile, col(LlmProfile.id) == table.c.llm_profile_id)
     )
     if statuses:
         stmt = stmt.where(table.c.status.in_(statuses))
@@ -489,7 +450,7 @@ def status_counts(store: Store, *, kinds: tuple[str, ...] = ()) -> dict[str, int
     with store.session() as s:
         stmt = select(Schedule.status, func.count()).group_by(Schedule.status)
         if kinds:
-            stmt = stmt.where(Schedule.kind.in_(kinds))
+            stmt = stmt.where(col(Schedule.kind).in_(kinds))
         counts = {status: n for status, n in s.exec(stmt).all()}
     return {status: counts.get(status, 0) for status in rules.STATUSES}
 

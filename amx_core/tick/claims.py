@@ -1,4 +1,4 @@
-"""Claims (DESIGN §5.4): one due schedule at a time, atomically, with its occurrence recorded once.
+"""Claims (docs/ARCHITECTURE.md §7.4): one due schedule at a time, atomically, with its occurrence recorded once.
 
 Every claim runs inside a write transaction taken up front (SQLite `BEGIN IMMEDIATE` via
 `store.write_session()`; PostgreSQL row locks with `FOR UPDATE SKIP LOCKED`), flips the
@@ -9,9 +9,8 @@ same instant impossible whoever else ticks: OS timer, TUI, run-now, a manual `am
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 from typing import Any
 
 from sqlmodel import Session
@@ -19,10 +18,11 @@ from sqlmodel import Session
 from amx_core.errors import ConflictError, NotFoundError
 from amx_core.instants import iso
 from amx_core.models import Schedule
-from amx_core.services import schedule_rules as rules
+from amx_core.schedule import rules
 from amx_core.store import Store
 from amx_core.tick import statements as q
 from amx_core.tick.decide import FIRE, REASON_CATCH_UP, REASON_RUN_NOW, REASON_TIME, Decision, apply_settlement, decide
+from amx_core.tick.rows import ScheduleState
 from amx_core.timing import next_fire_after
 
 CLAIMABLE = q.CLAIMABLE
@@ -58,22 +58,33 @@ class Settled:
     decision: Decision
 
 
+def _instants(decision: Decision) -> tuple[datetime, datetime]:
+    """(fire, slot) instants of a fire decision; every fire carries both."""
+    if decision.fire_utc is None or decision.slot_utc is None:
+        raise ValueError(f"a {decision.action} decision carries no fire instant")
+    return decision.fire_utc, decision.slot_utc
+
+
 class _AlreadyFired(Exception):
     """The occurrence insert hit the unique (schedule, fire instant): roll the claim back."""
 
 
-def _claimed_state(row: SimpleNamespace, decision: Decision, now: datetime) -> SimpleNamespace:
-    state = SimpleNamespace(**vars(row))
-    state.status, state.running_since, state.updated_at = rules.RUNNING, now, now
-    state.last_fire_utc = decision.fire_utc
-    if decision.reason in MOVES_SLOT:
-        state.next_fire_utc = decision.slot_utc
-    return state
+def _claimed_state(row: ScheduleState, decision: Decision, now: datetime) -> ScheduleState:
+    """A copy of the schedule as the claim left it (Running, fired, its slot moved when the reason moves it)."""
+    slot = decision.slot_utc if decision.reason in MOVES_SLOT else row.next_fire_utc
+    return replace(
+        row,
+        status=rules.RUNNING,
+        running_since=now,
+        updated_at=now,
+        last_fire_utc=decision.fire_utc,
+        next_fire_utc=slot,
+    )
 
 
 def _take(
     conn,
-    row: SimpleNamespace,
+    row: ScheduleState,
     decision: Decision,
     now: datetime,
     *,
@@ -87,6 +98,7 @@ def _take(
 
     Raises _AlreadyFired (the caller rolls back) when the occurrence exists already.
     """
+    fire_utc, slot_utc = _instants(decision)
     flip = q.FLIP[(due_only, decision.reason in MOVES_SLOT)]
     params = {
         "sid": row.id,
@@ -134,20 +146,20 @@ def _take(
         schedule_name=row.name,
         kind=row.kind,
         reason=decision.reason,
-        fire_utc=decision.fire_utc,
-        slot_utc=decision.slot_utc,
+        fire_utc=fire_utc,
+        slot_utc=slot_utc,
         attempt=decision.attempt,
         started_at=now,
         context=(_claimed_state(row, decision, now), *names) if names else None,
     )
 
 
-def _already_fired(conn, row: SimpleNamespace, decision: Decision, now: datetime) -> Settled:
+def _already_fired(conn, row: ScheduleState, decision: Decision, now: datetime) -> Settled:
     """The armed instant fired before (e.g. a run-now at that very instant): move past it, never refire."""
     if row.trigger == "change":
         row.next_fire_utc = None
     elif row.cadence:
-        row.next_fire_utc = next_fire_after(row.cadence, row.tz, decision.fire_utc)
+        row.next_fire_utc = next_fire_after(row.cadence, row.tz, _instants(decision)[0])
     else:
         row.next_fire_utc = None
         row.status = rules.COMPLETED
@@ -156,9 +168,12 @@ def _already_fired(conn, row: SimpleNamespace, decision: Decision, now: datetime
     return Settled(row.id, Decision(action="already-fired", reason="occurrence already fired", why="already fired"))
 
 
-def _settle(session: Session, row: SimpleNamespace, decision: Decision, now: datetime) -> None:
+def _settle(session: Session, row: ScheduleState, decision: Decision, now: datetime) -> None:
     """Missed-slot bookkeeping goes through the ORM (rare path; it shares the schedule services' ledger)."""
-    apply_settlement(session, session.get(Schedule, row.id), decision, now)
+    schedule = session.get(Schedule, row.id)
+    if schedule is None:  # cannot happen: the row is locked in this very transaction
+        raise NotFoundError("id", f"no schedule with id {row.id}")
+    apply_settlement(session, schedule, decision, now)
 
 
 def claim_next(

@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from amx_core.instants import iso
 from amx_core.models import Schedule
-from amx_core.services import schedule_rules as rules
-from amx_core.services.schedules import record_missed, slots_between
+from amx_core.schedule import rules
+from amx_core.schedule.ledger import record_missed, slots_between
 from amx_core.tick import statements as q
 from amx_core.timing import next_fire_after
 
@@ -161,12 +161,14 @@ def _settle_missed(row, now: datetime, grace: timedelta, previous_tick_at: datet
         return _fire(
             reason,
             target,
-            f"{len(late)} slot(s) missed since {first}; policy run: one fire at {iso(target, timespec='seconds')} for all of them",
+            f"{len(late)} slot(s) missed since {first}; "
+            f"policy run: one fire at {iso(target, timespec='seconds')} for all of them",
             ledger=ledger(late),
             ledger_action="run",
             arm_utc=target,
             coalesced=len(late),
         )
+    arm: datetime | None
     if fresh:
         arm = fresh[-1]
     elif row.cadence:

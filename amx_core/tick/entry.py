@@ -35,6 +35,7 @@ def parse_args(argv: list[str]) -> dict:
     """The options; anything unusual (help, unknown option, missing value) goes to argparse."""
     options: dict = {"now": None, "dry_run": False, "json": False, "workers": None, "execute_run": None}
     args = iter(argv)
+    value: str | None
     for arg in args:
         name, eq, value = arg.partition("=")
         if name in FLAGS and not eq:
@@ -81,10 +82,10 @@ def _number(text: str | None, field: str) -> int | None:
 
 
 def _execute_run(run_id: int, pinned: datetime | None, settings) -> int:
-    from amx_core.services.run_now import execute_claimed_run
+    from amx_core.tick.run_now import execute_claimed_run
 
-    view = execute_claimed_run(run_id, now=pinned, settings=settings)
-    return EXIT_OK if view.status == "completed" else EXIT_FAILED
+    status = execute_claimed_run(run_id, now=pinned, settings=settings)
+    return EXIT_OK if status == "completed" else EXIT_FAILED
 
 
 def _full_pass(options: dict, pinned: datetime | None, settings, seen, started: float) -> int:

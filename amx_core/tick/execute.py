@@ -12,19 +12,19 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 
 import sqlalchemy as sa
 
 from amx_core.errors import NotFoundError
 from amx_core.execution.context import RunCancelled, RunContext, RunOutcome, TransientError
-from amx_core.execution.registry import executor_for
 from amx_core.models import DbProfile, LlmProfile
+from amx_core.models.base import table_of
+from amx_core.schedule.views import schedule_view
 from amx_core.secrets.masking import mask_url
-from amx_core.services.schedule_views import schedule_view
 from amx_core.store import Store
 from amx_core.tick.claims import Claim
 from amx_core.tick.logfile import tick_log
+from amx_core.tick.registry import executor_for
 from amx_core.tick.retry import RetryPolicy
 from amx_core.tick.settle import CANCELLED, COMPLETED, FAILED, Outcome, Settlement, finish_run
 from amx_core.tick.sink import Observer, RunSink
@@ -62,7 +62,7 @@ def _call(executor, ctx: RunContext, sink: RunSink) -> Outcome:
         return Outcome(status=FAILED, error=mask_url(f"{type(exc).__name__}: {exc}"))
 
 
-_DB, _LLM = DbProfile.__table__, LlmProfile.__table__
+_DB, _LLM = table_of(DbProfile), table_of(LlmProfile)
 _VIEW = (
     sa.select(SCHEDULE, _DB.c.name.label("db_profile_name"), _LLM.c.name.label("llm_profile_name"))
     .select_from(
@@ -80,9 +80,7 @@ def _view(store: Store, schedule_id: int) -> ScheduleView:
         found = session.connection().execute(_VIEW, {"sid": schedule_id}).first()
     if found is None:
         raise NotFoundError("id", f"no schedule with id {schedule_id}")
-    fields = dict(found._mapping)
-    db_name, llm_name = fields.pop("db_profile_name"), fields.pop("llm_profile_name")
-    return schedule_view(SimpleNamespace(**fields), db_name or "?", llm_name)
+    return schedule_view(found, found.db_profile_name or "?", found.llm_profile_name)
 
 
 def _view_of(store: Store, claim: Claim) -> ScheduleView:

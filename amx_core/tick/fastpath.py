@@ -1,4 +1,4 @@
-"""The idle pass (DESIGN §5.1): heartbeat plus one indexed "anything to do?" query, raw driver only.
+"""The idle pass (docs/ARCHITECTURE.md §7.1): heartbeat plus one indexed "anything to do?" query, raw driver only.
 
 Nothing here imports SQLAlchemy, SQLModel or the LLM stack; when the answer is "nothing",
 `amx-tick` exits having loaded only the standard library (and psycopg on PostgreSQL).
@@ -123,11 +123,11 @@ def _probe_postgres(
         return None
     params = _params(now, lease_seconds, duration_ms, os.getpid(), lambda value: value)
     try:
-        extra = {"password": password} if password is not None else {}
-        with psycopg.connect(uri, connect_timeout=30, **extra) as conn:
+        with psycopg.connect(uri, connect_timeout=30, password=password) as conn:  # None: not given
             with conn.transaction():
                 row = conn.execute(PREVIOUS_QUERY).fetchone()
-                busy = bool(conn.execute(WORK_QUERY.format(**_PG_MARKS), params).fetchone()[0])
+                work = conn.execute(WORK_QUERY.format(**_PG_MARKS), params).fetchone()  # always one row
+                busy = work is not None and bool(work[0])
                 conn.execute(HEARTBEAT_UPSERT.format(**_PG_MARKS), params)
     except psycopg.Error:
         return None

@@ -1,4 +1,4 @@
-"""The idle pass (DESIGN §5.1) as `amx-tick` runs it: probe, log line, and the report, all import-light.
+"""The idle pass (docs/ARCHITECTURE.md §7.1) as `amx-tick` runs it: probe, log line, and the report, all import-light.
 
 When the probe says there is nothing to do, this is all the process ever runs; the report has
 the same JSON shape as a full pass's (`TickReport.to_json`), with every list empty.

@@ -1,4 +1,4 @@
-"""One full tick pass (DESIGN §5.2-§5.7), once the idle check said there is work.
+"""One full tick pass (docs/ARCHITECTURE.md §7.2), once the idle check said there is work.
 
 Order: heartbeat, lease recovery, change checks, missed sweep, then claim-and-execute until
 nothing is claimable and nothing is in flight, then the heartbeat's duration and one log line.
@@ -11,13 +11,13 @@ import time
 from datetime import datetime, timedelta
 
 from amx_core.models import TickHeartbeat
-from amx_core.services.heartbeat import record_heartbeat
 from amx_core.store import Store, open_store
 from amx_core.tick.changes import poll_changes
 from amx_core.tick.claims import Claim, Settled, claim_next
 from amx_core.tick.clock import Clock, as_clock
 from amx_core.tick.execute import Finished
 from amx_core.tick.fastpath import host_name
+from amx_core.tick.heartbeat import record_heartbeat
 from amx_core.tick.leases import recover_expired
 from amx_core.tick.logfile import log_pass, tick_log
 from amx_core.tick.missed import settle_missed
@@ -68,16 +68,14 @@ class _Claimer:
 def _report(now, recovered, settled, finished: list[Finished], errors, duration_ms) -> TickReport:
     missed = [s.schedule_id for s in settled if s.decision.action != "already-fired"]
     missed += [f.claim.schedule_id for f in finished if f.claim.reason == "catch-up"]
-    done = [f for f in finished if f.settlement is not None and not f.settlement.lost]
+    done = [(f.claim, s) for f in finished if (s := f.settlement) is not None and not s.lost]
     return TickReport(
         now=now,
         fired=_unique(f.claim.schedule_id for f in finished),
         missed=_unique(missed),
         recovered=_unique(r.schedule_id for r in recovered),
-        failed=_unique(
-            f.claim.schedule_id for f in done if f.settlement.run_status == FAILED and f.settlement.retry_at is None
-        ),
-        retrying=_unique(f.claim.schedule_id for f in done if f.settlement.retry_at is not None),
+        failed=_unique(claim.schedule_id for claim, s in done if s.run_status == FAILED and s.retry_at is None),
+        retrying=_unique(claim.schedule_id for claim, s in done if s.retry_at is not None),
         runs=_unique(f.claim.run_id for f in finished),
         recovered_runs=_unique(r.run_id for r in recovered),
         errors=tuple(errors),

@@ -1,4 +1,4 @@
-"""What one tick pass did (or, dry, would do): the `amx-tick --json` shape of DESIGN §9.
+"""What one tick pass did (or, dry, would do): the `amx-tick --json` shape README.md documents.
 
 Import-light on purpose: the idle pass prints it without loading the core.
 """

@@ -1,4 +1,4 @@
-"""The tick's knobs (grace window, lease, pool size), with defaults from DESIGN §4-§5 and env overrides.
+"""The tick's knobs (grace window, lease, pool size): defaults (docs/ARCHITECTURE.md §7.10) and env overrides.
 
 Kept import-light (no dataclasses, no typing): the idle pass reads these before deciding
 whether to load the core at all.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-DEFAULT_GRACE_SECONDS = 600.0  # a slot later than this is "missed" (DESIGN §4: 10 min)
+DEFAULT_GRACE_SECONDS = 600.0  # a slot later than this is "missed" (10 min)
 DEFAULT_LEASE_SECONDS = 300.0  # a run whose heartbeat is older than this is dead (5 min)
 DEFAULT_WORKERS = 2
 DEFAULT_BEAT_SECONDS = 30.0  # how often the supervisor refreshes in-flight runs' heartbeats

@@ -1,4 +1,4 @@
-"""After a run: the run row's verdict and the schedule's next state (DESIGN §4 "Running -> ...").
+"""After a run: the run row's verdict and the schedule's next state (docs/ARCHITECTURE.md §5.2, the Running rows).
 
 One write transaction per finished run. Locks go schedule first, then run, everywhere (claims,
 completions, lease recovery), so PostgreSQL runners never deadlock on each other.
@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 
 from sqlalchemy import bindparam
 from sqlmodel import Session
 
 from amx_core.instants import iso
-from amx_core.services import schedule_rules as rules
-from amx_core.services.schedules import record_missed, slots_between
+from amx_core.schedule import rules
+from amx_core.schedule.ledger import record_missed, slots_between
 from amx_core.store import Store
 from amx_core.tick import statements as q
 from amx_core.tick.claims import Claim
 from amx_core.tick.decide import NO_TICK, REASON_RUN_NOW
 from amx_core.tick.retry import RetryPolicy
+from amx_core.tick.rows import ScheduleState
 from amx_core.timing import next_fire_after
 
 COMPLETED, FAILED, CANCELLED = "completed", "failed", "cancelled"
@@ -52,7 +52,7 @@ CLOSE_FIELDS = ("status", "ended_at", "heartbeat_at", "error", "retry_at")
 CLOSE_RUN_PLAIN = CLOSE_RUN.values({name: bindparam(f"b_{name}") for name in CLOSE_FIELDS})
 
 
-def lock_schedule_row(conn, schedule_id: int | None) -> SimpleNamespace | None:
+def lock_schedule_row(conn, schedule_id: int | None) -> ScheduleState | None:
     """The schedule's state, row-locked on PostgreSQL (waiting, not skipping: this run owns it)."""
     if schedule_id is None:
         return None
@@ -120,7 +120,10 @@ def _cancelled(session, row, claim, outcome, now, grace) -> str:
 
 def _retry(row, claim: Claim, outcome: Outcome, retry_at: datetime) -> str:
     row.next_fire_utc = retry_at
-    row.last_error = f"{outcome.error} (attempt {claim.attempt} of {row.retry_max_attempts}; retry at {iso(retry_at, timespec='seconds', missing='?')})"
+    row.last_error = (
+        f"{outcome.error} (attempt {claim.attempt} of {row.retry_max_attempts}; "
+        f"retry at {iso(retry_at, timespec='seconds', missing='?')})"
+    )
     return rules.PENDING
 
 

@@ -1,27 +1,30 @@
 """The tick's hot SQL, built once as Core statements with bind parameters.
 
 Claims and completions run hundreds of times a pass; building ORM statements each time cost
-more than the database work itself. Rows come back as plain namespaces (`state_of`) that the
-decision and settlement code read and change; `write_schedule` stores what changed.
+more than the database work itself. Rows come back as slotted dataclasses (`state_of`,
+amx_core.tick.rows) that the decision and settlement code read and change; `write_schedule`
+stores what changed.
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+from dataclasses import fields
 
 import sqlalchemy as sa
 from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 
 from amx_core.models import DbProfile, LlmProfile, MissedSlot, Occurrence, Run, Schedule
+from amx_core.models.base import table_of
 from amx_core.tick.fastpath import CLAIMABLE
+from amx_core.tick.rows import LatestRun, ScheduleState
 
-SCHEDULE = Schedule.__table__
-RUN = Run.__table__
-OCCURRENCE = Occurrence.__table__
-MISSED = MissedSlot.__table__
-DB_PROFILE = DbProfile.__table__
-LLM_PROFILE = LlmProfile.__table__
+SCHEDULE = table_of(Schedule)
+RUN = table_of(Run)
+OCCURRENCE = table_of(Occurrence)
+MISSED = table_of(MissedSlot)
+DB_PROFILE = table_of(DbProfile)
+LLM_PROFILE = table_of(LlmProfile)
 
 # What the tick itself changes on a schedule (never the user's fields, never the version).
 TICK_FIELDS = (
@@ -41,7 +44,7 @@ SCHEDULE_BY_ID = sa.select(SCHEDULE).where(SCHEDULE.c.id == bindparam("sid"))
 _LATEST = RUN.alias("latest")
 _LATEST_ID = sa.select(sa.func.max(RUN.c.id)).where(RUN.c.schedule_id == SCHEDULE.c.id).scalar_subquery()
 RUN_PREFIX = "latest_"
-LATEST_FIELDS = ("id", "status", "attempt", "error", "retry_at", "occurrence_utc", "started_at", "ended_at")
+LATEST_FIELDS = tuple(f.name for f in fields(LatestRun))
 
 
 def _next_due_full(lock: bool):
@@ -76,12 +79,12 @@ NEXT_DUE_FULL = _next_due_full(lock=False)
 NEXT_DUE_FULL_PG = _next_due_full(lock=True)
 
 
-def split_due_row(row) -> tuple[SimpleNamespace, SimpleNamespace | None, str | None, str | None]:
+def split_due_row(row) -> tuple[ScheduleState, LatestRun | None, str | None, str | None]:
     """NEXT_DUE_FULL's row as (schedule state, newest run or None, db profile name, llm profile name)."""
-    fields = dict(row._mapping)
-    db_name, llm_name = fields.pop("db_profile_name"), fields.pop("llm_profile_name")
-    run = {key[len(RUN_PREFIX) :]: fields.pop(key) for key in list(fields) if key.startswith(RUN_PREFIX)}
-    return SimpleNamespace(**fields), SimpleNamespace(**run) if run["id"] is not None else None, db_name, llm_name
+    values = dict(row._mapping)
+    db_name, llm_name = values.pop("db_profile_name"), values.pop("llm_profile_name")
+    run = {key[len(RUN_PREFIX) :]: values.pop(key) for key in list(values) if key.startswith(RUN_PREFIX)}
+    return ScheduleState(**values), LatestRun(**run) if run["id"] is not None else None, db_name, llm_name
 
 
 LATEST_RUN = sa.select(RUN).where(RUN.c.schedule_id == bindparam("sid")).order_by(RUN.c.id.desc()).limit(1)
@@ -123,9 +126,9 @@ def locked(stmt, conn, *, skip: bool):
     return stmt
 
 
-def state_of(row) -> SimpleNamespace | None:
-    """A mutable copy of a Core row (schedule or run)."""
-    return SimpleNamespace(**row._mapping) if row is not None else None
+def state_of(row) -> ScheduleState | None:
+    """A mutable copy of a Core schedule row."""
+    return ScheduleState(**row._mapping) if row is not None else None
 
 
 WRITE_SCHEDULE = (
@@ -135,7 +138,7 @@ WRITE_SCHEDULE = (
 )
 
 
-def write_schedule(conn, state: SimpleNamespace) -> None:
+def write_schedule(conn, state: ScheduleState) -> None:
     """Store the tick-owned fields of a schedule state."""
     params = {f"b_{name}": getattr(state, name) for name in TICK_FIELDS}
     conn.execute(WRITE_SCHEDULE, {"b_id": state.id, **params})

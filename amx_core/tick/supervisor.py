@@ -1,4 +1,4 @@
-"""The bounded pool that executes claimed runs (DESIGN §5.5).
+"""The bounded pool that executes claimed runs (docs/ARCHITECTURE.md §7.5).
 
 The calling thread claims, submits, keeps in-flight runs' heartbeats fresh and keeps claiming
 newly due work while runs are in flight; it returns when nothing is in flight and nothing is

@@ -1,4 +1,4 @@
-"""Time semantics of schedules: zones, one-shot local times, cron cadences under the DST policy (DESIGN §4).
+"""Schedule time: zones, one-shot local times and cron cadences under the DST policy (docs/ARCHITECTURE.md §6).
 
 Everything is computed in UTC; wall-clock time is only ever a naive value mapped explicitly.
 """

@@ -18,7 +18,7 @@ from amx_core.daemon.context import DaemonSetup
 from amx_core.daemon.runner import CommandResult
 from amx_core.daemon.scripted import ScriptedRunner
 from amx_core.errors import ActionError
-from amx_core.services.heartbeat import record_heartbeat
+from amx_core.tick.heartbeat import record_heartbeat
 
 NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)
 PRINTED = CommandResult(0, "state = waiting\n")

@@ -7,8 +7,8 @@ import json
 import pytest
 from tick_support import Scripted, add_schedule, profiles, register_ok, utc
 
-from amx_core.execution import registry
 from amx_core.execution.context import RunOutcome
+from amx_core.tick import registry
 from amx_core.tick.claims import claim_run_now
 
 T = utc(2027, 3, 1, 9, 0)

@@ -1,4 +1,4 @@
-"""Change-triggered schedules: the cap debounces, coalescing changes into one fire when it ends (time moved, not slept)."""
+"""On-change schedules: the cap debounces, coalescing changes into one fire at its end (clock moved, no sleep)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def _change_schedule(store, name="watch", scope=("main",), cap=6.0) -> int:
 
 
 def _fire_like_the_tick(store, schedule_id: int, now: datetime) -> None:
-    """What the tick does to a change schedule it claimed at `now` and ran (DESIGN §4, polling docstring)."""
+    """What the tick does to a change schedule it claimed at `now` and ran (docs/ARCHITECTURE.md §5.9)."""
     table = Schedule.__table__
     with store.session() as s:
         s.connection().execute(

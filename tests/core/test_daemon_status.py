@@ -16,7 +16,7 @@ from amx_core.daemon.scripted import ScriptedRunner
 from amx_core.daemon.text import age_text, badge_text, size_text
 from amx_core.errors import ValidationError
 from amx_core.models.runs import Run
-from amx_core.services.heartbeat import read_heartbeat, record_heartbeat
+from amx_core.tick.heartbeat import read_heartbeat, record_heartbeat
 
 NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)
 HOST = socket.gethostname()

@@ -27,8 +27,8 @@ from amx_core.daemon.schtasks import render_task
 from amx_core.daemon.scripted import FakeCrontab
 from amx_core.daemon.systemd import render_service
 from amx_core.errors import ValidationError
-from amx_core.services.heartbeat import record_heartbeat
 from amx_core.storelocation import StoreLocation
+from amx_core.tick.heartbeat import record_heartbeat
 
 SECRET = "Hunter2-s3cr3t"
 # A user name needing percent-encoding: `%` is special to cron and systemd both.

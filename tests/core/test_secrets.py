@@ -10,9 +10,10 @@ from click.testing import CliRunner
 
 from amx_cli.main import build_cli
 from amx_core.errors import ActionError
+from amx_core.profiles.urls import db_connect_url
 from amx_core.secrets.masking import mask_url, redact
 from amx_core.secrets.resolve import read_secrets_file, resolve_secret
-from amx_core.services.profiles import SecretSource, add_db_profile, db_connect_url
+from amx_core.services.profiles import SecretSource, add_db_profile
 
 SECRET = "s3cr3t-Pa55word!"
 

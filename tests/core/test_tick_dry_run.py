@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import select
 from tick_support import Scripted, add_schedule, clean_registry, profiles, transient, utc  # noqa: F401 (fixture)
 
-from amx_core.execution import registry
 from amx_core.models import MissedSlot, Occurrence, Run, Schedule, TickHeartbeat
 from amx_core.services.run_now import run_now
+from amx_core.tick import registry
 from amx_core.tick.claims import claim_run_now
 from amx_core.tick.entry import main as tick_main
 

@@ -1,4 +1,4 @@
-"""A machine asleep for three days, simulated with `amx-tick --now`: the missed policies of DESIGN §4.
+"""A machine asleep for three days, simulated with `amx-tick --now`: the missed policies of docs/ARCHITECTURE.md §5.7.
 
 Hourly, daily and one-shot schedules were due from Monday 09:00 UTC; the next tick runs
 Thursday 09:30. Every missed slot lands in the ledger once; `ask` shows one Missed, `run`
@@ -16,9 +16,9 @@ from sqlmodel import select
 from tick_support import add_schedule, ok_analyze, profiles, utc  # noqa: F401 (fixture)
 
 from amx_core.models import MissedSlot, Run
-from amx_core.services.heartbeat import record_heartbeat
 from amx_core.services.schedules import get_schedule
 from amx_core.tick.entry import main as tick_main
+from amx_core.tick.heartbeat import record_heartbeat
 
 ASLEEP_FROM = utc(2027, 3, 1, 9, 0)
 WAKE = utc(2027, 3, 4, 9, 30)

@@ -7,10 +7,9 @@ import threading
 import pytest
 from tick_support import add_schedule, clean_registry, profiles, utc  # noqa: F401 (fixture)
 
-from amx_core.execution import registry
 from amx_core.execution.context import RunOutcome
 from amx_core.services.runs import list_runs
-from amx_core.tick import supervisor
+from amx_core.tick import registry, supervisor
 from amx_core.tick.passes import run_pass
 from amx_core.tick.settings import TickSettings
 

@@ -105,8 +105,8 @@ def test_an_instant_that_already_fired_never_fires_again(any_store):
 
 
 def test_cancelled_run_now_keeps_partial_results_and_the_plan(store):
-    from amx_core.execution import registry
     from amx_core.execution.context import RunCancelled
+    from amx_core.tick import registry
 
     def cancelled(ctx):
         ctx.progress(tables_planned=4, tables_done=1)

@@ -7,7 +7,7 @@ The file tests/core/golden/cadence_fires.json freezes what `next_fires` answers 
 
 then review the diff (the transition entries are spelled out in local time with their offset)
 before keeping it. `test_golden_file_holds_the_hand_checked_transitions` pins entries that
-were checked by hand against DESIGN §4, so a regeneration cannot silently change them.
+were checked by hand against docs/ARCHITECTURE.md §6.4, so a regeneration cannot silently change them.
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ def test_most_cases_really_cross_a_transition(golden: dict) -> None:
     assert len(crossing) >= 0.8 * len(dst_zones)
 
 
-# Entries checked by hand against DESIGN §4 before the file was frozen.
+# Entries checked by hand against docs/ARCHITECTURE.md §6.4 before the file was frozen.
 HAND_CHECKED = [
     # Berlin 02:30 does not exist on 2026-03-29 -> 03:00 CEST (01:00Z); the days around are normal.
     (

@@ -1,4 +1,4 @@
-"""Property tests: cadence fire times obey the DST policy of DESIGN §4 in many zones, 2000-2040.
+"""Property tests: cadence fire times obey the DST policy of docs/ARCHITECTURE.md §6.4 in many zones, 2000-2040.
 
 The reference model below is deliberately independent of amx_core.timing: it enumerates the
 wall times a cron matches day by day from croniter's field expansion, finds real instants by
@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from croniter import croniter
@@ -176,7 +177,7 @@ def matching_wall_times(expr: str, first: datetime, last: datetime):
 
 
 def expected_fires(cadence: Cadence, zone: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:
-    """What DESIGN §4 says must fire in (start, end]."""
+    """What docs/ARCHITECTURE.md §6.4 says must fire in (start, end]."""
     expected = set()
     margin = timedelta(days=2)
     for wall in matching_wall_times(cadence.expr, wall_of(start, zone) - margin, wall_of(end, zone) + margin):
@@ -255,7 +256,7 @@ def test_fires_are_strictly_ascending_distinct_and_after_start(case: Scenario) -
     assert len(fires) == case.count
     assert all(f.tzinfo is not None and f.utcoffset() == timedelta(0) for f in fires)
     assert fires[0] > case.start
-    assert all(a < b for a, b in zip(fires, fires[1:])), "no instant twice, strictly ascending"
+    assert all(a < b for a, b in pairwise(fires)), "no instant twice, strictly ascending"
 
 
 @PROPERTY

@@ -79,12 +79,21 @@ def base_rootfs() -> Path:
         return BASE
 
 
+BUILD_LITTER = ("build", "*.egg-info", ".venv", ".git", "__pycache__", ".*_cache")
+
+
 def build_wheels(project: Path, folder: Path) -> str:
-    """The project's wheel (`pip wheel --no-deps`) and wheels of all its dependencies; returns the wheel's name."""
+    """The project's wheel (`pip wheel --no-deps`) and wheels of all its dependencies; returns the wheel's name.
+
+    The wheel is built from a copy, since setuptools leaves `build/` and `*.egg-info` beside the sources.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("amx_schedules-*.whl"):
         old.unlink()
-    run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(folder), str(project)])
+    with tempfile.TemporaryDirectory(prefix="amx-wheel-") as scratch:
+        source = Path(scratch) / "src"
+        shutil.copytree(project, source, ignore=shutil.ignore_patterns(*BUILD_LITTER))
+        run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(folder), str(source)])
     (wheel,) = folder.glob("amx_schedules-*.whl")
     run([sys.executable, "-m", "pip", "wheel", "-q", "-w", str(folder), str(wheel)])
     return wheel.name

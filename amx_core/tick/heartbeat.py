@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
 from amx_core.models.base import utcnow
 from amx_core.models.runs import Run, TickHeartbeat
@@ -85,4 +86,4 @@ def record_heartbeat(
 def latest_running_heartbeat(store: Store) -> datetime | None:
     """The freshest heartbeat of a run still in progress: a long tick pass is alive even when the row is old."""
     with store.session() as session:
-        return session.exec(sa.select(sa.func.max(Run.heartbeat_at)).where(Run.status == "running")).scalar()
+        return session.execute(sa.select(sa.func.max(Run.heartbeat_at)).where(col(Run.status) == "running")).scalar()

@@ -1,4 +1,4 @@
-"""The schedule state machine of DESIGN §4 as data: which event is allowed from which status."""
+"""The schedule state machine (docs/ARCHITECTURE.md §5.2) as data: which event is allowed from which status."""
 
 from __future__ import annotations
 
