@@ -148,16 +148,20 @@ def target_database(path: Path) -> None:
 
 
 def next_minute(now: datetime) -> datetime:
-    """The next minute boundary at least 5 s away, so the schedule is still in the future when it is added."""
+    """The next minute boundary at least 30 s away: both schedules are still in the future when added, even on a
+    loaded machine (a CLI call can take seconds), and it fires within 90 s."""
     boundary = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    return boundary if (boundary - now).total_seconds() >= 5 else boundary + timedelta(minutes=1)
+    return boundary if (boundary - now).total_seconds() >= 30 else boundary + timedelta(minutes=1)
 
 
-def plan_schedule(home: Home, fire_at: datetime) -> int:
+def add_profiles(home: Home) -> None:
     shop = home.root / "shop.db"
     target_database(shop)
     home.amx("profile", "db", "add", "shop", "--url", f"sqlite:///{shop}")
     home.amx("profile", "llm", "add", "offline", "--provider", "heuristic")
+
+
+def plan_schedule(home: Home, fire_at: datetime) -> int:
     added = home.amx(
         "schedule", "add", "--name", "describe shop", "--at", fire_at.strftime("%Y-%m-%d %H:%M"), "--tz", "UTC",
         "--db-profile", "shop", "--llm-profile", "offline", "--json",
@@ -199,8 +203,10 @@ def _run(base: Path, pg_url: str, saved: str | None) -> None:
     secrets.write_text(f"AMX_PG_PW={SECRET}\n")
     secrets.chmod(0o600)
 
-    fire_at = next_minute(datetime.now(UTC))
     homes = {"sqlite": sqlite_home, "postgresql": team_home}
+    for home in homes.values():
+        add_profiles(home)
+    fire_at = next_minute(datetime.now(UTC))
     schedules = {kind: plan_schedule(home, fire_at) for kind, home in homes.items()}
 
     with cron_daemon() as cron:

@@ -37,9 +37,10 @@ def need(condition: bool, reason: str) -> None:
 
 
 def next_minute() -> datetime:
+    """The next minute boundary at least 20 s away, so the schedule is in the future when added, even under load."""
     now = datetime.now(UTC)
     boundary = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    return boundary if (boundary - now).total_seconds() >= 5 else boundary + timedelta(minutes=1)
+    return boundary if (boundary - now).total_seconds() >= 20 else boundary + timedelta(minutes=1)
 
 
 def amx_json(box: Container, *args: str):
