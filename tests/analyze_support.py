@@ -93,6 +93,7 @@ def make_schedule(
     database: str | None = None,
     name: str = "analyze test",
     verify: bool = True,
+    with_statistics: bool = False,
 ):
     """A schedule firing in an hour (the tests call the executor themselves); `verify` False saves it offline."""
     from amx_core.services.schedules import ScheduleInput, create_schedule
@@ -109,6 +110,7 @@ def make_schedule(
             llm_profile="llm",
             review=review,
             missing_only=missing_only,
+            with_statistics=with_statistics,
         ),
         now=NOW,
         verify=verify,

@@ -110,6 +110,7 @@ def print_run(view) -> None:
                 f"{view.skipped_pending} waiting for review",
             ),
             ("tokens", f"{view.tokens_in} in, {view.tokens_out} out"),
+            ("flagged", ", ".join(f"{flag} {count}" for flag, count in view.flagged) or "none"),
             ("error", view.error or "-"),
         ]
     )
