@@ -92,9 +92,10 @@ def blank_url(request, amx_home):
     return f"sqlite:///{amx_home / 'amx.db'}"
 
 
-def test_upgrade_from_0002_keeps_every_row_and_id(blank_url):
+@pytest.mark.parametrize("start", ["0002", "0004"])  # 0004 was written beside 0003: a store at it still gets 0003
+def test_upgrade_keeps_every_row_and_id(blank_url, start):
     engine = create_engine_for(blank_url)
-    check_and_upgrade(engine, target="0002")
+    check_and_upgrade(engine, target=start)
     meta = sa.MetaData()
     meta.reflect(engine)
     tables = [t for t in meta.sorted_tables if t.name != "alembic_version"]
@@ -107,9 +108,14 @@ def test_upgrade_from_0002_keeps_every_row_and_id(blank_url):
     check_and_upgrade(engine)
     assert current_revision(engine) == head_revision()
     with engine.connect() as conn:
-        assert _dump(conn, tables) == before  # the 0002 columns of every row, ids included
+        assert _dump(conn, tables) == before  # the columns the store had, of every row, ids included
         marks = conn.execute(sa.text("SELECT fingerprint, reviewed FROM written_mark")).all()
         assert [tuple(m) for m in marks] == [(None, False), (None, False)]
+        assert conn.execute(sa.text("SELECT skipped_pending FROM run")).scalars().all() == [0, 0]
+        assert len(conn.execute(sa.text("SELECT with_statistics FROM schedule")).all()) == 2  # 0004's column
+        if engine.dialect.name == "sqlite":
+            sql = conn.execute(sa.text("SELECT sql FROM sqlite_master WHERE name = 'schedule'")).scalar_one()
+            assert "AUTOINCREMENT" in sql
     engine.dispose()
 
 
