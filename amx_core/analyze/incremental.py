@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from amx_core.analyze.apply import Destination
 from amx_core.analyze.marks import Mark, load_marks
@@ -21,6 +22,10 @@ from amx_core.analyze.suggestions import waiting_targets
 from amx_core.analyze.tables import TableJob
 from amx_core.analyze.targets import Target
 from amx_core.analyze.writeback.local import read_local
+
+if TYPE_CHECKING:
+    from amx_core.catalog.views import ResolvedTable
+    from amx_core.store import Store
 
 ASK = "ask"
 SKIPS = ("skipped_described", "skipped_unchanged", "skipped_pending")
@@ -35,7 +40,7 @@ class Known:
     waiting: frozenset[str]  # targets with a suggestion in the review queue
 
     @classmethod
-    def load(cls, store, profile_id: int, database: str) -> Known:
+    def load(cls, store: Store, profile_id: int, database: str) -> Known:
         return cls(
             marks=load_marks(store, profile_id, database),
             local=read_local(store, profile_id, database),
@@ -53,7 +58,7 @@ class TablePlan:
     adopted: Mapping[str, str] = field(default_factory=dict)
 
 
-def current_texts(table, dest: Destination, local: Mapping[str, str]) -> dict[str | None, str | None]:
+def current_texts(table: ResolvedTable, dest: Destination, local: Mapping[str, str]) -> dict[str | None, str | None]:
     """column name (None: the table) -> the text there now: the database's comment, or the local catalog's."""
     if dest.uses_local(table.kind):
         names = [None, *(c.name for c in table.columns)]
@@ -76,7 +81,7 @@ def decide(path: str, current: str | None, mark: Mark | None, structure: str, wa
     return ASK
 
 
-def plan_table(table, dest: Destination, known: Known, missing_only: bool) -> TablePlan:
+def plan_table(table: ResolvedTable, dest: Destination, known: Known, missing_only: bool) -> TablePlan:
     """What to ask about `table` (only the scoped columns, and the table itself only when it is in scope whole)."""
     currents = current_texts(table, dest, known.local)
     structure = fingerprints(table)

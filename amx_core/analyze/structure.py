@@ -9,13 +9,17 @@ column only, not the table again.
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from amx_core.catalog.views import ResolvedColumn, ResolvedTable
 
 
 def _digest(parts: tuple[str, ...]) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def column_fingerprint(column) -> str:
+def column_fingerprint(column: ResolvedColumn) -> str:
     """The structure of one ResolvedColumn."""
     return _digest(
         (
@@ -29,14 +33,14 @@ def column_fingerprint(column) -> str:
     )
 
 
-def table_fingerprint(table) -> str:
+def table_fingerprint(table: ResolvedTable) -> str:
     """The structure of one ResolvedTable: its name, kind, key and references (not its plain columns)."""
     key = ",".join(sorted(c.name for c in table.columns if c.primary_key))
     references = ",".join(sorted(f"{c.name}->{c.fk_target}" for c in table.columns if c.fk_target))
     return _digest(("table", table.schema, table.name, table.kind, key, references))
 
 
-def fingerprints(table) -> dict[str | None, str]:
+def fingerprints(table: ResolvedTable) -> dict[str | None, str]:
     """column name (None: the table) -> its structure fingerprint, for every column of `table`."""
     found: dict[str | None, str] = {None: table_fingerprint(table)}
     found.update((c.name, column_fingerprint(c)) for c in table.columns)

@@ -62,7 +62,7 @@ class TableJob:
     want_table: bool
     currents: Mapping[str | None, str | None]  # column name (None: the table) -> current text
     amx_written: Mapping[str | None, bool]  # ... -> is that text AMX's own, never reviewed by a person
-    reviewed: frozenset = frozenset()  # names whose text a person accepted or edited
+    reviewed: frozenset[str | None] = frozenset()  # names whose text a person accepted or edited
     fingerprints: Mapping[str | None, str] = field(default_factory=dict)  # ... -> structure fingerprint
 
     @property
