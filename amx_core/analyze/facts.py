@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from amx_core.analyze.profiling import TableProfile
 from amx_core.analyze.targets import TableKey, fk_tables
 from amx_core.llm.types import ColumnFacts, TableFacts
 from amx_core.scope.paths import format_path
@@ -43,11 +44,12 @@ def neighbours(keys: Sequence[TableKey], texts: Mapping[TableKey, str | None]) -
 def build_facts(
     table,
     columns: Sequence,
-    stats: Mapping[str, Mapping[str, Any]],
+    profile: TableProfile,
     context: tuple[tuple[str, str], ...],
     currents: Mapping[str | None, str | None],
 ) -> TableFacts:
-    """TableFacts for `columns` of a ResolvedTable; `currents` maps column name (None: the table) to its text."""
+    """TableFacts for `columns` of a ResolvedTable with their profile (statistics, withheld values);
+    `currents` maps column name (None: the table) to its text."""
     return TableFacts(
         schema=table.schema,
         name=table.name,
@@ -61,7 +63,8 @@ def build_facts(
                 primary_key=c.primary_key,
                 fk_target=c.fk_target,
                 comment=currents.get(c.name),
-                stats=dict(stats.get(c.name) or {}),
+                stats=dict(profile.stats.get(c.name) or {}),
+                withheld=profile.withheld.get(c.name),
             )
             for c in columns
         ),

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from amx_core.analyze.apply import Destination, PlannedWrite, apply_planned
 from amx_core.analyze.facts import build_facts
 from amx_core.analyze.policy import auto_verdict
-from amx_core.analyze.profiling import ProfileSettings, profile_table
+from amx_core.analyze.profiling import ProfileSettings, TableProfile, profile_table
 from amx_core.analyze.suggestions import Proposed, RunKey, save_suggestions
 from amx_core.analyze.targets import TableKey, Target
 from amx_core.llm.describe import describe_with_repair
@@ -99,16 +99,15 @@ class TableResult:
         return self.error is None
 
 
-def profile_stage(env: RunEnv, job: TableJob) -> tuple[dict, tuple[str, ...]]:
+def profile_stage(env: RunEnv, job: TableJob) -> TableProfile:
     """Column statistics, or none (with a note) when the sample query fails: describing goes on."""
     try:
         with env.dest.engine.connect() as conn:
-            stats = profile_table(
+            return profile_table(
                 conn, job.table.schema, job.table.name, [(c.name, c.type) for c in job.columns], env.profile
             )
-        return stats, ()
     except Exception as exc:  # noqa: BLE001 - statistics are optional; the table is still described
-        return {}, (f"profiling skipped: {_first_line(exc)}",)
+        return TableProfile(notes=(f"profiling skipped: {_first_line(exc)}",))
 
 
 def _proposed(env: RunEnv, job: TableJob, reply: TableReply) -> list[Proposed]:
@@ -172,8 +171,9 @@ def _crash(job: TableJob, exc: Exception) -> TableResult:
 def describe_stage(env: RunEnv, job: TableJob, context: tuple[tuple[str, str], ...], profiled: Future) -> Described:
     """Ask the model with the table's statistics (from `profile_stage`); retries, splits and one repair inside."""
     try:
-        stats, notes = profiled.result()
-        facts = build_facts(job.table, job.columns, stats, context, job.currents)
+        profile: TableProfile = profiled.result()
+        notes = profile.notes
+        facts = build_facts(job.table, job.columns, profile, context, job.currents)
         try:
             return Described(job, describe_with_repair(env.provider, facts, env.columns_per_request), notes=notes)
         except LlmError as error:

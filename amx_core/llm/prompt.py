@@ -91,7 +91,9 @@ def _column_payload(column: ColumnFacts) -> dict[str, Any]:
         item["references"] = column.fk_target
     if column.comment:
         item["current_comment"] = column.comment
-    if column.stats:
+    if column.withheld:
+        item["values"] = f"withheld ({column.withheld})"
+    elif column.stats:
         item["stats"] = dict(column.stats)
     return item
 

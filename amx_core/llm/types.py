@@ -25,7 +25,8 @@ class ColumnFacts:
 
     `fk_target` is the referenced column's path (`schema.table.column` or `table.column`).
     `stats` keys: null_ratio, distinct_count, distinct_capped, min, max, min_length,
-    max_length, top_values (list; only for low-cardinality columns).
+    max_length, top_values (list; only for low-cardinality columns). `withheld` says why the
+    column's values are withheld (e.g. "secret"): the request shows its type and nothing of its values.
     """
 
     name: str
@@ -35,6 +36,7 @@ class ColumnFacts:
     fk_target: str | None = None
     comment: str | None = None
     stats: Mapping[str, Any] = field(default_factory=dict)
+    withheld: str | None = None
 
 
 @dataclass(frozen=True)
