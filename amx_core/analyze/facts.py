@@ -6,9 +6,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from amx_core.analyze.profiling import TableProfile
-from amx_core.analyze.targets import TableKey, fk_tables
+from amx_core.analyze.targets import fk_tables
 from amx_core.llm.types import ColumnFacts, TableFacts
 from amx_core.scope.paths import format_path
+from amx_core.scope.targets import TableKey
 
 MAX_NEIGHBOURS = 8
 NEIGHBOUR_TEXT = 300

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
-import re
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
@@ -28,29 +27,17 @@ import sqlalchemy as sa
 
 from amx_core.analyze.personal import PERSON_NAME, column_personal_kind, person_name_hint, personal_kind
 from amx_core.analyze.secretlike import SECRET, secret_name, secret_values
+from amx_core.engines.base import Engine
+from amx_core.engines.registry import engine_for
+from amx_core.engines.types import value_class
 
 SAMPLE_ROWS = 1000
 TEXT_LIKE = ("text", "other")  # read as text: unknown types have a text form too
 DISTINCT_CAP = 100
 LOW_CARDINALITY = 12
 TOP_VALUES = 5
-TEXT_PREFIX = 256
 SHOWN_TEXT = 40
 SHAPE_LENGTH = 24
-
-# Structured values: arrays (`TEXT[]`, `INTEGER[3]`), documents, ranges, maps and structs.
-_DOCUMENT = re.compile(
-    r"\[\d*\]\s*$|\bARRAY\b|JSON|XML|HSTORE|TSVECTOR|TSQUERY|RANGE\b|^(?:MAP|STRUCT|UNION|LIST|ROW)\s*\(", re.I
-)
-_BINARY = re.compile(
-    r"BLOB|BYTEA|BINARY|IMAGE|\bRAW\b|LONG RAW|GEOMETRY|POINT|POLYGON|LINESTRING|\bLSEG\b|\bBOX\b|\bCIRCLE\b", re.I
-)
-_MONEY = re.compile(r"MONEY", re.I)
-_NUMERIC = re.compile(r"INT|NUMERIC|DECIMAL|REAL|FLOAT|DOUBLE|SERIAL|MONEY|NUMBER|\bBIT\b|\bYEAR\b", re.I)
-_TEMPORAL = re.compile(r"DATE|TIME|INTERVAL", re.I)
-_BOOLEAN = re.compile(r"BOOL", re.I)
-_TEXT = re.compile(r"CHAR|TEXT|STRING|CLOB|ENUM|\bSET\b|UUID|NAME|CITEXT", re.I)
-_LONG_TEXT = re.compile(r"TEXT|CLOB|^(?:N?VARCHAR|CHARACTER VARYING|STRING)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -67,34 +54,6 @@ class TableProfile:
     stats: dict[str, dict[str, Any]] = field(default_factory=dict)
     withheld: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
-
-
-def value_class(type_text: str) -> str:
-    """'document', 'binary', 'numeric', 'temporal', 'boolean', 'text' or 'other' for a reflected type's text."""
-    for name, pattern in (
-        ("document", _DOCUMENT),
-        ("binary", _BINARY),
-        ("boolean", _BOOLEAN),
-        ("temporal", _TEMPORAL),
-        ("numeric", _NUMERIC),
-        ("text", _TEXT),
-    ):
-        if pattern.search(type_text or ""):
-            return name
-    return "other"
-
-
-def _selected(column: sa.ColumnClause, kind: str, type_text: str) -> sa.ColumnElement:
-    """What the sample reads of a column: whether it is null, a prefix of its text, or its value."""
-    if kind == "binary":
-        return sa.case((column.is_(None), 1), else_=0)
-    if kind in ("document", "other"):  # any type has a text form; arrays and documents have no substr
-        return sa.func.substr(sa.cast(column, sa.Text), 1, TEXT_PREFIX)
-    if kind == "text" and _LONG_TEXT.search((type_text or "").strip()):
-        return sa.func.substr(column, 1, TEXT_PREFIX)
-    if kind == "numeric" and _MONEY.search(type_text or ""):
-        return sa.cast(column, sa.Numeric)
-    return column
 
 
 def _plain(value: Any) -> Any:
@@ -172,9 +131,12 @@ def _comparable(values: list[Any], kind: str) -> list[Any]:
     return [v if isinstance(v, Hashable) else _as_text(v) for v in values]
 
 
-def column_stats(name: str, type_text: str, values: Sequence[Any], mode: str) -> dict[str, Any]:
-    """The statistics of one column's sampled values (already bounded by the sample)."""
-    kind = value_class(type_text)
+def column_stats(
+    name: str, type_text: str, values: Sequence[Any], mode: str, kind: str | None = None
+) -> dict[str, Any]:
+    """The statistics of one column's sampled values (already bounded by the sample); `kind` is the
+    value class the sample was read as (by default the generic one of `type_text`)."""
+    kind = kind or value_class(type_text)
     total = len(values)
     if total == 0:
         return {"sample_rows": 0}
@@ -222,19 +184,18 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _sample(
-    conn: sa.Connection, schema: str | None, table: str, columns: Sequence[tuple[str, str]], rows: int
+    conn: sa.Connection, engine: Engine, schema: str | None, table: str, columns: Sequence[tuple[str, str]], rows: int
 ) -> list[tuple]:
     """One bounded SELECT of the columns' sample expressions; rows in `columns` order."""
-    relation = sa.table(table, *(sa.column(name) for name, _ in columns), schema=schema)
     selected = [
-        _selected(relation.c[name], value_class(type_text), type_text).label(f"c{index}")
+        engine.sample_expression(sa.column(name), engine.value_class(type_text), type_text).label(f"c{index}")
         for index, (name, type_text) in enumerate(columns)
     ]
-    return [tuple(row) for row in conn.execute(sa.select(*selected).select_from(relation).limit(max(1, rows)))]
+    return [tuple(row) for row in conn.execute(engine.sample_statement(conn, schema, table, selected, rows))]
 
 
 def _sample_each(
-    conn: sa.Connection, schema: str | None, table: str, columns: Sequence[tuple[str, str]], rows: int
+    conn: sa.Connection, engine: Engine, schema: str | None, table: str, columns: Sequence[tuple[str, str]], rows: int
 ) -> tuple[dict[str, list[Any]], list[str]]:
     """The sample read column by column, after the one query failed: a column whose read fails is left
     out with a note. A table that cannot be read at all raises (its first column's error)."""
@@ -243,7 +204,7 @@ def _sample_each(
     failures: list[BaseException] = []
     for name, type_text in columns:
         try:
-            values[name] = [row[0] for row in _sample(conn, schema, table, [(name, type_text)], rows)]
+            values[name] = [row[0] for row in _sample(conn, engine, schema, table, [(name, type_text)], rows)]
         except sa.exc.DBAPIError as exc:
             conn.rollback()
             failures.append(exc)
@@ -254,18 +215,18 @@ def _sample_each(
 
 
 def _read(
-    conn: sa.Connection, schema: str | None, table: str, columns: Sequence[tuple[str, str]], rows: int
+    conn: sa.Connection, engine: Engine, schema: str | None, table: str, columns: Sequence[tuple[str, str]], rows: int
 ) -> tuple[dict[str, list[Any]], list[str]]:
     """column -> sampled values, from one query; column by column when that query fails."""
     if not columns:
         return {}, []
     try:
-        sample = _sample(conn, schema, table, columns, rows)
+        sample = _sample(conn, engine, schema, table, columns, rows)
     except sa.exc.DBAPIError:
         conn.rollback()
         if len(columns) == 1:
             raise
-        return _sample_each(conn, schema, table, columns, rows)
+        return _sample_each(conn, engine, schema, table, columns, rows)
     return {name: [row[index] for row in sample] for index, (name, _type) in enumerate(columns)}, []
 
 
@@ -276,21 +237,23 @@ def profile_table(
     columns: Sequence[tuple[str, str]],
     settings: ProfileSettings,
 ) -> TableProfile:
-    """Statistics of the (name, type) columns from one `SELECT ... LIMIT sample_rows`; secret-like
-    columns are not read (withheld), and a column that cannot be profiled is left without statistics."""
+    """Statistics of the (name, type) columns from one bounded sample (the engine's statement: `LIMIT
+    sample_rows`, or DuckDB's `USING SAMPLE`); secret-like columns are not read (withheld), and a column
+    that cannot be profiled is left without statistics."""
+    engine = engine_for(conn.dialect.name)
     withheld = {name: SECRET for name, _type in columns if secret_name(name)}
     readable = [(name, type_text) for name, type_text in columns if name not in withheld]
-    values, notes = _read(conn, schema, table, readable, settings.sample_rows)
+    values, notes = _read(conn, engine, schema, table, readable, settings.sample_rows)
     stats: dict[str, dict[str, Any]] = {}
     for name, type_text in readable:
         if name not in values:
             continue
-        sampled = values[name]
-        if value_class(type_text) in TEXT_LIKE and secret_values([v for v in sampled if v is not None]):
+        sampled, kind = values[name], engine.value_class(type_text)
+        if kind in TEXT_LIKE and secret_values([v for v in sampled if v is not None]):
             withheld[name] = SECRET
             continue
         try:
-            stats[name] = column_stats(name, type_text, sampled, settings.sample_mode)
+            stats[name] = column_stats(name, type_text, sampled, settings.sample_mode, kind)
         except Exception as exc:  # noqa: BLE001 - one column's odd values must not cost the table its profile
             notes.append(f"column {name} ({type_text}) not profiled: {type(exc).__name__}: {exc}"[:300])
     return TableProfile(stats=stats, withheld=withheld, notes=tuple(notes))

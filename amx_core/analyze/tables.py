@@ -23,10 +23,10 @@ from amx_core.analyze.facts import build_facts
 from amx_core.analyze.policy import auto_verdict
 from amx_core.analyze.profiling import ProfileSettings, TableProfile, profile_table
 from amx_core.analyze.suggestions import Proposed, RunKey, save_suggestions
-from amx_core.analyze.targets import TableKey, Target
 from amx_core.llm.describe import describe_with_repair
 from amx_core.llm.errors import LlmError, TransientLlmError
 from amx_core.llm.types import Proposal, TableReply
+from amx_core.scope.targets import TableKey, Target
 from amx_core.secrets.masking import mask_url
 
 if TYPE_CHECKING:

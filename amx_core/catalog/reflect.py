@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.engine.reflection import ObjectKind
@@ -16,52 +15,6 @@ KIND_LISTERS = (
     ("view", "get_view_names"),
     ("materialized_view", "get_materialized_view_names"),
 )
-
-
-class NamedType(sa.types.UserDefinedType):
-    """A type SQLAlchemy does not know (`xml`, `point`), kept under the name the database gives it."""
-
-    cache_ok = True
-    type_name = "UNKNOWN"
-
-    def __init__(self, *args, **kwargs) -> None:  # the reflection passes the type's arguments; the name is enough
-        pass
-
-    def get_col_spec(self, **kw) -> str:
-        return self.type_name
-
-
-@cache
-def named_type(name: str) -> type[NamedType]:
-    """The NamedType subclass for `name` (the reflection checks types with issubclass, so one class per name)."""
-    return type(name.upper(), (NamedType,), {"type_name": name.upper()})
-
-
-# Types each dialect reflects but SQLAlchemy does not know (it would call them NULL).
-EXTRA_TYPES = {
-    "postgresql": ("xml", "point", "line", "lseg", "box", "path", "polygon", "circle", "pg_lsn", "txid_snapshot"),
-    "mysql": (
-        "geometry",
-        "point",
-        "linestring",
-        "polygon",
-        "multipoint",
-        "multilinestring",
-        "multipolygon",
-        "geometrycollection",
-        "inet4",
-        "inet6",
-    ),
-}
-EXTRA_TYPES["mariadb"] = EXTRA_TYPES["mysql"]
-
-
-def teach_types(dialect: sa.Dialect) -> None:
-    """Let this dialect instance reflect EXTRA_TYPES under their own names instead of NULL."""
-    extra = EXTRA_TYPES.get(dialect.name, ())
-    names = getattr(dialect, "ischema_names", None)
-    if extra and isinstance(names, dict) and extra[0] not in names:
-        dialect.ischema_names = {**names, **{name: named_type(name) for name in extra}}  # type: ignore[attr-defined]
 
 
 def live_kinds(inspector: sa.Inspector, schema: str) -> dict[str, str]:
@@ -149,7 +102,6 @@ def reflect_tables(
     `fingerprints` gives the dialect's own (PostgreSQL's catalog query); otherwise they are computed
     here, unless `fingerprint` is False (they come later: a cold PostgreSQL branch).
     """
-    teach_types(inspector.dialect)
     texts = TypeTexts(inspector.dialect)
     make = LiveColumn._make  # tuple.__new__ straight, for 100,000 columns
     columns = _multi(inspector, "get_multi_columns", schema, names)

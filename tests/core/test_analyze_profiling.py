@@ -9,8 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from amx_core.analyze.personal import column_personal_kind, name_hint, personal_kind
-from amx_core.analyze.profiling import ProfileSettings, column_stats, profile_table, shape, value_class
+from amx_core.analyze.profiling import ProfileSettings, column_stats, profile_table, shape
 from amx_core.analyze.secretlike import secret_name, secret_value
+from amx_core.engines.types import value_class
 from amx_core.llm.prompt import build_prompt, fenced_data
 from amx_core.llm.types import ColumnFacts, TableFacts
 
