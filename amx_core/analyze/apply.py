@@ -72,7 +72,12 @@ class Destination:
     profile: str
     database: str
     dialect: str
-    engine: sa.Engine
+    engine: sa.Engine  # reads and writes
+    read_engine: sa.Engine | None = None  # profiling, where the engine opens read-only (DuckDB); else `engine`
+
+    @property
+    def reader(self) -> sa.Engine:
+        return self.read_engine or self.engine
 
     @property
     def local_only(self) -> bool:
@@ -89,11 +94,15 @@ def open_destination(store, profile: str, database: str | None, *, pool_size: in
     """The destination for (profile, database) with a small connection pool, disposed afterwards."""
     target = resolve_target(store, profile, database, require_database=False)
     url = db_connect_url(store, profile, target.database or None)
-    engine = engine_for(target.dialect).open(url, pool_size=pool_size)
+    kind = engine_for(target.dialect)
+    engine = kind.open(url, pool_size=pool_size)
+    reader = kind.open(url, read_only=True, pool_size=pool_size) if kind.read_only_opening else None
     try:
-        yield Destination(store, target.profile_id, profile, target.database, target.dialect, engine)
+        yield Destination(store, target.profile_id, profile, target.database, target.dialect, engine, reader)
     finally:
         engine.dispose()
+        if reader is not None:
+            reader.dispose()
 
 
 def _driver_message(exc: BaseException) -> str:

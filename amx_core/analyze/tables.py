@@ -102,7 +102,7 @@ class TableResult:
 def profile_stage(env: RunEnv, job: TableJob) -> TableProfile:
     """Column statistics, or none (with a note) when the sample query fails: describing goes on."""
     try:
-        with env.dest.engine.connect() as conn:
+        with env.dest.reader.connect() as conn:
             return profile_table(
                 conn, job.table.schema, job.table.name, [(c.name, c.type) for c in job.columns], env.profile
             )

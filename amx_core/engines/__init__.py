@@ -4,5 +4,5 @@
 quoting, write-back; its defaults serve any SQLAlchemy dialect), `registry` (engines by dialect
 name), `types` (value classes of type texts, types SQLAlchemy does not know), `comments` (the
 comment-writer protocol, its errors and text fitting), and one module per engine: `postgresql`,
-`mysql` (+ `mysql_comments`, its writer), `sqlite`. A new engine is one module and its tests.
+`mysql` (+ `mysql_comments`, its writer), `sqlite`, `duckdb`. A new engine is one module and its tests.
 """

@@ -48,6 +48,7 @@ class Engine:
     label: ClassVar[str] = "database"  # as a sentence names it: "a SQLite profile has one database"
     dialects: ClassVar[tuple[str, ...]] = ()  # SQLAlchemy backend names this engine serves
     single_database: ClassVar[bool] = False  # one database per file, cached under the key "" (SQLite, DuckDB)
+    read_only_opening: ClassVar[bool] = False  # does open(read_only=True) open differently (DuckDB)?
     connect_args: ClassVar[dict[str, Any]] = {}
     writer: ClassVar[WriterClass | None] = None  # None: descriptions go to the AMX local catalog
     missing_database: ClassVar[re.Pattern | None] = None  # a connect error naming a database the server lacks

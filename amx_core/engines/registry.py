@@ -5,12 +5,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from amx_core.engines.base import Engine
+from amx_core.engines.duckdb import DUCKDB
 from amx_core.engines.mysql import MYSQL
 from amx_core.engines.postgresql import POSTGRESQL
 from amx_core.engines.sqlite import SQLITE
 
 GENERIC = Engine()
-ENGINES: tuple[Engine, ...] = (POSTGRESQL, MYSQL, SQLITE)
+ENGINES: tuple[Engine, ...] = (POSTGRESQL, MYSQL, SQLITE, DUCKDB)
 _BY_DIALECT = {dialect: engine for engine in ENGINES for dialect in engine.dialects}
 
 

@@ -70,3 +70,15 @@ def teach_types(dialect: sa.Dialect, names: tuple[str, ...]) -> None:
     known = getattr(dialect, "ischema_names", None)
     if names and isinstance(known, dict) and names[0] not in known:
         dialect.ischema_names = {**known, **{name: named_type(name) for name in names}}  # type: ignore[attr-defined]
+
+
+class SpelledType(sa.types.UserDefinedType):
+    """A type as an engine spells it in its own catalog (`DECIMAL(10,2)`, `ENUM('a', 'b')`, `VARCHAR[]`)."""
+
+    cache_ok = True
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def get_col_spec(self, **kw) -> str:
+        return self.text
