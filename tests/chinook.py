@@ -112,7 +112,7 @@ def _duckdb_statements() -> list[str]:
             inserts.append(statement)
     ordered: list[str] = []
     while len(ordered) < len(creates):
-        for name, sql in creates.items():
+        for name in creates:
             parents = {re.search(r"REFERENCES (\w+)", fk).group(1) for fk in fks.get(name, [])} - {name}
             if name not in ordered and parents <= set(ordered):
                 ordered.append(name)

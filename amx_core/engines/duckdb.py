@@ -121,8 +121,13 @@ def _gate(path: str) -> _FileGate:
 
 
 def _guard(engine: sa.Engine, path: str, read_only: bool) -> None:
-    """Open every connection of `engine` through the file's gate, and leave it when the connection closes."""
+    """Open every connection of `engine` through the file's gate, and leave the gate once it is closed
+    (after the close, so the next connection cannot find the file still open the other way)."""
     gate = _gate(path)
+    dialect = engine.dialect
+    close = dialect.do_close
+    inside: set[int] = set()
+    lock = threading.Lock()
 
     @sa.event.listens_for(engine, "do_connect")
     def _enter(dialect, record, cargs, cparams):
@@ -135,13 +140,21 @@ def _guard(engine: sa.Engine, path: str, read_only: bool) -> None:
         except BaseException:
             gate.leave(read_only)
             raise
-        record.info["amx_gate"] = True
+        with lock:
+            inside.add(id(connection))
         return connection
 
-    @sa.event.listens_for(engine, "close")
-    def _leave(dbapi_connection, record):
-        if record.info.pop("amx_gate", False):
-            gate.leave(read_only)
+    def _close_and_leave(dbapi_connection) -> None:
+        try:
+            close(dbapi_connection)
+        finally:
+            with lock:
+                entered = id(dbapi_connection) in inside
+                inside.discard(id(dbapi_connection))
+            if entered:
+                gate.leave(read_only)
+
+    dialect.do_close = _close_and_leave  # type: ignore[method-assign]
 
 
 def literal(text: str) -> str:
