@@ -257,7 +257,9 @@ def test_profiling_copes_with_duckdb_types_and_samples_large_tables(tmp_path):
 
 
 def test_cli_adds_a_duckdb_profile_and_lists_its_single_database(cli_call, chinook_duckdb):
-    cli_call("profile", "db", "add", "duck", "--url", chinook_duckdb)
-    shown = json.loads(cli_call("catalog", "show", "duck", "--json").output)
-    assert shown is not None
-    cli_call("catalog", "refresh", "duck", "--database", "other", code=2)
+    added = json.loads(cli_call("profile", "db", "add", "duck", "--url", chinook_duckdb, "--json").stdout)
+    assert (added["dialect"], added["single_database"], added["engine"]) == ("duckdb", True, "DuckDB")
+    refreshed = json.loads(cli_call("catalog", "refresh", "duck", "--json").stdout)
+    assert (refreshed["database"], refreshed["tables"]) == ("", TABLE_COUNT)
+    bad = cli_call("catalog", "refresh", "duck", "--database", "other", code=2)
+    assert "a DuckDB profile has one database" in bad.output
