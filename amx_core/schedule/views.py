@@ -43,4 +43,5 @@ def schedule_view(row, db_profile: str, llm_profile: str | None) -> ScheduleView
         created_at=row.created_at,
         updated_at=row.updated_at,
         version=row.version,
+        settle_minutes=row.settle_minutes if row.trigger == "change" else None,
     )
