@@ -14,8 +14,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/amx-tui --demo
 
-test: $(STAMP)
+# Style, formatting, types (config in pyproject.toml) and the import contracts.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports --config pyproject.toml
+
+test: lint
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: $(STAMP)

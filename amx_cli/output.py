@@ -35,11 +35,11 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     rows = [[_safe(c) for c in r] for r in rows]
     widths = [len(h) for h in headers]
     for r in rows:
-        widths = [max(w, len(c)) for w, c in zip(widths, r)]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths))
+        widths = [max(w, len(c)) for w, c in zip(widths, r, strict=True)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
     click.echo(line.rstrip())
     for r in rows:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
 
 
 def pairs(items: Sequence[tuple[str, Any]]) -> None:

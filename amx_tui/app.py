@@ -3,36 +3,39 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from amx_core.store import Store
 from amx_tui.backend import Backend
 from amx_tui.screens.help import HelpScreen
 from amx_tui.screens.main import MainScreen
+from amx_tui.screens.verb_screen import VerbScreen
 
 
-def _history() -> Screen:
+def _history() -> Screen[None]:
     from amx_tui.screens.history import HistoryScreen
 
     return HistoryScreen()
 
 
-def _review() -> Screen:
+def _review() -> Screen[None]:
     from amx_tui.screens.review import ReviewScreen
 
     return ReviewScreen()
 
 
-def _profiles() -> Screen:
+def _profiles() -> Screen[None]:
     from amx_tui.screens.profiles import ProfilesScreen
 
     return ProfilesScreen()
 
 
 # `navigate` targets: the whole-store views every screen reaches by key and palette (imported on first use).
-DESTINATIONS = {"history": _history, "review": _review, "profiles": _profiles}
+DESTINATIONS: dict[str, Callable[[], Screen[None]]] = {"history": _history, "review": _review, "profiles": _profiles}
 
 
 class AmxApp(App[None]):
@@ -47,10 +50,10 @@ class AmxApp(App[None]):
     def __init__(self, backend: Backend | None = None) -> None:
         super().__init__()
         self.backend = backend or Backend()
-        self._store = None
+        self._store: Store | None = None
         self._store_lock = threading.Lock()
 
-    def get_store(self):
+    def get_store(self) -> Store:
         """The store, opened (and migrated) on first use from whichever thread needs it first."""
         with self._store_lock:
             if self._store is None:
@@ -64,11 +67,10 @@ class AmxApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         screen = self.screen
-        verbs = getattr(screen, "VERBS", None)
-        if verbs is None or isinstance(screen, MainScreen):
-            self.push_screen(HelpScreen())
+        if isinstance(screen, VerbScreen):
+            self.push_screen(HelpScreen(screen.VERBS, screen.GUIDE, screen.HELP_TITLE))
         else:
-            self.push_screen(HelpScreen(verbs, getattr(screen, "GUIDE", ""), getattr(screen, "HELP_TITLE", "AMX")))
+            self.push_screen(HelpScreen())
 
     def action_navigate(self, where: str) -> None:
         """Show a whole-store screen in place of any screen above the schedule list (`main` = just the list)."""

@@ -1,47 +1,39 @@
-"""The services the app calls, gathered in one injectable object so tests swap the OS-facing ones for fakes.
+"""The services the app reaches through one injectable object, so tests swap the OS-facing ones for fakes.
 
-Schedule and profile services are called straight from amx_core with the real store; what touches the
-operating system (daemon hook, tick subprocess) or is still landing in the core (run-now, startup report,
-catalog listing) goes through this object, each default wired to the core with a clear failure when absent.
+Every verb on a schedule (pause, resume, skip, delete, run now) goes through `Backend.schedule_verb`, and so
+does everything that touches the operating system (daemon hook, tick subprocess, detached run-now worker);
+each default is the core's own function. Reads (the list, history, review queue, profiles) call amx_core.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
-from amx_core.errors import ActionError
+from amx_core.daemon import DaemonStatus, daemon_status, install_daemon, uninstall_daemon
+from amx_core.services.schedules import delete_schedule, pause_schedule, resume_schedule, skip_schedule
+from amx_core.store import Store
+from amx_core.store import open_store as open_core_store
+from amx_core.views import ScheduleView
+from amx_tui.startup import StartupSummary, core_startup_report
+
+if TYPE_CHECKING:
+    from amx_core.services.run_now import RunNowResult
 
 TICK_MODULE = "amx_core.tick.entry"
 TICK_TIMEOUT_SECONDS = 15 * 60
 
+DaemonCall = Callable[[Store, datetime], DaemonStatus]
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def _core(module: str, name: str, what: str) -> Callable[..., Any]:
-    """A core function by name, or an ActionError saying which part of the core is missing."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        raise ActionError(f"{what} is not available in this build ({module}.{name} is missing)") from None
-
-
-@dataclass(frozen=True)
-class StartupSummary:
-    """What needs the user's attention at start: missed schedules (views) and runs recovered from a dead runner."""
-
-    missed: tuple[Any, ...] = ()
-    recovered: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +46,15 @@ class TickPass:
     fired: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True)
+class VerbOutcome:
+    """What a verb did to a schedule: the schedule as it is now, the run it started, or that it is gone."""
+
+    view: ScheduleView | None = None
+    run_id: int | None = None
+    deleted: bool = False
+
+
 def _local_zone() -> str:
     from amx_core.timing import local_zone_name
 
@@ -63,44 +64,23 @@ def _local_zone() -> str:
 # --- defaults wired to the core -----------------------------------------------------------------
 
 
-def open_core_store():
-    from amx_core.store import open_store
-
-    return open_store()
-
-
-def core_daemon_status(store, now: datetime):
-    from amx_core.daemon import daemon_status
-
+def core_daemon_status(store: Store, now: datetime) -> DaemonStatus:
     return daemon_status(store=store, now=now)
 
 
-def core_install_daemon(store, now: datetime):
-    from amx_core.daemon import install_daemon
-
+def core_install_daemon(store: Store, now: datetime) -> DaemonStatus:
     return install_daemon(store=store, now=now)
 
 
-def core_uninstall_daemon(store, now: datetime):
-    from amx_core.daemon import uninstall_daemon
-
+def core_uninstall_daemon(store: Store, now: datetime) -> DaemonStatus:
     return uninstall_daemon(store=store, now=now)
 
 
-def core_run_now(store, schedule_id: int):
-    return _core("amx_core.services.run_now", "run_now", "run now")(store, schedule_id, background=True)
+def core_run_now(store: Store, schedule_id: int) -> RunNowResult:
+    """The claim is made here; a detached worker process executes the run."""
+    from amx_core.services.run_now import run_now
 
-
-def core_startup_report(store, now: datetime) -> StartupSummary:
-    """The core's startup report; until it exists, the schedules already marked Missed."""
-    try:
-        report = _core("amx_core.services.startup", "startup_report", "the startup report")(store, now)
-    except ActionError:
-        from amx_core.services.schedules import list_schedules
-
-        return StartupSummary(missed=tuple(list_schedules(store, statuses=("missed",), kinds=("analyze",))))
-    missed = tuple(v for v in getattr(report, "missed", ()) if getattr(v, "kind", "analyze") == "analyze")
-    return StartupSummary(missed=missed, recovered=tuple(getattr(report, "recovered", ())))
+    return run_now(store, schedule_id, background=True)
 
 
 def _tick_summary(stdout: str) -> tuple[str, tuple[int, ...]]:
@@ -115,8 +95,6 @@ def _tick_summary(stdout: str) -> tuple[str, tuple[int, ...]]:
 
 def subprocess_tick() -> TickPass:
     """One tick pass as a child process (`python -m amx_core.tick.entry --json`), never inside the app's process."""
-    if importlib.util.find_spec(TICK_MODULE) is None:
-        return TickPass(False, utc_now(), f"{TICK_MODULE} is missing from this build")
     try:
         proc = subprocess.run(
             [sys.executable, "-m", TICK_MODULE, "--json"],
@@ -136,40 +114,36 @@ def subprocess_tick() -> TickPass:
     return TickPass(True, utc_now(), message, fired)
 
 
-@dataclass(frozen=True)
-class CatalogApi:
-    """The lazy catalog listing the ScopeTree reads (amx_core.catalog.listing)."""
-
-    module: str = "amx_core.catalog.listing"
-
-    def _fn(self, name: str) -> Callable[..., Any]:
-        return _core(self.module, name, "the catalog listing")
-
-    def list_databases(self, store, profile: str) -> list[str]:
-        return list(self._fn("list_databases")(store, profile))
-
-    def list_children(self, store, profile: str, database: str | None, path: tuple[str, ...], offset: int, limit: int):
-        """One page of children; a branch never read is refreshed from the live database first."""
-        return self._fn("list_children")(store, profile, database, path, offset=offset, limit=limit)
-
-
 @dataclass
 class Backend:
     """Everything the app reaches outside itself; every field has a default wired to amx_core."""
 
-    open_store: Callable[[], Any] = open_core_store
+    open_store: Callable[[], Store] = open_core_store
     clock: Callable[[], datetime] = utc_now
     local_zone: Callable[[], str] = _local_zone
-    daemon_status: Callable[[Any, datetime], Any] = core_daemon_status
-    install_daemon: Callable[[Any, datetime], Any] = core_install_daemon
-    uninstall_daemon: Callable[[Any, datetime], Any] = core_uninstall_daemon
-    run_now: Callable[[Any, int], Any] = core_run_now
-    startup_report: Callable[[Any, datetime], StartupSummary] = core_startup_report
+    daemon_status: DaemonCall = core_daemon_status
+    install_daemon: DaemonCall = core_install_daemon
+    uninstall_daemon: DaemonCall = core_uninstall_daemon
+    run_now: Callable[[Store, int], RunNowResult] = core_run_now
+    startup_report: Callable[[Store, datetime], StartupSummary] = core_startup_report
     run_tick: Callable[[], TickPass] = subprocess_tick
-    catalog: CatalogApi = field(default_factory=CatalogApi)
     refresh_seconds: float = 5.0
     live_seconds: float = 1.5  # how often a shown history follows a running run
     daemon_seconds: float = 15.0
     tick_seconds: float = 60.0
     in_app_tick: bool = True
     ensure_demo: bool = False
+
+    def schedule_verb(self, verb: str, store: Store, schedule_id: int) -> VerbOutcome:
+        """`pause`, `resume`, `skip`, `delete` or `run_now` on one schedule: the TUI's one way to the core's verbs."""
+        return SCHEDULE_VERBS[verb](self, store, schedule_id)
+
+
+# verb -> the core call it makes (the list's keys, its row menu and the missed dialog all come here)
+SCHEDULE_VERBS: dict[str, Callable[[Backend, Store, int], VerbOutcome]] = {
+    "pause": lambda backend, store, i: VerbOutcome(view=pause_schedule(store, i, now=backend.clock())),
+    "resume": lambda backend, store, i: VerbOutcome(view=resume_schedule(store, i, now=backend.clock())),
+    "skip": lambda backend, store, i: VerbOutcome(view=skip_schedule(store, i, now=backend.clock())),
+    "delete": lambda _backend, store, i: VerbOutcome(view=delete_schedule(store, i), deleted=True),
+    "run_now": lambda backend, store, i: VerbOutcome(run_id=backend.run_now(store, i).run_id),
+}

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from amx_tui.verbs import VERBS
+from amx_tui.verbs import VERBS, Verb
 
 
 class VerbCommands(Provider):
     """`New schedule`, `Accept suggestion`, `Test connection`, ...: each runs the calling screen's action."""
 
-    def _commands(self):
-        for verb in getattr(self.screen, "VERBS", VERBS):
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        verbs: tuple[Verb, ...] = getattr(self.screen, "VERBS", VERBS)
+        for verb in verbs:
             keys = f" · key {verb.key_display}" if verb.keys else ""
             cli = f" · {verb.cli}" if verb.cli else ""
             yield verb.title, f"{verb.help}{cli}{keys}", partial(self.screen.run_action, verb.action)
@@ -28,6 +30,3 @@ class VerbCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
-
-
-ScheduleCommands = VerbCommands  # the schedule list's name for it

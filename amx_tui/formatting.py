@@ -1,4 +1,4 @@
-"""Plain-text pieces the screens show (fire time, status words, ages, sizes), built as rich Text so user text is never markup."""
+"""Plain-text pieces the screens show (fire time, status words, ages, sizes) as rich Text: user text is never markup."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from datetime import datetime
 
 from rich.text import Text
 
+from amx_core.daemon import DaemonStatus
 from amx_core.daemon.text import age_text, badge_text, size_text
+from amx_core.views import ScheduleView
 
 STATUS_GLYPHS = {
     "pending": "●",
@@ -34,7 +36,7 @@ def hours_text(hours: float | None) -> str:
     return "?" if hours is None else f"{hours:g} h"
 
 
-def fire_time_text(view) -> str:
+def fire_time_text(view: ScheduleView) -> str:
     """`2027-03-01 09:00 Europe/Berlin ↻` (↻ = repeats by cadence); change triggers say so."""
     if view.trigger == "change":
         return f"on change, at most every {hours_text(view.cap_hours)}"
@@ -62,7 +64,7 @@ def daemon_badge(state: str) -> str:
     return f"{glyph} {badge_text(state)}"
 
 
-def log_facts(status, now: datetime) -> str:
+def log_facts(status: DaemonStatus, now: datetime) -> str:
     if status.log_size_bytes is None:
         return "log absent"
     return f"log {size_text(status.log_size_bytes)}, written {ago(seconds_between(status.log_mtime, now))}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -367,7 +367,7 @@ def binding_id(action: str) -> str:
     return re.sub(r"\W+", "-", action).strip("-")
 
 
-def verb_bindings(verbs: tuple[Verb, ...] = VERBS) -> list[Binding]:
+def verb_bindings(verbs: tuple[Verb, ...] = VERBS) -> list[BindingType]:
     return [
         Binding(v.keys, v.action, v.label, show=v.show, tooltip=v.help, id=binding_id(v.action))
         for v in verbs

@@ -138,7 +138,8 @@ def main() -> int:
         rounds = math.ceil(requests / CONCURRENCY) * DELAY
         ratio = elapsed / ideal
         print(
-            f"loopback LLM, {TABLES} tables x {COLUMNS} columns, concurrency {CONCURRENCY}, {DELAY * 1000:.0f} ms per reply"
+            f"loopback LLM, {TABLES} tables x {COLUMNS} columns, "
+            f"concurrency {CONCURRENCY}, {DELAY * 1000:.0f} ms per reply"
         )
         print(f"  requests {requests}, columns described {counts['columns_described']}")
         print(
@@ -149,7 +150,8 @@ def main() -> int:
         elapsed, counts = run_once(store, "offline", "heuristic run")
         columns = counts["columns_described"]
         print(
-            f"heuristic provider, same scope: {columns} columns in {elapsed:.3f} s = {columns / elapsed:,.0f} columns/s "
+            f"heuristic provider, same scope: {columns} columns in {elapsed:.3f} s "
+            f"= {columns / elapsed:,.0f} columns/s "
             f"({counts['columns_applied']} applied to the local catalog)"
         )
         return 0 if ratio <= TARGET_RATIO else 1

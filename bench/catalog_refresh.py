@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import uuid
+from functools import partial
 
 ADMIN_URL = os.environ.get("AMX_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 TABLES, COLUMNS, REPEATS = 2000, 50, 5
@@ -25,7 +26,9 @@ GENERATE = """
 DO $$
 DECLARE cols text;
 BEGIN
-  SELECT string_agg(format('c%s %s', j, (ARRAY['integer', 'varchar(40)', 'numeric(10,2)', 'timestamp', 'text'])[1 + j % 5]), ', ')
+  SELECT string_agg(
+           format('c%s %s', j, (ARRAY['integer', 'varchar(40)', 'numeric(10,2)', 'timestamp', 'text'])[1 + j % 5]),
+           ', ')
     INTO cols FROM generate_series(2, {columns}) AS j;
   FOR i IN 1..{tables} LOOP
     EXECUTE format('CREATE TABLE t%s (id integer PRIMARY KEY, %s)', i, cols);
@@ -91,8 +94,8 @@ def main() -> int:
             bare_times.append(_timed(bare))
             store = open_store(f"sqlite:///{home}/amx-{repeat}.db")  # an empty cache each time
             add_db_profile(store, name=profile, url=url)
-            full_times.append(_timed(lambda: refresh_catalog(store, profile)))
-            unchanged_times.append(_timed(lambda: refresh_catalog(store, profile)))
+            full_times.append(_timed(partial(refresh_catalog, store, profile)))
+            unchanged_times.append(_timed(partial(refresh_catalog, store, profile)))
         report = refresh_catalog(store, profile)
         assert (report.tables, report.columns, report.reflected, report.changes) == (TABLES, TABLES * COLUMNS, 0, ())
 
@@ -128,7 +131,8 @@ def main() -> int:
         cpu = f"{cpu_ratio:12.2f}" if cpu_ratio is not None else " " * 12
         print(f"{label:38}{seconds:10.3f}{ratio:9.2f}{cpu}  {verdict}")
     print(
-        f"\nlist 200 of {TABLES} tables from the cache: first page {first_page * 1000:.1f} ms, offset 1800 {deep_page * 1000:.1f} ms"
+        f"\nlist 200 of {TABLES} tables from the cache: "
+        f"first page {first_page * 1000:.1f} ms, offset 1800 {deep_page * 1000:.1f} ms"
     )
     print(f"(repeats {REPEATS}, interleaved; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     return 0

@@ -1,4 +1,4 @@
-"""Headless timings of amx-tui (App.run_test): start with 10,000 schedules, a chip toggle, the dialog and a 2,000-table schema.
+"""Headless amx-tui timings (App.run_test): start with 10,000 schedules, chip toggle, dialog, a 2,000-table schema.
 
 Prints each figure with its target, and ratios against baselines measured in the same run: the start
 with an empty store, and Textual's stock DataTable filled with the same 10,000 rows (the reason the
@@ -324,7 +324,8 @@ def main() -> int:
         stock = asyncio.run(stock_datatable(SCHEDULES))
 
     print(
-        f"results (median of {REPEAT}; gc thresholds {GC_THRESHOLDS} as amx-tui sets them; load {os.getloadavg()[0]:.1f}):"
+        f"results (median of {REPEAT}; gc thresholds {GC_THRESHOLDS} as amx-tui sets them; "
+        f"load {os.getloadavg()[0]:.1f}):"
     )
     line("start to first idle, empty store", empty_start)
     line(

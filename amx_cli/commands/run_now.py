@@ -19,7 +19,7 @@ class ProgressPrinter:
         self.started = time.monotonic()
         self.counts: dict = {}
         self.current = ""
-        self.last_plain = None
+        self.last_plain: tuple[int, int] | None = None
 
     def __call__(self, kind: str, data: dict) -> None:
         if kind == "log":
@@ -71,7 +71,7 @@ def run_now_cmd(ref, background, as_json, now_text):
         emit_json(result.to_json())
     elif background:
         click.echo(f"run {result.run_id} started in the background (pid {result.pid}); `amx runs show {result.run_id}`")
-    else:
+    elif result.run is not None:
         run = result.run
         click.echo(f"run {run.id} {run.status}" + (f": {run.error}" if run.error else ""))
     if result.run is not None and result.run.status not in ("completed",):

@@ -22,12 +22,13 @@ from amx_core.analyze.marks import save_marks
 from amx_core.analyze.storewrites import store_write
 from amx_core.analyze.suggestions import NOTE_PREFIX
 from amx_core.analyze.targets import Target, same_text
-from amx_core.analyze.writeback.base import CommentWriter, WriteRefused
+from amx_core.analyze.writeback.base import CommentWriter, WriterClass, WriteRefused
 from amx_core.analyze.writeback.local import LocalWriter
 from amx_core.analyze.writeback.mysql import MySqlWriter
 from amx_core.analyze.writeback.postgresql import PostgresWriter
 from amx_core.catalog.connect import resolve_target
 from amx_core.models import Suggestion
+from amx_core.models.base import table_of
 from amx_core.profiles.urls import db_connect_url
 from amx_core.secrets.masking import mask_url
 
@@ -42,7 +43,7 @@ DB_WRITERS: dict[str, type[PostgresWriter | MySqlWriter]] = {
 }
 
 
-def writer_class(dialect: str) -> type[PostgresWriter | MySqlWriter] | None:
+def writer_class(dialect: str) -> WriterClass | None:
     """The writer class of a dialect whose tables hold comments, else None."""
     return DB_WRITERS.get(dialect)
 
@@ -79,7 +80,7 @@ class Destination:
     profile: str
     database: str
     dialect: str
-    engine: sa.Engine | None
+    engine: sa.Engine
 
     @property
     def local_only(self) -> bool:
@@ -146,9 +147,12 @@ def _write_database(
 ) -> tuple[list[WriteOutcome], bool]:
     """(outcomes, whether `record` already ran) for a dialect that holds comments."""
     schema, table = items[0].target.table_key
+    make_writer = writer_class(dest.dialect)
+    if make_writer is None:  # not a dialect that holds comments: the local catalog keeps them
+        return _write_local(dest, items, record), True
     try:
         with dest.engine.connect() as conn:
-            writer = writer_class(dest.dialect)(conn)
+            writer = make_writer(conn)
             kind = writer.table_kind(schema, table)
             if kind is None:
                 return _failed_all(items, f"{items[0].target.schema}.{table} no longer exists"), False
@@ -173,7 +177,7 @@ def write_table(dest: Destination, items: Sequence[PlannedWrite], record: Record
     return outcomes
 
 
-_T = Suggestion.__table__
+_T = table_of(Suggestion)
 _B = sa.bindparam
 _BY_ID = _T.c.id == _B("b_id")
 _SET_APPLIED = (

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from amx_core.analyze.apply import Destination, open_destination
 from amx_core.analyze.facts import fk_edges, neighbour_index, neighbours
@@ -31,6 +32,9 @@ from amx_core.execution.context import Executor, RunCancelled, RunContext, RunOu
 from amx_core.llm.registry import Wiring, provider_for
 from amx_core.profiles.rows import get_db_row, get_llm_row
 from amx_core.profiles.views import llm_view
+
+if TYPE_CHECKING:
+    from amx_core.llm.registry import Wiring
 
 WAIT_SECONDS = 0.5  # how often the scheduler looks at the cancel flag while requests are in flight
 PROFILERS = 2  # threads profiling tables ahead of their request, in plan order

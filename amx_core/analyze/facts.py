@@ -34,9 +34,9 @@ def neighbour_index(edges: Mapping[TableKey, Sequence[TableKey]]) -> dict[TableK
     return index
 
 
-def neighbours(keys: Sequence[TableKey], texts: Mapping[TableKey, str]) -> tuple[tuple[str, str], ...]:
+def neighbours(keys: Sequence[TableKey], texts: Mapping[TableKey, str | None]) -> tuple[tuple[str, str], ...]:
     """(path, description) of the neighbours that have one, parents first, capped."""
-    found = [(format_path(key), texts[key][:NEIGHBOUR_TEXT]) for key in keys if texts.get(key)]
+    found = [(format_path(key), text[:NEIGHBOUR_TEXT]) for key in keys if (text := texts.get(key))]
     return tuple(found[:MAX_NEIGHBOURS])
 
 

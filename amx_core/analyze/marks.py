@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from amx_core.models import WrittenMark
+from amx_core.models.base import table_of
 
 
 def text_hash(text: str) -> str:
@@ -35,7 +36,7 @@ def amx_wrote(marks: dict[str, str], target: str, current: str | None) -> bool:
     return bool(current) and marks.get(target) == text_hash(current or "")
 
 
-_M = WrittenMark.__table__
+_M = table_of(WrittenMark)
 _B = sa.bindparam
 _MINE = (_M.c.profile_id == _B("b_profile")) & (_M.c.database == _B("b_database")) & (_M.c.target == _B("b_target"))
 _UPDATE = sa.update(_M).where(_MINE).values(text_hash=_B("b_hash"), written_at=_B("b_at"))
@@ -46,22 +47,22 @@ def save_marks(
     session: Session, profile_id: int, database: str, written: Iterable[tuple[str, str | None]], now: datetime
 ) -> None:
     """Record (target, text) AMX wrote; text None forgets the target (a person's text was written there)."""
-    written = dict(written)
-    if not written:
+    texts = dict(written)
+    if not texts:
         return
     conn = session.connection()
     mine = (_M.c.profile_id == profile_id) & (_M.c.database == database)
-    existing = set(conn.execute(sa.select(_M.c.target).where(mine, _M.c.target.in_(list(written)))).scalars())
+    existing = set(conn.execute(sa.select(_M.c.target).where(mine, _M.c.target.in_(list(texts)))).scalars())
     key = {"b_profile": profile_id, "b_database": database}
-    forget = [{**key, "b_target": t} for t, text in written.items() if text is None and t in existing]
+    forget = [{**key, "b_target": t} for t, text in texts.items() if text is None and t in existing]
     update = [
         {**key, "b_target": t, "b_hash": text_hash(text), "b_at": now}
-        for t, text in written.items()
+        for t, text in texts.items()
         if text is not None and t in existing
     ]
     insert = [
         {"profile_id": profile_id, "database": database, "target": t, "text_hash": text_hash(text), "written_at": now}
-        for t, text in written.items()
+        for t, text in texts.items()
         if text is not None and t not in existing
     ]
     for statement, batch in ((_DELETE, forget), (_UPDATE, update), (sa.insert(_M), insert)):

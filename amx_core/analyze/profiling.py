@@ -113,7 +113,7 @@ def _min_max(values: list[Any]) -> tuple[Any, Any]:
 
 def _top(counts: Counter, mode: str) -> list[Any]:
     minimum = 1 if mode == "raw" else 2
-    top = []
+    top: list[Any] = []
     for value, count in counts.most_common():
         if count < minimum or len(top) >= TOP_VALUES:
             break
@@ -177,7 +177,7 @@ def profile_table(
     relation = sa.table(table, *(sa.column(name) for name, _ in columns), schema=schema)
     selected = [
         _selected(relation.c[name], kind, type_text).label(f"c{index}")
-        for index, ((name, type_text), kind) in enumerate(zip(columns, kinds))
+        for index, ((name, type_text), kind) in enumerate(zip(columns, kinds, strict=True))
     ]
     rows = conn.execute(sa.select(*selected).select_from(relation).limit(max(1, settings.sample_rows))).all()
     return {

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from amx_core.analyze.policy import Verdict
 from amx_core.analyze.storewrites import store_write
@@ -71,6 +72,6 @@ def save_suggestions(store, key: RunKey, proposed: Sequence[Proposed], now: date
     ]
     if not rows:
         return []
-    insert = sa.insert(Suggestion).returning(Suggestion.id, sort_by_parameter_order=True)
+    insert = sa.insert(Suggestion).returning(col(Suggestion.id), sort_by_parameter_order=True)
     with store_write(store) as session:
         return list(session.execute(insert, rows).scalars())

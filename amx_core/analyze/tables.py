@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -25,8 +26,13 @@ from amx_core.analyze.suggestions import Proposed, RunKey, save_suggestions
 from amx_core.analyze.targets import TableKey, Target
 from amx_core.llm.describe import describe_with_repair
 from amx_core.llm.errors import LlmError, TransientLlmError
-from amx_core.llm.types import TableReply
+from amx_core.llm.types import Proposal, TableReply
 from amx_core.secrets.masking import mask_url
+
+if TYPE_CHECKING:
+    from amx_core.catalog.views import ResolvedColumn, ResolvedTable
+    from amx_core.llm.providers.base import Provider
+    from amx_core.store import Store
 
 log = logging.getLogger("amx.analyze")
 
@@ -35,10 +41,10 @@ log = logging.getLogger("amx.analyze")
 class RunEnv:
     """What every table of one run shares."""
 
-    store: object
+    store: Store
     key: RunKey
     dest: Destination
-    provider: object
+    provider: Provider
     columns_per_request: int
     review: str
     profile: ProfileSettings
@@ -49,8 +55,8 @@ class RunEnv:
 class TableJob:
     """A table to describe: which columns (and whether the table itself), with their current texts."""
 
-    table: object  # amx_core.catalog.views.ResolvedTable
-    columns: tuple  # ResolvedColumn to describe
+    table: ResolvedTable
+    columns: tuple[ResolvedColumn, ...]  # the columns to describe
     want_table: bool
     currents: Mapping[str | None, str | None]  # column name (None: the table) -> current text
     amx_written: Mapping[str | None, bool]  # ... -> is that text AMX's own
@@ -105,9 +111,11 @@ def profile_stage(env: RunEnv, job: TableJob) -> tuple[dict, tuple[str, ...]]:
         return {}, (f"profiling skipped: {_first_line(exc)}",)
 
 
-def _proposed(env: RunEnv, job: TableJob, reply) -> list[Proposed]:
+def _proposed(env: RunEnv, job: TableJob, reply: TableReply) -> list[Proposed]:
     found: list[Proposed] = []
-    entries = [(None, reply.table)] if job.want_table and reply.table is not None else []
+    entries: list[tuple[str | None, Proposal]] = (
+        [(None, reply.table)] if job.want_table and reply.table is not None else []
+    )
     entries += [(c.name, reply.columns[c.name]) for c in job.columns if c.name in reply.columns]
     for column, proposal in entries:
         current = job.currents.get(column)
@@ -174,12 +182,13 @@ def describe_stage(env: RunEnv, job: TableJob, context: tuple[tuple[str, str], .
         return Described(job, None, _crash(job, exc))
 
 
-def _saved(env: RunEnv, described: Described) -> TableResult:
-    job, reply = described.job, described.reply
+def _saved(env: RunEnv, job: TableJob, reply: TableReply, described: Described) -> TableResult:
     proposed = _proposed(env, job, reply)
     ids = save_suggestions(env.store, env.key, proposed, env.now)
     writes = [
-        PlannedWrite(sid, p.target, p.current, p.proposal.text) for sid, p in zip(ids, proposed) if p.verdict.apply
+        PlannedWrite(sid, p.target, p.current, p.proposal.text)
+        for sid, p in zip(ids, proposed, strict=True)
+        if p.verdict.apply
     ]
     outcomes = apply_planned(env.store, env.dest, writes, applied_state="auto_applied", now=env.now) if writes else []
     column_targets = {p.target.path for p in proposed if p.target.column is not None}
@@ -205,9 +214,9 @@ def write_stage(env: RunEnv, described: Described) -> TableResult:
     """Save the suggestions and, under `auto`, apply what the policy allows; never raises."""
     if described.failure is not None:
         return described.failure
+    reply = described.reply
+    assert reply is not None, "describe_stage gives a reply or a failure"
     try:
-        return _saved(env, described)
+        return _saved(env, described.job, reply, described)
     except Exception as exc:  # noqa: BLE001
-        return replace(
-            _crash(described.job, exc), tokens_in=described.reply.tokens_in, tokens_out=described.reply.tokens_out
-        )
+        return replace(_crash(described.job, exc), tokens_in=reply.tokens_in, tokens_out=reply.tokens_out)

@@ -41,7 +41,7 @@ class Target:
 
 
 def fk_tables(fk_target: str | None, default_schema: str) -> list[TableKey]:
-    """The (schema, table)s an FK target (`schema.table.column`, `table.column`, or several joined by ", ") points at."""
+    """The (schema, table)s an FK target points at: `schema.table.column`, `table.column`, or several joined by ", "."""
     found: list[TableKey] = []
     for text in (fk_target or "").split(", "):
         try:

@@ -91,14 +91,14 @@ def bulk_insert(conn: sa.Connection, table: sa.Table, fields: tuple[str, ...], r
         return
     mark = _MARKS.get(conn.dialect.paramstyle)
     if mark is None:
-        conn.execute(sa.insert(table), [dict(zip(fields, row)) for row in rows])
+        conn.execute(sa.insert(table), [dict(zip(fields, row, strict=True)) for row in rows])
         return
     quote = conn.dialect.identifier_preparer.quote
     head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(f) for f in fields)}) VALUES "
     one = "(" + ", ".join([mark] * len(fields)) + ")"
     per = max(1, MAX_PARAMETERS // len(fields))
     full = head + ", ".join([one] * per)
-    cursor = conn.connection.driver_connection.cursor()
+    cursor = conn.connection.cursor()
     try:
         for start in range(0, len(rows), per):
             chunk = rows[start : start + per]
@@ -145,7 +145,7 @@ class _Writer:
             for t in tables
         ]
         ids = self.conn.execute(sa.insert(T).returning(T.c.id, sort_by_parameter_order=True), rows).scalars().all()
-        insert_columns(self.conn, zip(ids, tables))
+        insert_columns(self.conn, zip(ids, tables, strict=True))
         self.changes.extend(table_added(t.schema, t.name, t.kind) for t in tables if t.schema in announce)
 
     def replace_tables(self, pairs: list[tuple[int, LiveTable]]) -> None:
@@ -190,7 +190,7 @@ class _Writer:
         ids = self.conn.execute(sa.insert(CH).returning(CH.c.id, sort_by_parameter_order=True), rows).scalars().all()
         return tuple(
             ChangeEventView(id=i, kind=c.kind, path=c.path, at=self.now, detail=c.detail, database=self.target.database)
-            for i, c in zip(ids, self.changes)
+            for i, c in zip(ids, self.changes, strict=True)
         )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from amx_core.errors import ActionError, AmxError, NotFoundError, ValidationError
+from amx_core.models.base import saved_id
 from amx_core.profiles.rows import get_db_row
 from amx_core.profiles.urls import db_connect_url
 from amx_core.secrets.masking import mask_url, redact
@@ -79,7 +80,7 @@ def resolve_target(store, profile: str, database: str | None = None, *, require_
     """The catalog key for (profile, database); unknown profile -> NotFoundError on `profile`."""
     with store.session() as s:
         row = get_db_row(s, profile, "profile")
-        profile_id, url, default = row.id, row.url, row.default_database
+        profile_id, url, default = saved_id(row), row.url, row.default_database
     parsed = sa.engine.make_url(url)
     dialect = parsed.get_backend_name()
     key = _database_key(dialect, database, default, parsed.database)

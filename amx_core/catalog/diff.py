@@ -59,7 +59,7 @@ def column_changes(schema: str, table: str, cached: list[CachedColumn], live: tu
             changes.append(
                 Change(NULLABILITY_CHANGED, path, f"{_null_text(before.nullable)} -> {_null_text(col.nullable)}")
             )
-    for col in cached:
-        if col.name not in new_names:
-            changes.append(Change(COLUMN_REMOVED, format_path((schema, table, col.name)), col.type))
+    for gone in cached:
+        if gone.name not in new_names:
+            changes.append(Change(COLUMN_REMOVED, format_path((schema, table, gone.name)), gone.type))
     return changes

@@ -30,7 +30,8 @@ def run_cache_refresh(ctx: RunContext) -> RunOutcome:
 
     scope = list(schedule.scope)
     ctx.log(
-        f"catalog refresh of {schedule.db_profile}/{schedule.database or 'main'} ({', '.join(scope) or 'whole database'})"
+        f"catalog refresh of {schedule.db_profile}/{schedule.database or 'main'} "
+        f"({', '.join(scope) or 'whole database'})"
     )
     try:
         report = refresh_catalog(

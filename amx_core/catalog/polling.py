@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from amx_core.catalog.changes import catalog_key
 from amx_core.catalog.connect import CatalogTarget
@@ -57,9 +58,9 @@ class _Watched:
 def _watched(store) -> list[_Watched]:
     query = (
         sa.select(Schedule, DbProfile)
-        .join(DbProfile, DbProfile.id == Schedule.db_profile_id)
-        .where(Schedule.trigger == CHANGE, Schedule.status.in_(ARMED_STATUSES))
-        .order_by(Schedule.id)
+        .join(DbProfile, col(DbProfile.id) == Schedule.db_profile_id)
+        .where(col(Schedule.trigger) == CHANGE, col(Schedule.status).in_(ARMED_STATUSES))
+        .order_by(col(Schedule.id))
     )
     out = []
     with store.session() as s:
@@ -119,7 +120,7 @@ def _set_next_check(store, target: CatalogTarget, when: datetime) -> None:
 def _retry_armed(s, row) -> bool:
     """The schedule's next fire is the planned retry of its last failed run: the throttle must not move it."""
     last = s.execute(
-        sa.select(Run.retry_at).where(Run.schedule_id == row.id).order_by(Run.id.desc()).limit(1)
+        sa.select(col(Run.retry_at)).where(col(Run.schedule_id) == row.id).order_by(col(Run.id).desc()).limit(1)
     ).scalar()
     return last is not None and last == row.next_fire_utc
 
@@ -131,7 +132,7 @@ def _arm(store, schedule_id: int) -> bool:
     is never undone with values read before it.
     """
     with store.write_session() as s:
-        query = sa.select(Schedule).where(Schedule.id == schedule_id)
+        query = sa.select(Schedule).where(col(Schedule.id) == schedule_id)
         if s.get_bind().dialect.name == "postgresql":
             query = query.with_for_update()
         row = s.scalars(query).first()

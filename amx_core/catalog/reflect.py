@@ -81,7 +81,9 @@ def _fk_targets(fks: Iterable[dict], schema: str) -> dict[str, str]:
     targets: dict[str, list[str]] = {}
     for fk in fks:
         ref_schema = fk.get("referred_schema") or schema
-        for local, remote in zip(fk.get("constrained_columns") or (), fk.get("referred_columns") or ()):
+        # strict=False: SQLite reports no referred columns for a foreign key whose parent table is gone.
+        pairs = zip(fk.get("constrained_columns") or (), fk.get("referred_columns") or (), strict=False)
+        for local, remote in pairs:
             targets.setdefault(local, []).append(format_path((ref_schema, fk["referred_table"], remote)))
     return {col: ", ".join(sorted(set(paths)))[:FK_MAX] for col, paths in targets.items()}
 

@@ -40,7 +40,7 @@ def _read_tables(store, target: CatalogTarget, spec: ScopeSpec) -> list[Resolved
     )
     if not spec.full:
         query = query.where(T.c.schema_name.in_(sorted(spec.schemas)))
-    grouped: dict[tuple[str, str], tuple[object, list[ResolvedColumn]]] = {}
+    grouped: dict[tuple[str, str], tuple[sa.Row, list[ResolvedColumn]]] = {}
     with store.session() as s:
         for r in s.connection().execute(query):
             key = (r.schema_name, r.table_name)

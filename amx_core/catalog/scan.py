@@ -72,18 +72,18 @@ def _listings(
 ) -> tuple[dict[str, Listing], bool, PendingFingerprints | None]:
     """Per schema {table: (kind, fingerprint)}; fingerprints None when the dialect has no fast path
     or when they are still being computed for a cold branch (the PendingFingerprints)."""
-    ops = ops_for(target.dialect)
-    fast = ops.fingerprints is not None and bool(schemas)
-    if fast and not cold:
-        found = ops.fingerprints(conn, schemas)
+    fingerprints = ops_for(target.dialect).fingerprints if schemas else None
+    if fingerprints is not None and not cold:
+        found = fingerprints(conn, schemas)
         if found is not None:
             listing: dict[str, Listing] = {s: {} for s in schemas}
             for (schema, name), entry in found.items():
                 listing[schema][name] = entry
             return listing, True, None
-        fast = False
-    pending = PendingFingerprints(conn.engine, schemas, ops.fingerprints) if fast else None
-    return {s: {n: (k, None) for n, k in live_kinds(inspector, s).items()} for s in schemas}, fast, pending
+        fingerprints = None
+    pending = PendingFingerprints(conn.engine, schemas, fingerprints) if fingerprints is not None else None
+    listings: dict[str, Listing] = {s: {n: (k, None) for n, k in live_kinds(inspector, s).items()} for s in schemas}
+    return listings, fingerprints is not None, pending
 
 
 def settle_fingerprints(branch: LiveBranch) -> None:
@@ -147,7 +147,7 @@ def _batches(names: list[str], whole: bool, batch: int) -> list[list[str] | None
 def _reflect_jobs(
     branch: LiveBranch, todo: dict[str, list[str]], batch: int
 ) -> list[tuple[str, list[str] | None, int]]:
-    jobs = []
+    jobs: list[tuple[str, list[str] | None, int]] = []
     for schema, names in todo.items():
         whole = schema in branch.scanned and len(names) == len(branch.listings[schema])
         jobs.extend(

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from amx_core.catalog.connect import CatalogTarget
 from amx_core.catalog.scopespec import ScopeSpec, TableKey
 from amx_core.models import CatalogChange, CatalogColumn, CatalogSchema, CatalogState, CatalogTable
+from amx_core.models.base import table_of
 
-T = CatalogTable.__table__
-C = CatalogColumn.__table__
-S = CatalogSchema.__table__
-ST = CatalogState.__table__
-CH = CatalogChange.__table__
+T = table_of(CatalogTable)
+C = table_of(CatalogColumn)
+S = table_of(CatalogSchema)
+ST = table_of(CatalogState)
+CH = table_of(CatalogChange)
 
-_UPSERT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+_UPSERT_INSERT: dict[str, Callable[[sa.Table], sqlite.Insert | postgresql.Insert]] = {
+    "sqlite": sqlite.insert,
+    "postgresql": postgresql.insert,
+}
 
 
 def of_target(table: sa.Table, target: CatalogTarget):

@@ -21,11 +21,12 @@ from amx_core.catalog.scopespec import ScopeSpec
 from amx_core.catalog.store_cache import CH
 from amx_core.catalog.views import ChangeEventView
 from amx_core.models import DbProfile, Run, Schedule
+from amx_core.models.base import table_of
 from amx_core.scope.paths import PathSyntaxError, parse_path
 
-DB = DbProfile.__table__
-RUN = Run.__table__
-SCHEDULE = Schedule.__table__
+DB = table_of(DbProfile)
+RUN = table_of(Run)
+SCHEDULE = table_of(Schedule)
 Catalog = tuple[int, str]  # (profile id, catalog key)
 
 
@@ -127,8 +128,6 @@ def consume_for_run(store, run_id: int, schedule_id: int) -> frozenset[tuple[str
         newest = newest_change_id(conn, catalog_of(conn, schedule_row))
         current = conn.execute(sa.select(RUN.c.change_watermark).where(RUN.c.id == run_id)).scalar()
         upto = max(newest, current or 0)
-        conn.execute(
-            RUN.update().where(RUN.c.id == run_id, RUN.c.status == "running").values(change_watermark=upto)
-        )
+        conn.execute(RUN.update().where(RUN.c.id == run_id, RUN.c.status == "running").values(change_watermark=upto))
         _, events = unhandled_changes(conn, schedule_row, upto=upto)
     return changed_tables(events)

@@ -48,6 +48,6 @@ def file_state(paths: tuple[Path, ...], expected: tuple[bytes, ...]) -> tuple[bo
     """(all present, any differs from what would be written now, newest mtime) for a hook's files."""
     contents = [read_bytes(path) for path in paths]
     present = all(content is not None for content in contents)
-    stale = present and any(content != want for content, want in zip(contents, expected))
+    stale = present and any(content != want for content, want in zip(contents, expected, strict=True))
     times = [t for t in (mtime_of(path) for path in paths) if t is not None]
     return present, stale, (max(times) if times else None)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Union
 
 from amx_core.daemon.runner import CommandResult
 
 Handler = Callable[[list[str], str | None], CommandResult]
-Reply = Union[CommandResult, list, Handler]
+Reply = CommandResult | list | Handler
 
 OK = CommandResult(0)
 

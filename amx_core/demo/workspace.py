@@ -102,7 +102,9 @@ def build_demo_database(path: Path, *, customers: int = 120, orders: int = 400) 
                 )
             )
         conn.executemany("INSERT INTO products VALUES (?,?,?,?,?,?,?)", products)
-        order_rows, item_rows, pay_rows = [], [], []
+        order_rows: list[tuple] = []
+        item_rows: list[tuple] = []
+        pay_rows: list[tuple] = []
         for oid in range(1, orders + 1):
             ts = datetime(2025, 1, 1) + timedelta(minutes=rng.randint(0, 60 * 24 * 500))
             lines = rng.randint(1, 4)

@@ -10,9 +10,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from amx_core.views import ScheduleView
+
+if TYPE_CHECKING:
+    from amx_core.store import Store
 
 
 class TransientError(Exception):
@@ -37,7 +40,7 @@ class ProgressSink(Protocol):
 class RunContext:
     """Everything an executor needs; `now` is the run's logical time (moved in tests)."""
 
-    store: object  # amx_core.store.Store
+    store: Store
     run_id: int
     schedule: ScheduleView
     reason: str

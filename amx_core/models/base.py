@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
+from sqlmodel import SQLModel
 
 
 def utcnow() -> datetime:
@@ -45,3 +47,20 @@ def utc_column(*, nullable: bool = True, index: bool = False) -> sa.Column:
 def sqlite_text(value: datetime) -> str:
     """The text SQLite stores for an instant, for raw-driver queries (the idle tick)."""
     return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Core table behind a table model, for Core statements (SQLModel does not declare `__table__`)."""
+    return sa.inspect(model).local_table
+
+
+class _Keyed(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def saved_id(row: _Keyed) -> int:
+    """The primary key of a row read from or flushed to the store (only a row never flushed has none)."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} row has no id: it was never flushed")
+    return row.id

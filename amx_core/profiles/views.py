@@ -5,13 +5,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from amx_core.models import DbProfile, LlmProfile
+from amx_core.models.base import saved_id
 from amx_core.secrets.masking import mask_url
 from amx_core.views import DbProfileView, LlmProfileView
 
 
 def db_view(row: DbProfile) -> DbProfileView:
     return DbProfileView(
-        id=row.id,
+        id=saved_id(row),
         name=row.name,
         url=mask_url(row.url),
         password_ref=row.password_ref,
@@ -23,7 +24,7 @@ def db_view(row: DbProfile) -> DbProfileView:
 
 def llm_view(row: LlmProfile) -> LlmProfileView:
     return LlmProfileView(
-        id=row.id,
+        id=saved_id(row),
         name=row.name,
         provider=row.provider,
         model=row.model,

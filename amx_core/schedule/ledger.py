@@ -8,33 +8,36 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from amx_core.models import MissedSlot
+from amx_core.models import MissedSlot, Schedule
+from amx_core.models.base import saved_id
 from amx_core.timing import next_fires
 
 MAX_LEDGER_SLOTS = 500
 
 
-def record_missed(session: Session, row, slots: list[datetime], reason: str, action: str, now: datetime) -> int:
+def record_missed(
+    session: Session, row: Schedule, slots: list[datetime], reason: str, action: str, now: datetime
+) -> int:
     """Add ledger rows for slots not yet recorded; returns how many were new."""
     if not slots:
         return 0
     known = set(
         session.exec(
-            select(MissedSlot.slot_utc).where(MissedSlot.schedule_id == row.id, MissedSlot.slot_utc.in_(slots))
+            select(MissedSlot.slot_utc).where(MissedSlot.schedule_id == row.id, col(MissedSlot.slot_utc).in_(slots))
         ).all()
     )
     added = 0
     for slot in slots:
         if slot in known:
             continue
-        session.add(MissedSlot(schedule_id=row.id, slot_utc=slot, detected_at=now, reason=reason, action=action))
+        session.add(MissedSlot(schedule_id=saved_id(row), slot_utc=slot, detected_at=now, reason=reason, action=action))
         added += 1
     return added
 
 
-def slots_between(row, start: datetime, end: datetime, limit: int = MAX_LEDGER_SLOTS) -> list[datetime]:
+def slots_between(row: Schedule, start: datetime, end: datetime, limit: int = MAX_LEDGER_SLOTS) -> list[datetime]:
     """Occurrences of the schedule in [start, end): its pending slot and cadence slots after it."""
     out: list[datetime] = []
     if start >= end:

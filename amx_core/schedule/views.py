@@ -7,13 +7,15 @@ or the tick's ScheduleState.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from amx_core.scope.paths import summarize_scope
 from amx_core.timing import describe_cadence, to_local
 from amx_core.views import ScheduleView
 
 
-def schedule_view(row, db_profile: str, llm_profile: str | None) -> ScheduleView:
+def schedule_view(row: Any, db_profile: str, llm_profile: str | None) -> ScheduleView:
+    """`row` is schedule-shaped: a Schedule, a Core row of its table, or the tick's namespace."""
     scope = tuple(json.loads(row.scope_json or "[]"))
     return ScheduleView(
         id=row.id,

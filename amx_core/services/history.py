@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy.orm import defer
-from sqlmodel import select
+from sqlalchemy.orm import QueryableAttribute, defer
+from sqlmodel import col, select
 
 from amx_core.instants import iso
 from amx_core.models import MissedSlot, Run, Schedule
+from amx_core.models.base import saved_id
 from amx_core.services.runs import DEFAULT_LIMIT, RunView, run_view
 from amx_core.store import Store
 
@@ -56,10 +57,18 @@ class HistoryEntry:
         return "run" if self.run is not None else "missed"
 
     @property
+    def item(self) -> RunView | MissedView:
+        """The run or the missed occurrence this line shows."""
+        if self.run is not None:
+            return self.run
+        if self.missed is None:
+            raise ValueError("a history entry holds a run or a missed occurrence")
+        return self.missed
+
+    @property
     def key(self) -> str:
         """Unique within a history: `run-12`, `missed-3`."""
-        item = self.run if self.run is not None else self.missed
-        return f"{self.kind}-{item.id}"
+        return f"{self.kind}-{self.item.id}"
 
 
 @dataclass(frozen=True)
@@ -85,17 +94,21 @@ class ScheduleHistory:
 
 
 def _missed_view(row: MissedSlot, name: str | None) -> MissedView:
-    return MissedView(row.id, row.schedule_id, name, row.slot_utc, row.detected_at, row.reason, row.action)
+    return MissedView(saved_id(row), row.schedule_id, name, row.slot_utc, row.detected_at, row.reason, row.action)
 
 
 def schedule_history(store: Store, schedule_id: int | None = None, *, limit: int = DEFAULT_LIMIT) -> ScheduleHistory:
     """The newest `limit` runs and missed occurrences of a schedule (or of all), merged newest first."""
     limit = max(1, int(limit))
-    runs_query = select(Run).options(defer(Run.log)).order_by(Run.started_at.desc(), Run.id.desc()).limit(limit)
+    runs_query = (
+        select(Run)
+        .options(defer(cast(QueryableAttribute[str], Run.log)))  # SQLModel types the attribute as its value
+        .order_by(col(Run.started_at).desc(), col(Run.id).desc())
+    ).limit(limit)
     missed_query = (
         select(MissedSlot, Schedule.name)
-        .join(Schedule, Schedule.id == MissedSlot.schedule_id, isouter=True)
-        .order_by(MissedSlot.slot_utc.desc(), MissedSlot.id.desc())
+        .join(Schedule, col(Schedule.id) == MissedSlot.schedule_id, isouter=True)
+        .order_by(col(MissedSlot.slot_utc).desc(), col(MissedSlot.id).desc())
         .limit(limit)
     )
     name = None
@@ -109,5 +122,5 @@ def schedule_history(store: Store, schedule_id: int | None = None, *, limit: int
     if name is None and schedule_id is not None:
         name = next((r.schedule_name for r in runs if r.schedule_name), None)
     entries = [HistoryEntry(r.started_at, run=r) for r in runs] + [HistoryEntry(m.slot_utc, missed=m) for m in missed]
-    entries.sort(key=lambda e: (e.at, e.kind == "run", (e.run or e.missed).id), reverse=True)
+    entries.sort(key=lambda e: (e.at, e.kind == "run", e.item.id), reverse=True)
     return ScheduleHistory(schedule_id, name, tuple(entries[:limit]))

@@ -76,7 +76,7 @@ def check_db_profile(store, name: str) -> CheckResult:
 
 
 def check_llm_profile(store, name: str, *, wiring=None) -> CheckResult:
-    """Send the provider's tiny ping request once (no retries, at most LLM_TEST_TIMEOUT_SECONDS) and report the reply."""
+    """Send the provider's tiny ping once (no retries, at most LLM_TEST_TIMEOUT_SECONDS) and report the reply."""
     from amx_core.llm.client import RetryPolicy
     from amx_core.llm.registry import Wiring, provider_for
     from amx_core.services.profiles import show_llm_profile

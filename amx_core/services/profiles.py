@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from amx_core.errors import ConflictError, ValidationError
 from amx_core.models import DbProfile, LlmProfile, Schedule
-from amx_core.models.base import utcnow
+from amx_core.models.base import saved_id, utcnow
 from amx_core.profiles.rows import get_db_row, get_llm_row
 from amx_core.profiles.views import db_view, llm_view
 from amx_core.secrets.masking import mask_url
@@ -178,14 +179,14 @@ def _refuse_if_used(session: Session, column, profile_id: int, name: str) -> Non
 def remove_db_profile(store: Store, name: str) -> None:
     with store.write_session() as s:
         row = get_db_row(s, name, "name")
-        _refuse_if_used(s, Schedule.db_profile_id, row.id, name)
+        _refuse_if_used(s, Schedule.db_profile_id, saved_id(row), name)
         s.delete(row)
 
 
 def remove_llm_profile(store: Store, name: str) -> None:
     with store.write_session() as s:
         row = get_llm_row(s, name, "name")
-        _refuse_if_used(s, Schedule.llm_profile_id, row.id, name)
+        _refuse_if_used(s, Schedule.llm_profile_id, saved_id(row), name)
         s.delete(row)
 
 
@@ -193,7 +194,13 @@ def touch(row) -> None:
     row.updated_at = utcnow()
 
 
-_KEEP = object()
+class _Keep(Enum):
+    """Sentinel type: leave the field as it is."""
+
+    KEEP = "keep"
+
+
+_KEEP = _Keep.KEEP
 
 
 def edit_db_profile(
@@ -202,7 +209,7 @@ def edit_db_profile(
     *,
     url: str | None = None,
     password: SecretSource | None = None,
-    default_database: object = _KEEP,
+    default_database: str | None | _Keep = _KEEP,
     sample_mode: str | None = None,
 ) -> DbProfileView:
     """Change a DB profile in place (its name is its identity; schedules keep pointing at it)."""

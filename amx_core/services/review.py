@@ -18,12 +18,13 @@ from itertools import groupby
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from amx_core.analyze.suggestions import NOTE_PREFIX
 from amx_core.errors import ConflictError, NotFoundError, ValidationError
 from amx_core.instants import iso
 from amx_core.models import DbProfile, Suggestion
+from amx_core.models.base import saved_id, table_of
 
 STATES = ("pending", "accepted", "edited", "rejected", "applied", "apply_failed", "stale", "auto_applied")
 FINAL = ("applied", "auto_applied")
@@ -197,7 +198,7 @@ def view_of(row: Suggestion, profile: str | None) -> SuggestionView:
     return _view([getattr(row, name) for name in VIEW_COLUMNS], profile)
 
 
-def _profiles(session: Session) -> dict[int, str]:
+def _profiles(session: Session) -> dict[int | None, str]:
     return dict(session.exec(select(DbProfile.id, DbProfile.name)).all())
 
 
@@ -228,14 +229,14 @@ def _ids(values: Iterable[int | str], field: str = "id") -> list[int]:
 
 
 def _rows(session: Session, ids: Sequence[int]) -> list[Suggestion]:
-    rows = {r.id: r for r in session.exec(select(Suggestion).where(Suggestion.id.in_(ids)))}
+    rows = {r.id: r for r in session.exec(select(Suggestion).where(col(Suggestion.id).in_(ids)))}
     missing = [i for i in ids if i not in rows]
     if missing:
         raise NotFoundError("id", f"no suggestion {missing[0]}")
     return [rows[i] for i in ids]
 
 
-_TABLE = Suggestion.__table__
+_TABLE = table_of(Suggestion)
 
 
 def list_suggestions(
@@ -335,12 +336,12 @@ def _selection(session: Session, run_id: int | None, ids: Sequence[int]) -> tupl
     if ids:
         rows = _rows(session, ids)
     else:
-        query = select(Suggestion).where(Suggestion.state.in_(APPLICABLE)).order_by(Suggestion.id)
+        query = select(Suggestion).where(col(Suggestion.state).in_(APPLICABLE)).order_by(col(Suggestion.id))
         if run_id is not None:
             query = query.where(Suggestion.run_id == int(run_id))
         rows = list(session.exec(query))
     skipped = [
-        ApplyResult(r.id, r.target, r.state, False, error=f"is {r.state}; accept or edit it first")
+        ApplyResult(saved_id(r), r.target, r.state, False, error=f"is {r.state}; accept or edit it first")
         for r in rows
         if r.state not in APPLICABLE
     ]
@@ -364,7 +365,9 @@ def apply_suggestions(
             (
                 r.db_profile_id,
                 r.database,
-                PlannedWrite(r.id, Target.parse(r.target), r.current_text, r.proposed, amx_text=r.state == "accepted"),
+                PlannedWrite(
+                    saved_id(r), Target.parse(r.target), r.current_text, r.proposed, amx_text=r.state == "accepted"
+                ),
             )
             for r in rows
         ]

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from amx_core.errors import ConflictError, NotFoundError, ValidationError
 from amx_core.instants import iso
 from amx_core.models import Run
+from amx_core.models.base import saved_id
 from amx_core.store import Store
 
 DEFAULT_LIMIT = 100
@@ -66,7 +67,7 @@ class RunView:
 
     def to_json(self, *, with_log: bool = True) -> dict[str, Any]:
         """The stable `--json` shape (README): counts and tokens nested, instants ISO-8601."""
-        data = {
+        data: dict[str, Any] = {
             "id": self.id,
             "schedule_id": self.schedule_id,
             "schedule_name": self.schedule_name,
@@ -95,7 +96,7 @@ class RunView:
 def run_view(row: Run, *, with_log: bool = True) -> RunView:
     lines = tuple(line for line in (row.log or "").splitlines() if line) if with_log else ()
     return RunView(
-        id=row.id,
+        id=saved_id(row),
         schedule_id=row.schedule_id,
         schedule_name=row.schedule_name,
         kind=row.kind,
@@ -128,7 +129,7 @@ def list_runs(
     store: Store, *, schedule_id: int | None = None, status: str | None = None, limit: int = DEFAULT_LIMIT
 ) -> list[RunView]:
     """Runs newest first (by id), optionally of one schedule (deleted schedules' runs included) or status."""
-    stmt = select(Run).order_by(Run.id.desc()).limit(max(1, int(limit)))
+    stmt = select(Run).order_by(col(Run.id).desc()).limit(max(1, int(limit)))
     if schedule_id is not None:
         stmt = stmt.where(Run.schedule_id == schedule_id)
     if status:

@@ -22,7 +22,7 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return cfg
 
 
-def head_revision() -> str:
+def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 

@@ -61,6 +61,13 @@ class Settled:
     decision: Decision
 
 
+def _instants(decision: Decision) -> tuple[datetime, datetime]:
+    """(fire, slot) instants of a fire decision; every fire carries both."""
+    if decision.fire_utc is None or decision.slot_utc is None:
+        raise ValueError(f"a {decision.action} decision carries no fire instant")
+    return decision.fire_utc, decision.slot_utc
+
+
 class _AlreadyFired(Exception):
     """The occurrence insert hit the unique (schedule, fire instant): roll the claim back."""
 
@@ -78,22 +85,22 @@ def stands_for_slot(status: str, next_fire_utc: datetime | None, at: datetime) -
     return status in CLAIMABLE and next_fire_utc is not None and next_fire_utc <= at
 
 
-def records_fire(row: ScheduleState, decision: Decision) -> bool:
+def records_fire(row: ScheduleState, reason: str, fire_utc: datetime) -> bool:
     """Whether the claim is a fire of the schedule's plan (an extra run-now is not)."""
-    return decision.reason != REASON_RUN_NOW or stands_for_slot(row.status, row.next_fire_utc, decision.fire_utc)
+    return reason != REASON_RUN_NOW or stands_for_slot(row.status, row.next_fire_utc, fire_utc)
 
 
 def _claimed_state(row: ScheduleState, decision: Decision, now: datetime) -> ScheduleState:
     """A copy of the schedule as the claim left it (Running, fired, its slot moved when the reason moves it)."""
-    slot = decision.slot_utc if decision.reason in MOVES_SLOT else row.next_fire_utc
+    fire_utc, slot_utc = _instants(decision)
     return replace(
         row,
         status=rules.RUNNING,
         prior_status=row.status,
         running_since=now,
         updated_at=now,
-        last_fire_utc=decision.fire_utc if records_fire(row, decision) else row.last_fire_utc,
-        next_fire_utc=slot,
+        last_fire_utc=fire_utc if records_fire(row, decision.reason, fire_utc) else row.last_fire_utc,
+        next_fire_utc=slot_utc if decision.reason in MOVES_SLOT else row.next_fire_utc,
     )
 
 
@@ -124,7 +131,8 @@ def _take(
 
     Raises _AlreadyFired (the caller rolls back) when the occurrence exists already.
     """
-    fires = records_fire(row, decision)
+    fire_utc, slot_utc = _instants(decision)
+    fires = records_fire(row, decision.reason, fire_utc)
     flip = q.FLIP[(due_only, decision.reason in MOVES_SLOT, fires)]
     params = {
         "sid": row.id,
@@ -132,8 +140,8 @@ def _take(
         "now": now,
         "at": now,
         "prior": row.status,
-        "fire": decision.fire_utc,
-        "slot": decision.slot_utc,
+        "fire": fire_utc,
+        "slot": slot_utc,
     }
     if conn.execute(flip, params).first() is None:
         return None
@@ -175,8 +183,8 @@ def _take(
         schedule_name=row.name,
         kind=row.kind,
         reason=decision.reason,
-        fire_utc=decision.fire_utc,
-        slot_utc=decision.slot_utc,
+        fire_utc=fire_utc,
+        slot_utc=slot_utc,
         attempt=decision.attempt,
         started_at=now,
         change_watermark=watermark,
@@ -189,7 +197,7 @@ def _already_fired(conn, row: ScheduleState, decision: Decision, now: datetime) 
     if row.trigger == "change":
         row.next_fire_utc = None
     elif row.cadence:
-        row.next_fire_utc = next_fire_after(row.cadence, row.tz, decision.fire_utc)
+        row.next_fire_utc = next_fire_after(row.cadence, row.tz, _instants(decision)[0])
     else:
         row.next_fire_utc = None
         row.status = rules.COMPLETED
@@ -199,8 +207,11 @@ def _already_fired(conn, row: ScheduleState, decision: Decision, now: datetime) 
 
 
 def _settle(session: Session, row: ScheduleState, decision: Decision, now: datetime) -> None:
-    """Missed-slot bookkeeping goes through the ORM (rare path; it shares the schedule ledger with the services)."""
-    apply_settlement(session, session.get(Schedule, row.id), decision, now)
+    """Missed-slot bookkeeping goes through the ORM (rare path; it shares the schedule services' ledger)."""
+    schedule = session.get(Schedule, row.id)
+    if schedule is None:  # cannot happen: the row is locked in this very transaction
+        raise NotFoundError("id", f"no schedule with id {row.id}")
+    apply_settlement(session, schedule, decision, now)
 
 
 def claim_next(

@@ -161,12 +161,14 @@ def _settle_missed(row, now: datetime, grace: timedelta, previous_tick_at: datet
         return _fire(
             reason,
             target,
-            f"{len(late)} slot(s) missed since {first}; policy run: one fire at {iso(target, timespec='seconds')} for all of them",
+            f"{len(late)} slot(s) missed since {first}; "
+            f"policy run: one fire at {iso(target, timespec='seconds')} for all of them",
             ledger=ledger(late),
             ledger_action="run",
             arm_utc=target,
             coalesced=len(late),
         )
+    arm: datetime | None
     if fresh:
         arm = fresh[-1]
     elif row.cadence:

@@ -35,6 +35,7 @@ def parse_args(argv: list[str]) -> dict:
     """The options; anything unusual (help, unknown option, missing value) goes to argparse."""
     options: dict = {"now": None, "dry_run": False, "json": False, "workers": None, "execute_run": None}
     args = iter(argv)
+    value: str | None
     for arg in args:
         name, eq, value = arg.partition("=")
         if name in FLAGS and not eq:

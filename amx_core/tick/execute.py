@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from amx_core.errors import NotFoundError
 from amx_core.execution.context import RunCancelled, RunContext, RunOutcome, TransientError
 from amx_core.models import DbProfile, LlmProfile
+from amx_core.models.base import table_of
 from amx_core.schedule.views import schedule_view
 from amx_core.secrets.masking import mask_url
 from amx_core.store import Store
@@ -62,7 +63,7 @@ def _call(executor, ctx: RunContext, sink: RunSink) -> Outcome:
         return Outcome(status=FAILED, error=mask_url(f"{type(exc).__name__}: {exc}"))
 
 
-_DB, _LLM = DbProfile.__table__, LlmProfile.__table__
+_DB, _LLM = table_of(DbProfile), table_of(LlmProfile)
 _VIEW = (
     sa.select(SCHEDULE, _DB.c.name.label("db_profile_name"), _LLM.c.name.label("llm_profile_name"))
     .select_from(

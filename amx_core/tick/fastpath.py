@@ -133,7 +133,8 @@ def _probe_postgres(uri: str, now: datetime, lease_seconds: float, duration_ms: 
         with psycopg.connect(uri, connect_timeout=30) as conn:
             with conn.transaction():
                 row = conn.execute(PREVIOUS_QUERY.format(**_PG_MARKS), params).fetchone()
-                busy = bool(conn.execute(WORK_QUERY.format(**_PG_MARKS), params).fetchone()[0])
+                work = conn.execute(WORK_QUERY.format(**_PG_MARKS), params).fetchone()  # always one row
+                busy = work is not None and bool(work[0])
                 conn.execute(HEARTBEAT_UPSERT.format(**_PG_MARKS), params)
     except psycopg.Error:
         return None

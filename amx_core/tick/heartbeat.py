@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
 from amx_core.models.base import utcnow
 from amx_core.models.runs import Run, TickHeartbeat
@@ -99,11 +100,11 @@ def previous_tick(store: Store, *, simulated: bool = False) -> datetime | None:
     """The last recorded tick before this one, for telling "no tick ran" from "daemon not loaded"."""
     ids = (HEARTBEAT_ID, SIMULATED_ID) if simulated else (HEARTBEAT_ID,)
     with store.session() as session:
-        stmt = sa.select(sa.func.max(TickHeartbeat.last_tick_at)).where(TickHeartbeat.id.in_(ids))
-        return session.exec(stmt).scalar()
+        stmt = sa.select(sa.func.max(TickHeartbeat.last_tick_at)).where(col(TickHeartbeat.id).in_(ids))
+        return session.execute(stmt).scalar()
 
 
 def latest_running_heartbeat(store: Store) -> datetime | None:
     """The freshest heartbeat of a run still in progress: a long tick pass is alive even when the row is old."""
     with store.session() as session:
-        return session.exec(sa.select(sa.func.max(Run.heartbeat_at)).where(Run.status == "running")).scalar()
+        return session.execute(sa.select(sa.func.max(Run.heartbeat_at)).where(col(Run.status) == "running")).scalar()

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from amx_core.instants import iso
 from amx_core.models import Run, Schedule
+from amx_core.models.base import saved_id, table_of
 from amx_core.schedule import rules
 from amx_core.store import Store
 from amx_core.tick.claims import claim_of_run
@@ -36,25 +37,26 @@ def stopped_message(since: datetime | None) -> str:
 
 
 def _stale_condition(cutoff: datetime):
-    return sa.or_(Run.heartbeat_at < cutoff, sa.and_(Run.heartbeat_at.is_(None), Run.started_at < cutoff))
+    heartbeat_at = col(Run.heartbeat_at)
+    return sa.or_(heartbeat_at < cutoff, sa.and_(heartbeat_at.is_(None), col(Run.started_at) < cutoff))
 
 
 def stale_runs(session: Session, now: datetime, lease: timedelta) -> list[Run]:
-    stmt = select(Run).where(Run.status == "running", _stale_condition(now - lease)).order_by(Run.id)
+    stmt = select(Run).where(Run.status == "running", _stale_condition(now - lease)).order_by(col(Run.id))
     return list(session.exec(stmt).all())
 
 
 def orphan_schedules(session: Session, now: datetime, lease: timedelta) -> list[Schedule]:
     """Running schedules older than the lease that no running run stands for."""
     live = select(Run.id).where(Run.schedule_id == Schedule.id, Run.status == "running").exists()
-    stmt = select(Schedule).where(Schedule.status == rules.RUNNING, Schedule.running_since < now - lease, ~live)
+    stmt = select(Schedule).where(Schedule.status == rules.RUNNING, col(Schedule.running_since) < now - lease, ~live)
     return list(session.exec(stmt).all())
 
 
 def _recover_run(store: Store, run: Run, now: datetime, lease: timedelta, grace: timedelta) -> Recovered | None:
     since = run.heartbeat_at or run.started_at
     error = stopped_message(since)
-    table = Run.__table__
+    table = table_of(Run)
     with store.write_session() as session:
         conn = session.connection()
         row = lock_schedule_row(conn, run.schedule_id)
@@ -93,7 +95,7 @@ def recover_expired(store: Store, now: datetime, *, lease: timedelta, grace: tim
     """Fail every run (and Running schedule) whose lease expired; returns what was recovered."""
     with store.session() as session:
         runs = stale_runs(session, now, lease)
-        orphans = [row.id for row in orphan_schedules(session, now, lease)]
+        orphans = [saved_id(row) for row in orphan_schedules(session, now, lease)]
     recovered = [_recover_run(store, run, now, lease, grace) for run in runs]
     recovered += [_recover_orphan(store, schedule_id, now, lease, grace) for schedule_id in orphans]
     return [item for item in recovered if item is not None]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from amx_core.models import Schedule
+from amx_core.models.base import saved_id
 from amx_core.store import Store
 from amx_core.tick.claims import CLAIMABLE, Settled
 from amx_core.tick.decide import apply_settlement, decide
@@ -21,11 +22,11 @@ def late_stmt(now: datetime, grace: timedelta):
     return (
         select(Schedule.id)
         .where(
-            Schedule.status.in_(CLAIMABLE),
-            Schedule.next_fire_utc < now - grace,
+            col(Schedule.status).in_(CLAIMABLE),
+            col(Schedule.next_fire_utc) < now - grace,
             Schedule.trigger == "cron",
         )
-        .order_by(Schedule.next_fire_utc, Schedule.id)
+        .order_by(col(Schedule.next_fire_utc), col(Schedule.id))
     )
 
 
@@ -48,5 +49,5 @@ def settle_missed(store: Store, now: datetime, grace: timedelta, previous_tick_a
             if decision.fires and not decision.ledger:
                 continue  # a retry or an already armed catch-up: the claim path fires it
             apply_settlement(session, row, decision, now)
-            settled.append(Settled(row.id, decision))
+            settled.append(Settled(saved_id(row), decision))
     return settled

@@ -60,16 +60,14 @@ class _Claimer:
 def _report(now, recovered, settled, finished: list[Finished], errors, duration_ms) -> TickReport:
     missed = [s.schedule_id for s in settled if s.decision.action != "already-fired"]
     missed += [f.claim.schedule_id for f in finished if f.claim.reason == "catch-up"]
-    done = [f for f in finished if f.settlement is not None and not f.settlement.lost]
+    done = [(f.claim, s) for f in finished if (s := f.settlement) is not None and not s.lost]
     return TickReport(
         now=now,
         fired=_unique(f.claim.schedule_id for f in finished),
         missed=_unique(missed),
         recovered=_unique(r.schedule_id for r in recovered),
-        failed=_unique(
-            f.claim.schedule_id for f in done if f.settlement.run_status == FAILED and f.settlement.retry_at is None
-        ),
-        retrying=_unique(f.claim.schedule_id for f in done if f.settlement.retry_at is not None),
+        failed=_unique(claim.schedule_id for claim, s in done if s.run_status == FAILED and s.retry_at is None),
+        retrying=_unique(claim.schedule_id for claim, s in done if s.retry_at is not None),
         runs=_unique(f.claim.run_id for f in finished),
         recovered_runs=_unique(r.run_id for r in recovered),
         errors=tuple(errors),

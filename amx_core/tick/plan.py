@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from amx_core.models import Schedule
 from amx_core.store import Store
@@ -50,8 +50,8 @@ def plan_pass(
             items.append(PlanItem("recover", row.id, row.name, stopped_message(row.running_since), now))
         due = session.exec(
             select(Schedule)
-            .where(Schedule.status.in_(CLAIMABLE), Schedule.next_fire_utc <= now)
-            .order_by(Schedule.next_fire_utc, Schedule.id)
+            .where(col(Schedule.status).in_(CLAIMABLE), col(Schedule.next_fire_utc) <= now)
+            .order_by(col(Schedule.next_fire_utc), col(Schedule.id))
         ).all()
         for row in due:
             items.extend(_items_for(row, decide(session.connection(), row, now, grace, previous_tick_at), now))

@@ -63,4 +63,7 @@ def execute_claimed_run(
     settings = settings or TickSettings.from_env()
     execute_claims(store, [claim_of_run(run)], as_clock(now), settings, policy or RetryPolicy(), None)
     with store.session() as session:
-        return session.get(Run, run_id).status
+        final = session.get(Run, run_id)
+        if final is None:  # cannot happen: runs are never deleted
+            raise NotFoundError("run", f"no run with id {run_id}")
+        return final.status

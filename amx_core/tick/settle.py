@@ -129,7 +129,10 @@ def _cancelled(session, row, claim, outcome, now, grace) -> str:
 
 def _retry(row, claim: Claim, outcome: Outcome, retry_at: datetime) -> str:
     row.next_fire_utc = retry_at
-    row.last_error = f"{outcome.error} (attempt {claim.attempt} of {row.retry_max_attempts}; retry at {iso(retry_at, timespec='seconds', missing='?')})"
+    row.last_error = (
+        f"{outcome.error} (attempt {claim.attempt} of {row.retry_max_attempts}; "
+        f"retry at {iso(retry_at, timespec='seconds', missing='?')})"
+    )
     return rules.PENDING
 
 

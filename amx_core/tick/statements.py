@@ -15,15 +15,16 @@ from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 
 from amx_core.models import DbProfile, LlmProfile, MissedSlot, Occurrence, Run, Schedule
+from amx_core.models.base import table_of
 from amx_core.tick.fastpath import CLAIMABLE
 from amx_core.tick.rows import LatestRun, ScheduleState
 
-SCHEDULE = Schedule.__table__
-RUN = Run.__table__
-OCCURRENCE = Occurrence.__table__
-MISSED = MissedSlot.__table__
-DB_PROFILE = DbProfile.__table__
-LLM_PROFILE = LlmProfile.__table__
+SCHEDULE = table_of(Schedule)
+RUN = table_of(Run)
+OCCURRENCE = table_of(Occurrence)
+MISSED = table_of(MissedSlot)
+DB_PROFILE = table_of(DbProfile)
+LLM_PROFILE = table_of(LlmProfile)
 
 # What the tick itself changes on a schedule (never the user's fields, never the version).
 TICK_FIELDS = (

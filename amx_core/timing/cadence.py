@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
+from itertools import islice
 
 from amx_core.errors import ValidationError
 from amx_core.timing.wallclock import WallTime, as_utc, local_naive, resolve_wall
@@ -66,7 +67,7 @@ def next_fires(expr: str, tz: str | None, after_utc: datetime, count: int) -> li
     if count <= 0:
         return []
     fires = _iter_fires(cadence, zone, as_utc(after_utc))
-    return [instant for instant, _ in zip(fires, range(count))]
+    return list(islice(fires, count))
 
 
 def next_fire_after(expr: str, tz: str | None, after_utc: datetime) -> datetime | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from amx_core.errors import ValidationError
-from amx_core.timing.wallclock import Gap, as_utc, format_offset, format_wall, resolve_wall
+from amx_core.timing.wallclock import Gap, as_utc, format_offset, format_wall, offset_of, resolve_wall
 from amx_core.timing.zones import resolve_zone
 
 _EXAMPLE = "2027-03-01 09:00"
@@ -45,7 +45,7 @@ def parse_local(text: str, tz: str | None, *, field: str = "at") -> LocalInstant
     return LocalInstant(
         utc=utc,
         local=local,
-        offset=format_offset(local.utcoffset()),  # type: ignore[arg-type]
+        offset=format_offset(offset_of(local)),
         ambiguous=wall.ambiguous,
         zone=zone.key,
     )
@@ -73,7 +73,7 @@ def to_local(utc: datetime, tz: str | None) -> datetime:
 def format_local(utc: datetime, tz: str | None) -> str:
     """'2027-03-01 09:00 CET (+01:00)'; a zone without a lettered abbreviation shows the offset only."""
     local = to_local(utc, tz)
-    offset = format_offset(local.utcoffset())  # type: ignore[arg-type]
+    offset = format_offset(offset_of(local))
     abbreviation = local.tzname() or ""
     label = f"{abbreviation} ({offset})" if abbreviation[:1].isalpha() else f"({offset})"
     return f"{format_wall(local.replace(tzinfo=None))} {label}"

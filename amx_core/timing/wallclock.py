@@ -50,7 +50,15 @@ def as_utc(value: datetime) -> datetime:
 
 def utc_offset(instant: datetime, zone: tzinfo) -> timedelta:
     """The zone's UTC offset at a real instant."""
-    return instant.astimezone(zone).utcoffset()  # type: ignore[return-value]
+    return offset_of(instant.astimezone(zone))
+
+
+def offset_of(aware: datetime) -> timedelta:
+    """The UTC offset of an aware datetime; every zone we resolve has one."""
+    offset = aware.utcoffset()
+    if offset is None:
+        raise ValueError(f"time zone {aware.tzinfo!r} gives no UTC offset")
+    return offset
 
 
 def local_naive(instant: datetime, zone: tzinfo) -> datetime:
@@ -61,8 +69,8 @@ def local_naive(instant: datetime, zone: tzinfo) -> datetime:
 def resolve_wall(naive: datetime, zone: tzinfo) -> WallTime:
     """Map a naive wall time to its real instants; PEP 495 folds tell gaps and overlaps apart."""
     naive = naive.replace(tzinfo=None, fold=0)
-    before = zone.utcoffset(naive.replace(tzinfo=zone, fold=0))
-    after = zone.utcoffset(naive.replace(tzinfo=zone, fold=1))
+    before = offset_of(naive.replace(tzinfo=zone, fold=0))
+    after = offset_of(naive.replace(tzinfo=zone, fold=1))
     if before == after:
         return WallTime(naive, ((naive - before).replace(tzinfo=UTC),))
     if before > after:  # clocks went back: this wall time happens twice
@@ -72,8 +80,8 @@ def resolve_wall(naive: datetime, zone: tzinfo) -> WallTime:
         start_local=(transition + before).replace(tzinfo=None),
         end_local=(transition + after).replace(tzinfo=None),
         instant=transition,
-        offset_before=before,  # type: ignore[arg-type]
-        offset_after=after,  # type: ignore[arg-type]
+        offset_before=before,
+        offset_after=after,
     )
     return WallTime(naive, (), gap)
 

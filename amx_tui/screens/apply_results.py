@@ -1,10 +1,9 @@
-"""What `apply` did, one line per suggestion: applied, stale (nothing written) or apply_failed with the database's message."""
+"""What `apply` did, per suggestion: applied, stale (nothing written), or apply_failed in the database's words."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from amx_core.services.review import ApplyResult
 from amx_tui.formatting import SUGGESTION_WORDS, one_line, plain
 from amx_tui.widgets.keyed_table import Column, KeyedTable
 
@@ -28,17 +28,17 @@ RESULT_COLUMNS = (
 )
 
 
-def result_summary(results: Sequence[Any]) -> str:
+def result_summary(results: Sequence[ApplyResult]) -> str:
     """`3 applied · 1 stale · 1 apply failed` (in that order, then anything else)."""
     counts = Counter(r.state for r in results)
     order = ["applied", "stale", "apply_failed", *sorted(set(counts) - {"applied", "stale", "apply_failed"})]
     return " · ".join(f"{counts[s]} {s.replace('_', ' ')}" for s in order if counts[s])
 
 
-class ResultTable(KeyedTable):
+class ResultTable(KeyedTable[ApplyResult]):
     """ApplyResult rows keyed by suggestion id; what went wrong in the database's own words."""
 
-    def format_row(self, key: str, result: Any) -> Sequence[Text]:
+    def format_row(self, key: str, result: ApplyResult) -> Sequence[Text]:
         word = SUGGESTION_WORDS.get(result.state, result.state)
         if not result.ok and result.state in ("accepted", "edited", "pending", "rejected"):
             word = f"✗ not applied ({result.state})"
@@ -53,7 +53,7 @@ class ApplyResultsDialog(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,enter", "close", "Close")]
 
-    def __init__(self, results: Sequence[Any]) -> None:
+    def __init__(self, results: Sequence[ApplyResult]) -> None:
         super().__init__(classes="dialog-screen")
         self.results = list(results)
 

@@ -1,4 +1,4 @@
-"""F1 help: every key of the current screen with its CLI twin, then that screen's concepts (statuses, scope ticks, daemon...)."""
+"""F1 help: every key of the current screen with its CLI twin, then its concepts (statuses, scope ticks, daemon...)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Run history: a schedule's runs (or every run) and its missed occurrences, newest first, with the highlighted run in full.
+"""Run history: a schedule's runs (or every run) and its missed occurrences, newest first, the highlighted run in full.
 
 While a run is running, its counts, heartbeat and log follow it: the screen polls the store every
 `Backend.live_seconds` in a thread worker (never two polls at once), only while it is shown.
@@ -7,15 +7,19 @@ While a run is running, its counts, heartbeat and log follow it: the screen poll
 from __future__ import annotations
 
 import time
-from typing import Any
+from datetime import datetime
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Static
 
+from amx_core.services import history as core
+from amx_core.services.history import HistoryEntry, MissedView, ScheduleHistory
+from amx_core.services.runs import RunView, get_run
 from amx_tui.formatting import (
     ago,
     count_text,
@@ -48,7 +52,7 @@ A running run updates by itself (counts, heartbeat and log) while this screen is
 """
 
 
-def run_facts(run: Any, now, zone: str) -> Text:
+def run_facts(run: RunView, now: datetime, zone: str) -> Text:
     """The highlighted run in full, as plain text (its error and names are never markup)."""
     text = Text()
     text.append(f"Run #{run.id}", "bold")
@@ -77,7 +81,7 @@ def run_facts(run: Any, now, zone: str) -> Text:
     return text
 
 
-def missed_facts(missed: Any, zone: str) -> Text:
+def missed_facts(missed: MissedView, zone: str) -> Text:
     text = Text()
     text.append("Missed occurrence", "bold")
     who = f"“{missed.schedule_name}”" if missed.schedule_name else "a deleted schedule"
@@ -96,7 +100,9 @@ class HistoryScreen(VerbScreen):
     HELP_TITLE = "Run history"
 
     class Loaded(Message):
-        def __init__(self, history: Any, run: Any, error: str | None, seconds: float) -> None:
+        def __init__(
+            self, history: ScheduleHistory | None, run: RunView | None, error: str | None, seconds: float
+        ) -> None:
             super().__init__()
             self.history = history
             self.run = run
@@ -104,7 +110,7 @@ class HistoryScreen(VerbScreen):
             self.seconds = seconds
 
     class RunRead(Message):
-        def __init__(self, run: Any) -> None:
+        def __init__(self, run: RunView) -> None:
             super().__init__()
             self.run = run
 
@@ -112,15 +118,15 @@ class HistoryScreen(VerbScreen):
         super().__init__(id="history-screen")
         self.schedule_id = schedule_id
         self.schedule_name = schedule_name
-        self.entries: dict[str, Any] = {}
-        self.runs: dict[int, Any] = {}  # full run views (with log lines), by id
-        self.history: Any = None
+        self.entries: dict[str, HistoryEntry] = {}
+        self.runs: dict[int, RunView] = {}  # full run views (with log lines), by id
+        self.history: ScheduleHistory | None = None
         self.loads = 0
         self.loader = Serial(self._start_load)
         self._last_load = 0.0
-        self._live_timer = None
+        self._live_timer: Timer | None = None
         self._error: str | None = None
-        self._log_key: tuple | None = None
+        self._log_key: tuple[int, int, datetime | None] | None = None
 
     # --- layout -----------------------------------------------------------------------------------
 
@@ -134,7 +140,7 @@ class HistoryScreen(VerbScreen):
                 yield Static("", id="run-log-text")
         yield QuietFooter()
 
-    def _title(self, history: Any = None) -> str:
+    def _title(self, history: ScheduleHistory | None = None) -> str:
         what = (
             f"History of “{self.schedule_name or f'schedule #{self.schedule_id}'}”"
             if self.schedule_id
@@ -185,13 +191,10 @@ class HistoryScreen(VerbScreen):
 
     @work(thread=True, exclusive=True, group="history-load", exit_on_error=False)
     def _load(self, run_id: int | None) -> None:
-        from amx_core.services.history import schedule_history
-        from amx_core.services.runs import get_run
-
         started = time.perf_counter()
         try:
             store = self.store()
-            history = schedule_history(store, self.schedule_id, limit=HISTORY_LIMIT)
+            history = core.schedule_history(store, self.schedule_id, limit=HISTORY_LIMIT)
             run = get_run(store, run_id) if run_id is not None else None
         except Exception as exc:  # noqa: BLE001 - the screen keeps its last state and says why
             deliver(self, self.Loaded(None, None, first_line(exc), time.perf_counter() - started))
@@ -202,26 +205,27 @@ class HistoryScreen(VerbScreen):
         message.stop()
         self._last_load = time.monotonic()
         self.loads += 1
-        if message.error is not None:
+        history = message.history
+        if history is None:
             if message.error != self._error:
-                self.notify(message.error, title="History", severity="error", markup=False)
+                self.notify(message.error or "", title="History", severity="error", markup=False)
             self._error = message.error
         else:
             self._error = None
-            self.history = message.history
-            if self.schedule_name is None and message.history.schedule_name:
-                self.schedule_name = message.history.schedule_name
+            self.history = history
+            if self.schedule_name is None and history.schedule_name:
+                self.schedule_name = history.schedule_name
             if message.run is not None:
                 self.runs[message.run.id] = message.run
-            self.entries = {e.key: e for e in message.history.entries}
-            self.table.set_rows([(e.key, e) for e in message.history.entries])
-            self.query_one("#history-title", Static).update(Text(self._title(message.history)))
+            self.entries = {e.key: e for e in history.entries}
+            self.table.set_rows([(e.key, e) for e in history.entries])
+            self.query_one("#history-title", Static).update(Text(self._title(history)))
             self.show_detail()
         self.loader.done()
 
     # --- the highlighted entry --------------------------------------------------------------------
 
-    def current(self) -> Any | None:
+    def current(self) -> HistoryEntry | None:
         key = self.table.cursor_key
         return self.entries.get(key) if key is not None else None
 
@@ -240,8 +244,6 @@ class HistoryScreen(VerbScreen):
 
     @work(thread=True, exclusive=True, group="history-run", exit_on_error=False)
     def _read_run(self, run_id: int) -> None:
-        from amx_core.services.runs import get_run
-
         try:
             run = get_run(self.store(), run_id)
         except Exception:  # noqa: BLE001 - the list line stays; the next load tries again
@@ -263,11 +265,11 @@ class HistoryScreen(VerbScreen):
         elif entry.run is not None:
             facts.update(run_facts(entry.run, self.backend.clock(), zone))
             self._show_log(self.runs.get(entry.run.id), entry.run.status == "running")
-        else:
+        elif entry.missed is not None:
             facts.update(missed_facts(entry.missed, zone))
             self._show_log(None)
 
-    def _show_log(self, run: Any | None, follow: bool = False) -> None:
+    def _show_log(self, run: RunView | None, follow: bool = False) -> None:
         key = None if run is None else (run.id, len(run.log_lines), run.heartbeat_at)
         if key == self._log_key:
             return
@@ -300,5 +302,5 @@ class HistoryScreen(VerbScreen):
             self.app.push_screen(ReviewScreen(run_id=entry.run.id, run_label=_run_label(entry.run)))
 
 
-def _run_label(run: Any) -> str:
+def _run_label(run: RunView) -> str:
     return f"run #{run.id}" + (f" of “{run.schedule_name}”" if run.schedule_name else "")

@@ -1,18 +1,25 @@
-"""The missed-runs dialog shown at start: each missed schedule with Run now / Skip, and both for all at once."""
+"""Missed runs: the dialog shown at start (and on `m`), each missed schedule with Run now / Skip, and both for all.
+
+A decision is the list's own verb (`run_now` or `skip` through `Backend.schedule_verb`), run in a thread worker.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from amx_core.store import Store
+from amx_core.views import ScheduleView
+from amx_tui.backend import Backend
 from amx_tui.formatting import fire_time_text
 from amx_tui.workers import deliver
 
@@ -21,12 +28,19 @@ EXPLANATION = (
     "or skip this occurrence: a one-shot is then cancelled, a recurring one waits for its next time."
 )
 DONE_WORDS = {"run": "▶ run started", "skip": "⤼ skipped"}
+VERB_OF_OUTCOME = {"run": "run_now", "skip": "skip"}
+
+
+def decisions_text(decisions: dict[int, str]) -> str:
+    """What the dialog settled, for the notification once it closes."""
+    runs = sum(1 for d in decisions.values() if d == "run")
+    return f"Missed runs: {runs} started, {len(decisions) - runs} skipped."
 
 
 class MissedRow(Horizontal):
     """One missed schedule: what and when, then its two buttons (replaced by the outcome once decided)."""
 
-    def __init__(self, view: Any) -> None:
+    def __init__(self, view: ScheduleView) -> None:
         super().__init__(id=f"missed-{view.id}", classes="missed-row")
         self.view = view
         self.outcome: str | None = None
@@ -67,11 +81,11 @@ class MissedDialog(ModalScreen[dict[int, str]]):
             self.outcome = outcome
             self.error = error
 
-    def __init__(self, missed: list[Any], decide) -> None:
-        """`decide(schedule_id, outcome)` runs in a thread worker and raises AmxError on refusal."""
+    def __init__(self, missed: Sequence[ScheduleView], backend: Backend, store: Callable[[], Store]) -> None:
         super().__init__(classes="dialog-screen")
         self.missed = list(missed)
-        self.decide = decide
+        self.backend = backend
+        self.store = store
         self.decisions: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -123,8 +137,9 @@ class MissedDialog(ModalScreen[dict[int, str]]):
         )
 
     def _decide(self, schedule_id: int, outcome: str) -> None:
+        """Thread: run the schedule now, or skip its missed occurrence (the core's refusal is shown on the row)."""
         try:
-            self.decide(schedule_id, outcome)
+            self.backend.schedule_verb(VERB_OF_OUTCOME[outcome], self.store(), schedule_id)
         except Exception as exc:  # noqa: BLE001 - the row shows the refusal
             deliver(self, self.Decided(schedule_id, outcome, getattr(exc, "message", str(exc))))
             return
@@ -139,7 +154,7 @@ class MissedDialog(ModalScreen[dict[int, str]]):
             self.dismiss(dict(self.decisions))
 
     def _focused_row(self) -> MissedRow | None:
-        node = self.focused
+        node: DOMNode | None = self.focused
         while node is not None and not isinstance(node, MissedRow):
             node = node.parent
         return node

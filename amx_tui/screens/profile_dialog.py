@@ -1,9 +1,8 @@
-"""Add or edit a DB or LLM profile (one ModalScreen for the four cases); the core validates, errors sit beside their fields."""
+"""Add or edit a DB or LLM profile (one dialog for the four cases); the core validates, errors sit by their fields."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -12,50 +11,54 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
-from amx_core.errors import AmxError
+from amx_core.errors import AmxError, ValidationError
+from amx_core.store import Store
 from amx_tui.screens.profile_form import (
     ERROR_FIELDS,
     FIELDS,
     SECRET_SOURCES,
-    VALUES_OF_VIEW,
     FieldSpec,
+    ProfileValues,
     core_call,
+    form_values,
 )
 from amx_tui.screens.save_dialog import SaveDialog
 from amx_tui.widgets.choice import Choice
 from amx_tui.widgets.form_field import FormField
+from amx_tui.widgets.profile_tables import ProfileView
 
 KIND_WORDS = {"db": "DB profile", "llm": "LLM profile"}
 
 
-def _controls(spec: FieldSpec, value: Any, editing: bool) -> tuple[Widget, ...]:
+def _controls(spec: FieldSpec, values: ProfileValues, editing: bool) -> tuple[Widget, ...]:
     """The widgets of one row: an Input, a Choice, or a secret's source Choice and name Input."""
-    if spec.control == "choice":
-        return (Choice(list(spec.choices), value, id=f"p-{spec.key}"),)
     if spec.control == "secret":
-        source, name = value
+        source, name = values.secrets[spec.key]
         return (
             Choice(SECRET_SOURCES, source, id=f"p-{spec.key}-source"),
             Input(name, id=f"p-{spec.key}-name", placeholder=spec.placeholder, compact=True, classes="secret-name"),
         )
+    value = values.text[spec.key]
+    if spec.control == "choice":
+        return (Choice(list(spec.choices), value, id=f"p-{spec.key}"),)
     field = Input(value, id=f"p-{spec.key}", placeholder=spec.placeholder, compact=True)
     field.disabled = editing and spec.key == "name"  # a profile's name is its identity
     return (field,)
 
 
-class ProfileDialog(SaveDialog):
+class ProfileDialog(SaveDialog[ProfileView]):
     """`ProfileDialog("db" | "llm", view=None)`: dismisses with the saved profile view, or None when cancelled."""
 
     AUTO_FOCUS = "Input:enabled"
     SAVE_BUTTON = "profile-save"
 
-    def __init__(self, kind: str, view: Any = None, store_getter=None) -> None:
+    def __init__(self, kind: str, view: ProfileView | None, store_getter: Callable[[], Store]) -> None:
         super().__init__(classes="dialog-screen")
         self.kind = kind
         self.view = view
         self.store_getter = store_getter
-        self.initial = VALUES_OF_VIEW[kind](view) if view is not None else None
-        self.values = VALUES_OF_VIEW[kind](view)
+        self.values = form_values(kind, view)
+        self.initial = self.values if view is not None else None
 
     def compose(self) -> ComposeResult:
         words = KIND_WORDS[self.kind]
@@ -65,7 +68,7 @@ class ProfileDialog(SaveDialog):
             yield Static("", id="profile-form-error", classes="form-error hidden", markup=False)
             with VerticalScroll(id="profile-form"):
                 for spec in FIELDS[self.kind]:
-                    controls = _controls(spec, self.values[spec.key], self.view is not None)
+                    controls = _controls(spec, self.values, self.view is not None)
                     row = FormField(spec.label, *controls, key=spec.key, hint=spec.hint)
                     row.set_class(spec.control == "secret", "-secret")
                     yield row
@@ -77,16 +80,16 @@ class ProfileDialog(SaveDialog):
     def field(self, key: str) -> FormField:
         return self.query_one(f"#field-{key}", FormField)
 
-    def read_values(self) -> dict[str, Any]:
-        values: dict[str, Any] = {}
+    def read_values(self) -> ProfileValues:
+        values = ProfileValues({}, {})
         for spec in FIELDS[self.kind]:
             if spec.control == "secret":
                 source = self.query_one(f"#p-{spec.key}-source", Choice).value
-                values[spec.key] = (source, self.query_one(f"#p-{spec.key}-name", Input).value)
+                values.secrets[spec.key] = (source, self.query_one(f"#p-{spec.key}-name", Input).value)
             elif spec.control == "choice":
-                values[spec.key] = self.query_one(f"#p-{spec.key}", Choice).value
+                values.text[spec.key] = self.query_one(f"#p-{spec.key}", Choice).value
             else:
-                values[spec.key] = self.query_one(f"#p-{spec.key}", Input).value
+                values.text[spec.key] = self.query_one(f"#p-{spec.key}", Input).value
         return values
 
     # --- editing clears the field's error -------------------------------------------------------------
@@ -108,19 +111,20 @@ class ProfileDialog(SaveDialog):
         super().clear_errors()
         self._note(None)
 
-    def save_call(self) -> Callable[[], Any]:
+    def save_call(self) -> Callable[[], ProfileView]:
         call = core_call(self.kind, self.read_values(), self.initial)
         return lambda: call(self.store_getter())
 
     def show_error(self, error: AmxError) -> None:
         """The core's message beside its field, or on top when no field of this form matches."""
-        key = ERROR_FIELDS.get(getattr(error, "field", None) or "")
-        if key is not None and any(spec.key == key for spec in FIELDS[self.kind]):
-            self.field(key).set_error(error.detail)
-            control = self.field(key).controls[-1 if key in ("password", "api_key") else 0]
-            if not control.disabled:
-                control.focus()
-            return
+        if isinstance(error, ValidationError):
+            key = ERROR_FIELDS.get(error.field)
+            if key is not None and any(spec.key == key for spec in FIELDS[self.kind]):
+                self.field(key).set_error(error.detail)
+                control = self.field(key).controls[-1 if key in ("password", "api_key") else 0]
+                if not control.disabled:
+                    control.focus()
+                return
         self._note(f"✗ {error.message}")
 
     def _note(self, text: str | None) -> None:

@@ -1,4 +1,6 @@
-"""What the profile dialog holds (plain text by field key) and the core call it becomes: add, or edit with only what changed.
+"""What the profile dialog holds (text by field key, secrets as references) and the core call it becomes.
+
+A new profile is added whole; an edit sends only what changed.
 
 Kept apart from the widgets so the rules (which fields an edit sends, how a secret source becomes a
 reference) are testable alone. Secrets are only ever references: a source (env, key, keyring) and a name.
@@ -12,6 +14,8 @@ from typing import Any
 
 from amx_core.secrets.refs import make_ref, split_ref
 from amx_core.services import profiles as core
+from amx_core.store import Store
+from amx_core.views import DbProfileView, LlmProfileView
 
 NO_SECRET = "none"
 SECRET_SOURCES = [(NO_SECRET, "none"), ("env", "env variable"), ("key", "secrets.env key"), ("keyring", "keyring")]
@@ -102,15 +106,27 @@ LLM_SETTINGS = {
     "columns": "columns_per_request",
 }
 
-Values = dict[str, Any]  # form key -> text, or (source, name) for a secret
+Secret = tuple[str, str]  # (source, name): ("env", "PGPASSWORD"), or ("none", "")
 
 
-def secret_of_ref(ref: str | None) -> tuple[str, str]:
+@dataclass(frozen=True)
+class ProfileValues:
+    """What the dialog holds: each text or choice field by key, and each secret field as (source, name)."""
+
+    text: dict[str, str]
+    secrets: dict[str, Secret]
+
+    def changed(self, initial: ProfileValues) -> set[str]:
+        texts = {key for key, value in self.text.items() if value != initial.text.get(key)}
+        return texts | {key for key, value in self.secrets.items() if value != initial.secrets.get(key)}
+
+
+def secret_of_ref(ref: str | None) -> Secret:
     """`env:PGPW` -> ("env", "PGPW"); no reference -> ("none", "")."""
     return split_ref(ref) if ref else (NO_SECRET, "")
 
 
-def secret_source(value: tuple[str, str], field: str) -> core.SecretSource:
+def secret_source(value: Secret, field: str) -> core.SecretSource:
     """A SecretSource for (source, name); a chosen source needs a valid name (the core's rule, naming `field`)."""
     source, name = value
     if source == NO_SECRET:
@@ -123,96 +139,111 @@ def _number(value: float | int) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def db_values(view: Any | None) -> Values:
-    if view is None:
-        return {"name": "", "url": "", "password": (NO_SECRET, ""), "database": "", "sample": "masked"}
-    return {
-        "name": view.name,
-        "url": view.url,
-        "password": secret_of_ref(view.password_ref),
-        "database": view.default_database or "",
-        "sample": view.sample_mode,
-    }
-
-
-def llm_values(view: Any | None) -> Values:
-    if view is None:
-        return {
+# what the dialog holds for a new profile of each kind
+NEW_VALUES = {
+    "db": ProfileValues(
+        {"name": "", "url": "", "database": "", "sample": "masked"},
+        {"password": (NO_SECRET, "")},
+    ),
+    "llm": ProfileValues(
+        {
             "name": "",
             "provider": "heuristic",
             "model": "",
             "base_url": "",
-            "api_key": (NO_SECRET, ""),
             "temperature": "0.2",
             "concurrency": "4",
             "timeout": "60",
             "columns": "40",
-        }
-    return {
+        },
+        {"api_key": (NO_SECRET, "")},
+    ),
+}
+
+
+def db_values(view: DbProfileView) -> ProfileValues:
+    text = {
+        "name": view.name,
+        "url": view.url,
+        "database": view.default_database or "",
+        "sample": view.sample_mode,
+    }
+    return ProfileValues(text, {"password": secret_of_ref(view.password_ref)})
+
+
+def llm_values(view: LlmProfileView) -> ProfileValues:
+    text = {
         "name": view.name,
         "provider": view.provider,
         "model": view.model or "",
         "base_url": view.base_url or "",
-        "api_key": secret_of_ref(view.key_ref),
         "temperature": _number(view.temperature),
         "concurrency": _number(view.max_concurrency),
         "timeout": _number(view.timeout_seconds),
         "columns": _number(view.columns_per_request),
     }
+    return ProfileValues(text, {"api_key": secret_of_ref(view.key_ref)})
 
 
-VALUES_OF_VIEW = {"db": db_values, "llm": llm_values}
-
-
-def changed(values: Values, initial: Values) -> set[str]:
-    return {key for key in values if values[key] != initial.get(key)}
+def form_values(kind: str, view: DbProfileView | LlmProfileView | None) -> ProfileValues:
+    """What the dialog shows for `view`, or for a new profile of `kind`."""
+    if isinstance(view, DbProfileView):
+        return db_values(view)
+    if isinstance(view, LlmProfileView):
+        return llm_values(view)
+    return NEW_VALUES[kind]
 
 
 def _blank_none(text: str) -> str | None:
     return text.strip() or None
 
 
-def _db_call(values: Values, initial: Values | None) -> Callable[[Any], Any]:
+SaveCall = Callable[[Store], DbProfileView | LlmProfileView]
+
+
+def _db_call(values: ProfileValues, initial: ProfileValues | None) -> SaveCall:
+    text = values.text
     if initial is None:
         return lambda store: core.add_db_profile(
             store,
-            name=values["name"].strip(),
-            url=values["url"].strip(),
-            password=secret_source(values["password"], "password"),
-            default_database=_blank_none(values["database"]),
-            sample_mode=values["sample"],
+            name=text["name"].strip(),
+            url=text["url"].strip(),
+            password=secret_source(values.secrets["password"], "password"),
+            default_database=_blank_none(text["database"]),
+            sample_mode=text["sample"],
         )
-    edits: dict[str, Any] = {}
-    diff = changed(values, initial)
+    edits: dict[str, Any] = {}  # keyword arguments of edit_db_profile
+    diff = values.changed(initial)
     if "url" in diff:
-        edits["url"] = values["url"].strip()
+        edits["url"] = text["url"].strip()
     if "password" in diff:
-        edits["password"] = secret_source(values["password"], "password")
+        edits["password"] = secret_source(values.secrets["password"], "password")
     if "database" in diff:
-        edits["default_database"] = values["database"].strip()
+        edits["default_database"] = text["database"].strip()
     if "sample" in diff:
-        edits["sample_mode"] = values["sample"]
-    return lambda store: core.edit_db_profile(store, initial["name"], **edits)
+        edits["sample_mode"] = text["sample"]
+    return lambda store: core.edit_db_profile(store, initial.text["name"], **edits)
 
 
-def _llm_call(values: Values, initial: Values | None) -> Callable[[Any], Any]:
+def _llm_call(values: ProfileValues, initial: ProfileValues | None) -> SaveCall:
+    text = values.text
     if initial is None:
-        settings = {LLM_SETTINGS[k]: values[k].strip() for k in LLM_SETTINGS}
-        settings.update(model=_blank_none(values["model"]), base_url=_blank_none(values["base_url"]))
+        settings: dict[str, Any] = {LLM_SETTINGS[k]: text[k].strip() for k in LLM_SETTINGS}
+        settings.update(model=_blank_none(text["model"]), base_url=_blank_none(text["base_url"]))
         return lambda store: core.add_llm_profile(
-            store, name=values["name"].strip(), api_key=secret_source(values["api_key"], "api-key"), **settings
+            store, name=text["name"].strip(), api_key=secret_source(values.secrets["api_key"], "api-key"), **settings
         )
-    diff = changed(values, initial)
-    edits: dict[str, Any] = {LLM_SETTINGS[k]: values[k].strip() for k in LLM_SETTINGS if k in diff}
+    diff = values.changed(initial)
+    edits: dict[str, Any] = {LLM_SETTINGS[k]: text[k].strip() for k in LLM_SETTINGS if k in diff}
     if "api_key" in diff:
-        edits["api_key"] = secret_source(values["api_key"], "api-key")
-    return lambda store: core.edit_llm_profile(store, initial["name"], **edits)
+        edits["api_key"] = secret_source(values.secrets["api_key"], "api-key")
+    return lambda store: core.edit_llm_profile(store, initial.text["name"], **edits)
 
 
 CALLS = {"db": _db_call, "llm": _llm_call}
 
 
-def core_call(kind: str, values: Values, initial: Values | None) -> Callable[[Any], Any]:
+def core_call(kind: str, values: ProfileValues, initial: ProfileValues | None) -> SaveCall:
     """The core call that saves the form: add (no `initial`) or edit with only the changed fields.
 
     Raises the core's ValidationError for a secret source chosen without a valid name.

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 from rich.text import Text
 from textual import events, work
@@ -17,12 +16,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from amx_core.services.profile_checks import CheckResult, check_db_profile, check_llm_profile
+from amx_core.services.profiles import list_db_profiles, list_llm_profiles, remove_db_profile, remove_llm_profile
+from amx_core.store import Store
+from amx_core.views import DbProfileView, LlmProfileView
 from amx_tui.screens.confirm import ConfirmDialog
 from amx_tui.screens.profile_dialog import KIND_WORDS, ProfileDialog
 from amx_tui.screens.verb_screen import VerbScreen
 from amx_tui.verbs import PROFILE_VERBS
 from amx_tui.widgets.keyed_table import KeyedTable
-from amx_tui.widgets.profile_tables import DbProfileTable, LlmProfileTable, secret_ref_text
+from amx_tui.widgets.profile_tables import DbProfileTable, LlmProfileTable, ProfileLists, ProfileView, secret_ref_text
 from amx_tui.widgets.quiet_footer import QuietFooter
 from amx_tui.workers import deliver, first_line
 
@@ -40,18 +43,13 @@ Only the reference (`env:PGPASSWORD`) is stored and shown; the secret's value ne
 """
 
 
-def _core_call(kind: str, verb: str) -> Callable[..., Any]:
-    from amx_core.services import profile_checks, profiles
-
-    calls = {
-        ("db", "list"): profiles.list_db_profiles,
-        ("llm", "list"): profiles.list_llm_profiles,
-        ("db", "remove"): profiles.remove_db_profile,
-        ("llm", "remove"): profiles.remove_llm_profile,
-        ("db", "test"): profile_checks.check_db_profile,
-        ("llm", "test"): profile_checks.check_llm_profile,
-    }
-    return calls[(kind, verb)]
+# (kind, verb) -> the core call on one profile: a delete (None) or a connection test (CheckResult)
+CALLS: dict[tuple[str, str], Callable[[Store, str], CheckResult | None]] = {
+    ("db", "remove"): remove_db_profile,
+    ("llm", "remove"): remove_llm_profile,
+    ("db", "test"): check_db_profile,
+    ("llm", "test"): check_llm_profile,
+}
 
 
 def _fact(text: Text, label: str, value: str) -> None:
@@ -59,7 +57,7 @@ def _fact(text: Text, label: str, value: str) -> None:
     text.append(value)
 
 
-def db_facts(view: Any) -> Text:
+def db_facts(view: DbProfileView) -> Text:
     text = Text(f"{view.name}", style="bold")
     text.append(f"  DB profile · {view.dialect}")
     _fact(text, "URL", view.url)
@@ -75,7 +73,7 @@ def db_facts(view: Any) -> Text:
     return text
 
 
-def llm_facts(view: Any) -> Text:
+def llm_facts(view: LlmProfileView) -> Text:
     text = Text(f"{view.name}", style="bold")
     text.append(f"  LLM profile · {view.provider}")
     _fact(text, "Model", view.model or "the provider's default")
@@ -96,15 +94,16 @@ def llm_facts(view: Any) -> Text:
     return text
 
 
-FACTS = {"db": db_facts, "llm": llm_facts}
+def profile_facts(view: ProfileView) -> Text:
+    return db_facts(view) if isinstance(view, DbProfileView) else llm_facts(view)
 
 
-def check_text(result: Any) -> Text:
+def check_text(result: CheckResult | str | None) -> Text:
     """A connection test's outcome: not run, running, or its message and details."""
     text = Text("\n\nTest connection (t): ", style="bold")
     if result is None:
         text.append("not run yet", "dim")
-    elif result == TESTING:
+    elif isinstance(result, str):  # TESTING
         text.append("testing…", "italic")
     else:
         text.append(f"{'✓' if result.ok else '✗'} ", "bold green" if result.ok else "bold red")
@@ -122,7 +121,7 @@ class ProfilesScreen(VerbScreen):
     HELP_TITLE = "Profiles"
 
     class Loaded(Message):
-        def __init__(self, profiles: tuple | None, error: str | None) -> None:
+        def __init__(self, profiles: ProfileLists | None, error: str | None) -> None:
             super().__init__()
             self.profiles = profiles
             self.error = error
@@ -130,7 +129,7 @@ class ProfilesScreen(VerbScreen):
     class Done(Message):
         """A delete or a connection test finished (`result` is the CheckResult of a test)."""
 
-        def __init__(self, verb: str, kind: str, name: str, result: Any, error: str | None) -> None:
+        def __init__(self, verb: str, kind: str, name: str, result: CheckResult | None, error: str | None) -> None:
             super().__init__()
             self.verb = verb
             self.kind = kind
@@ -140,8 +139,8 @@ class ProfilesScreen(VerbScreen):
 
     def __init__(self) -> None:
         super().__init__(id="profiles-screen")
-        self.views: dict[str, dict[str, Any]] = {"db": {}, "llm": {}}
-        self.checks: dict[tuple[str, str], Any] = {}
+        self.views: dict[str, dict[str, ProfileView]] = {"db": {}, "llm": {}}
+        self.checks: dict[tuple[str, str], CheckResult | str] = {}  # a test's outcome, or TESTING while it runs
         self.kind = "db"
         self.loads = 0
         self._select: tuple[str, str] | None = None
@@ -160,8 +159,8 @@ class ProfilesScreen(VerbScreen):
                 yield Static("", id="profile-facts")
         yield QuietFooter()
 
-    def table(self, kind: str) -> KeyedTable:
-        return self.query_one(f"#{kind}-profiles", KeyedTable)
+    def table(self, kind: str) -> KeyedTable[DbProfileView] | KeyedTable[LlmProfileView]:
+        return self.query_one(DbProfileTable) if kind == "db" else self.query_one(LlmProfileTable)
 
     def on_mount(self) -> None:
         self.table("db").focus()
@@ -184,7 +183,7 @@ class ProfilesScreen(VerbScreen):
     def _load(self) -> None:
         try:
             store = self.store()
-            profiles = (_core_call("db", "list")(store), _core_call("llm", "list")(store))
+            profiles = (list_db_profiles(store), list_llm_profiles(store))
         except Exception as exc:  # noqa: BLE001 - the lists keep their last state
             deliver(self, self.Loaded(None, first_line(exc)))
             return
@@ -192,13 +191,14 @@ class ProfilesScreen(VerbScreen):
 
     def on_profiles_screen_loaded(self, message: ProfilesScreen.Loaded) -> None:
         message.stop()
-        if message.error is not None:
-            self.notify(message.error, title="Profiles", severity="error", markup=False)
+        if message.profiles is None:
+            self.notify(message.error or "", title="Profiles", severity="error", markup=False)
             return
         self.loads += 1
-        for kind, views in zip(("db", "llm"), message.profiles):
-            self.views[kind] = {v.name: v for v in views}
-            self.table(kind).set_rows([(v.name, v) for v in views])
+        db_views, llm_views = message.profiles
+        self.views = {"db": {v.name: v for v in db_views}, "llm": {v.name: v for v in llm_views}}
+        self.query_one(DbProfileTable).set_rows([(v.name, v) for v in db_views])
+        self.query_one(LlmProfileTable).set_rows([(v.name, v) for v in llm_views])
         if self._select is not None:
             kind, name = self._select
             self._select = None
@@ -208,15 +208,15 @@ class ProfilesScreen(VerbScreen):
         dbs, llms = (len(self.views[k]) for k in ("db", "llm"))
         self.query_one("#profiles-title", Static).update(
             Text(
-                f"Profiles · {dbs} DB, {llms} LLM · secrets are shown as references (env:NAME, key:NAME, keyring:NAME), "
-                "never their values"
+                f"Profiles · {dbs} DB, {llms} LLM · secrets are shown as references "
+                "(env:NAME, key:NAME, keyring:NAME), never their values"
             )
         )
         self.show_detail()
 
     # --- the highlighted profile ------------------------------------------------------------------
 
-    def current(self, kind: str | None = None) -> Any | None:
+    def current(self, kind: str | None = None) -> ProfileView | None:
         kind = kind or self.kind
         key = self.table(kind).cursor_key
         return self.views[kind].get(key) if key is not None else None
@@ -231,11 +231,11 @@ class ProfilesScreen(VerbScreen):
         if view is None:
             facts.update(Text(f"No {KIND_WORDS[self.kind]} here yet. Press n to add one.", style="dim"))
             return
-        text = FACTS[self.kind](view)
+        text = profile_facts(view)
         text.append_text(check_text(self.checks.get((self.kind, view.name))))
         facts.update(text)
 
-    def _need_current(self) -> Any | None:
+    def _need_current(self) -> ProfileView | None:
         view = self.current()
         if view is None:
             self.notify(f"No {KIND_WORDS[self.kind]} is highlighted.", severity="warning")
@@ -252,7 +252,7 @@ class ProfilesScreen(VerbScreen):
         if view is not None:
             self.app.push_screen(ProfileDialog(self.kind, view, self.store), partial(self._saved, self.kind, False))
 
-    def _saved(self, kind: str, added: bool, view: Any) -> None:
+    def _saved(self, kind: str, added: bool, view: ProfileView | None) -> None:
         if view is None:
             return
         self.checks.pop((kind, view.name), None)
@@ -292,7 +292,7 @@ class ProfilesScreen(VerbScreen):
         )
 
     def _call(self, verb: str, kind: str, name: str) -> None:
-        call = _core_call(kind, verb)
+        call = CALLS[(kind, verb)]
         try:
             result = call(self.store(), name)
         except Exception as exc:  # noqa: BLE001 - the core's refusal (used by a schedule) is shown
@@ -310,7 +310,7 @@ class ProfilesScreen(VerbScreen):
             self.checks.pop((message.kind, message.name), None)
             self.notify(f"Deleted {words}.", markup=False)
             self.request_load()
-        else:
+        elif message.result is not None:
             result = message.result
             self.checks[(message.kind, message.name)] = result
             self.notify(

@@ -12,7 +12,6 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,6 +20,8 @@ from textual.message import Message
 from textual.widgets import Static
 
 from amx_core.services import review as core
+from amx_core.services.review import ApplyResult, SuggestionView
+from amx_core.store import Store
 from amx_tui.formatting import SUGGESTION_WORDS
 from amx_tui.screens.apply_results import ApplyResultsDialog
 from amx_tui.screens.confirm import ConfirmDialog
@@ -60,7 +61,7 @@ A write the database refuses is **apply failed**, with the database's message.
 """
 
 # verb -> (core call(store, ids), past tense)
-CHANGES: dict[str, tuple[Callable[..., Any], str]] = {
+CHANGES: dict[str, tuple[Callable[[Store, list[int]], list[SuggestionView]], str]] = {
     "accept": (lambda store, ids: core.accept_suggestions(store, ids), "Accepted"),
     "reject": (lambda store, ids: core.reject_suggestions(store, ids), "Rejected"),
 }
@@ -81,7 +82,9 @@ class ReviewScreen(VerbScreen):
     class Loaded(Message):
         """The queue (`complete`), or the first page of a big queue while the rest is read."""
 
-        def __init__(self, views: list | None, error: str | None, seconds: float, complete: bool = True) -> None:
+        def __init__(
+            self, views: list[SuggestionView] | None, error: str | None, seconds: float, complete: bool = True
+        ) -> None:
             super().__init__()
             self.views = views
             self.error = error
@@ -91,14 +94,14 @@ class ReviewScreen(VerbScreen):
     class Changed(Message):
         """Suggestions the core changed (accept, reject, edit), or its refusal."""
 
-        def __init__(self, verb: str, views: list | None, error: str | None) -> None:
+        def __init__(self, verb: str, views: list[SuggestionView] | None, error: str | None) -> None:
             super().__init__()
             self.verb = verb
             self.views = views
             self.error = error
 
     class Applied(Message):
-        def __init__(self, results: list | None, error: str | None) -> None:
+        def __init__(self, results: list[ApplyResult] | None, error: str | None) -> None:
             super().__init__()
             self.results = results
             self.error = error
@@ -107,13 +110,15 @@ class ReviewScreen(VerbScreen):
         super().__init__(id="review-screen")
         self.run_id = run_id
         self.run_label = run_label or (f"run #{run_id}" if run_id is not None else None)
-        self.views: dict[int, Any] = {}
-        self.rows: dict[int, tuple[Any, bool]] = {}  # id -> (view, marked), reused so the table diff stays cheap
+        self.views: dict[int, SuggestionView] = {}
+        self.rows: dict[
+            int, tuple[SuggestionView, bool]
+        ] = {}  # id -> (view, marked), reused so the table diff stays cheap
         self.order: list[int] = []
         self.marked: set[int] = set()
         self.loads = 0
         self.busy = False
-        self.last_results: list | None = None
+        self.last_results: list[ApplyResult] | None = None
         self.loader = Serial(self._load)
 
     # --- layout -----------------------------------------------------------------------------------
@@ -185,13 +190,14 @@ class ReviewScreen(VerbScreen):
 
     def on_review_screen_loaded(self, message: ReviewScreen.Loaded) -> None:
         message.stop()
-        if message.error is not None:
-            self.notify(message.error, title="Review queue", severity="error", markup=False)
+        views = message.views
+        if views is None:
+            self.notify(message.error or "", title="Review queue", severity="error", markup=False)
         else:
             if message.complete:
                 self.loads += 1
-            self.views = {v.id: v for v in message.views}
-            self.order = [v.id for v in message.views]
+            self.views = {v.id: v for v in views}
+            self.order = [v.id for v in views]
             self.marked &= set(self.views)
             self.rows = {i: (v, i in self.marked) for i, v in self.views.items()}
             self.apply_filter()
@@ -209,7 +215,9 @@ class ReviewScreen(VerbScreen):
         self.table.empty_text = "No suggestion matches the filter." if states or bands else "No suggestions here."
         self.table.set_rows([(str(i), rows[i]) for i in keep])
         all_views = views.values()
-        self.states.show_counts(Counter(CHIP_OF_STATE.get(v.state) for v in all_views), len(keep), len(self.order))
+        self.states.show_counts(
+            Counter(CHIP_OF_STATE.get(v.state, v.state) for v in all_views), len(keep), len(self.order)
+        )
         self.bands.show_counts(Counter(v.band for v in all_views))
         self.query_one("#review-title", Static).update(Text(self._title()), layout=False)  # one line, full width
         self.show_detail()
@@ -224,7 +232,7 @@ class ReviewScreen(VerbScreen):
     def action_toggle_band(self, band: str) -> None:
         self.bands.toggle(band)
 
-    def patch(self, views: list) -> None:
+    def patch(self, views: list[SuggestionView]) -> None:
         """Show suggestions the core just returned (a row that leaves the filter gives the cursor to the next one)."""
         for view in views:
             self.views[view.id] = view
@@ -233,7 +241,7 @@ class ReviewScreen(VerbScreen):
 
     # --- the highlighted suggestion -------------------------------------------------------------------
 
-    def current(self) -> Any | None:
+    def current(self) -> SuggestionView | None:
         key = self.table.cursor_key
         return self.views.get(int(key)) if key is not None else None
 
@@ -263,7 +271,7 @@ class ReviewScreen(VerbScreen):
         facts.update(self._facts(view))
 
     @staticmethod
-    def _facts(view: Any) -> Text:
+    def _facts(view: SuggestionView) -> Text:
         text = Text()
         text.append(f"#{view.id} · {SUGGESTION_WORDS.get(view.state, view.state)}", "bold")
         where = "/".join(p for p in (view.db_profile or "?", view.database) if p)
@@ -288,7 +296,7 @@ class ReviewScreen(VerbScreen):
             text.append(alternative)
         return text
 
-    def _need_current(self) -> Any | None:
+    def _need_current(self) -> SuggestionView | None:
         view = self.current()
         if view is None:
             self.notify("No suggestion is highlighted.", severity="warning")
@@ -361,16 +369,17 @@ class ReviewScreen(VerbScreen):
     def on_review_screen_changed(self, message: ReviewScreen.Changed) -> None:
         message.stop()
         self.busy = False
-        if message.error is not None:
-            self.notify(message.error, title=f"Not {message.verb}ed", severity="error", markup=False, timeout=8)
+        views = message.views
+        if views is None:
+            self.notify(message.error or "", title=f"Not {message.verb}ed", severity="error", markup=False, timeout=8)
             return
-        changed = {v.id for v in message.views}
+        changed = {v.id for v in views}
         self.marked -= changed
-        self.patch(message.views)
+        self.patch(views)
         if not self.loads:  # the rest of the queue was being read: read it again, with this change
             self.request_load()
         words = CHANGES[message.verb][1] if message.verb in CHANGES else "Edited"
-        what = message.views[0].target if len(message.views) == 1 else _plural(len(message.views), "suggestion")
+        what = views[0].target if len(views) == 1 else _plural(len(views), "suggestion")
         self.notify(f"{words} {what}.", markup=False)
 
     def action_edit(self) -> None:
@@ -380,7 +389,7 @@ class ReviewScreen(VerbScreen):
         save = partial(_edit, self.store)
         self.app.push_screen(EditSuggestionDialog(view, save), self._edited)
 
-    def _edited(self, view: Any) -> None:
+    def _edited(self, view: SuggestionView | None) -> None:
         if view is not None:
             self.post_message(self.Changed("edit", [view], None))
 
@@ -424,12 +433,13 @@ class ReviewScreen(VerbScreen):
     def on_review_screen_applied(self, message: ReviewScreen.Applied) -> None:
         message.stop()
         self.busy = False
-        if message.error is not None:
-            self.notify(message.error, title="Apply failed", severity="error", markup=False, timeout=12)
+        results = message.results
+        if results is None:
+            self.notify(message.error or "", title="Apply failed", severity="error", markup=False, timeout=12)
             return
-        self.last_results = message.results
-        self.marked -= {r.id for r in message.results}
-        self.app.push_screen(ApplyResultsDialog(message.results))
+        self.last_results = results
+        self.marked -= {r.id for r in results}
+        self.app.push_screen(ApplyResultsDialog(results))
         self.request_load()
 
     # --- other --------------------------------------------------------------------------------------
@@ -438,6 +448,6 @@ class ReviewScreen(VerbScreen):
         self.request_load()
 
 
-def _edit(store_getter, suggestion_id: int, text: str):
+def _edit(store_getter: Callable[[], Store], suggestion_id: int, text: str) -> SuggestionView:
     """Thread (the edit dialog's worker): the core's edit, as `amx review edit ID --text TEXT`."""
     return core.edit_suggestion(store_getter(), suggestion_id, text)

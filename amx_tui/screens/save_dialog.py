@@ -7,7 +7,7 @@ and where a refusal goes (`show_error`); the dialog dismisses with whatever the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Generic, TypeVar, cast
 
 from textual import work
 from textual.binding import Binding
@@ -19,8 +19,10 @@ from amx_core.errors import AmxError
 from amx_tui.widgets.form_field import FormField
 from amx_tui.workers import deliver, first_line
 
+Saved = TypeVar("Saved")
 
-class SaveDialog(ModalScreen[Any]):
+
+class SaveDialog(ModalScreen[Saved | None], Generic[Saved]):
     """`ctrl+s` / the Save button saves, `esc` / Cancel closes; dismisses with the saved view or None."""
 
     SAVE_BUTTON = "save"  # the id of the dialog's Save button
@@ -30,7 +32,7 @@ class SaveDialog(ModalScreen[Any]):
     ]
 
     class Done(Message):
-        def __init__(self, view: Any, error: AmxError | None) -> None:
+        def __init__(self, view: object, error: AmxError | None) -> None:
             super().__init__()
             self.view = view
             self.error = error
@@ -39,7 +41,7 @@ class SaveDialog(ModalScreen[Any]):
 
     # --- what subclasses provide ------------------------------------------------------------------
 
-    def save_call(self) -> Callable[[], Any]:
+    def save_call(self) -> Callable[[], Saved]:
         """The call that saves what the form holds (read here, on the UI thread); it runs in a worker."""
         raise NotImplementedError
 
@@ -77,7 +79,7 @@ class SaveDialog(ModalScreen[Any]):
         self._save(call)
 
     @work(thread=True, exclusive=True, group="dialog-save", exit_on_error=False)
-    def _save(self, call: Callable[[], Any]) -> None:
+    def _save(self, call: Callable[[], Saved]) -> None:
         try:
             view = call()
         except AmxError as exc:
@@ -91,7 +93,7 @@ class SaveDialog(ModalScreen[Any]):
     def on_save_dialog_done(self, message: SaveDialog.Done) -> None:
         message.stop()
         if message.error is None:
-            self.dismiss(message.view)
+            self.dismiss(cast(Saved, message.view))  # what `save_call` returned
             return
         self.saving = False
         self.query_one(f"#{self.SAVE_BUTTON}", Button).disabled = False

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -18,16 +17,21 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.suggester import SuggestFromList
+from textual.timer import Timer
 from textual.widgets import Button, Input, Select, Static
 
 from amx_core.errors import AmxError, ConflictError, ValidationError
+from amx_core.store import Store
 from amx_core.timing import zone_names
+from amx_core.views import DbProfileView, LlmProfileView, ScheduleView
+from amx_tui.backend import Backend
 from amx_tui.formatting import local_input_text
 from amx_tui.screens.save_dialog import SaveDialog
 from amx_tui.screens.schedule_form import FIELD_OF_ERROR, FormValues, build_input
 from amx_tui.screens.schedule_hints import at_hint, cadence_hint, cap_hint, zone_hint
 from amx_tui.widgets.choice import Choice
 from amx_tui.widgets.form_field import FormField
+from amx_tui.widgets.profile_tables import ProfileLists
 from amx_tui.widgets.scope_tree import ScopeTree, Target
 from amx_tui.workers import deliver
 
@@ -44,12 +48,12 @@ def default_fire_at(now: datetime, tz: str) -> str:
     return local_input_text(local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1))
 
 
-def llm_words(profile) -> str:
+def llm_words(profile: LlmProfileView) -> str:
     """`openai gpt-4o-mini`, `heuristic`: what an LLM profile runs."""
     return " ".join(part for part in (profile.provider, profile.model) if part)
 
 
-def edit_title(view) -> str:
+def edit_title(view: ScheduleView) -> str:
     return f"Edit “{view.name}”  (#{view.id}, version {view.version})"
 
 
@@ -59,7 +63,7 @@ def sqlite_file_label(url: str) -> str:
     return f"{name} (SQLite file)"
 
 
-def profile_database(profile) -> str | None:
+def profile_database(profile: DbProfileView) -> str | None:
     """The database a profile points at by default (its own setting, else the one in its URL)."""
     from sqlalchemy.engine import make_url
 
@@ -69,7 +73,7 @@ def profile_database(profile) -> str | None:
         return None
 
 
-class ScheduleDialog(SaveDialog):
+class ScheduleDialog(SaveDialog[ScheduleView]):
     """Dismisses with the saved ScheduleView, or None when cancelled. Pass `view` to edit."""
 
     AUTO_FOCUS = "#name"  # one focus change while opening (each one restyles the dialog)
@@ -79,16 +83,32 @@ class ScheduleDialog(SaveDialog):
         Binding("ctrl+r", "reload", "Reload", show=False, tooltip="Reload the schedule as it is stored now"),
     ]
 
-    class Lookup(Message):
-        """Profiles, databases or a reloaded schedule arrived from a worker."""
-
-        def __init__(self, what: str, value: Any, error: str | None = None) -> None:
+    class ProfilesRead(Message):
+        def __init__(self, profiles: ProfileLists | None, error: str | None = None) -> None:
             super().__init__()
-            self.what = what
-            self.value = value
+            self.profiles = profiles
             self.error = error
 
-    def __init__(self, backend, store_getter, view: Any = None, profiles: tuple | None = None) -> None:
+    class DatabasesRead(Message):
+        def __init__(self, profile: str, names: list[str], error: str | None = None) -> None:
+            super().__init__()
+            self.profile = profile
+            self.names = names
+            self.error = error
+
+    class Reloaded(Message):
+        def __init__(self, view: ScheduleView | None, error: str | None = None) -> None:
+            super().__init__()
+            self.view = view
+            self.error = error
+
+    def __init__(
+        self,
+        backend: Backend,
+        store_getter: Callable[[], Store],
+        view: ScheduleView | None = None,
+        profiles: ProfileLists | None = None,
+    ) -> None:
         """`profiles` = (DB profiles, LLM profiles) as last read by the list, shown at once and re-read behind."""
         super().__init__(classes="dialog-screen")
         self.profiles = profiles
@@ -107,7 +127,7 @@ class ScheduleDialog(SaveDialog):
         self.dialects: dict[str, str] = {}
         self.files: dict[str, str] = {}
         self.default_databases: dict[str, str | None] = {}
-        self._preview_timer = None
+        self._preview_timer: Timer | None = None
 
     # --- layout -------------------------------------------------------------------------------------
 
@@ -154,7 +174,7 @@ class ScheduleDialog(SaveDialog):
                     yield FormField(
                         "DB profile", Select([], id="db", prompt="choose a DB profile", compact=True), key="db"
                     )
-                    database = Select([], id="database", prompt="choose a database", compact=True)
+                    database: Select[str] = Select([], id="database", prompt="choose a database", compact=True)
                     yield FormField("Database", database, key="database")
                     yield FormField(
                         "LLM profile", Select([], id="llm", prompt="choose an LLM profile", compact=True), key="llm"
@@ -167,7 +187,7 @@ class ScheduleDialog(SaveDialog):
                     )
                 with Vertical(id="scope-pane"):
                     yield Static("Scope  (space ticks, enter/→ opens, ← closes)", classes="pane-title", markup=False)
-                    yield ScopeTree(self.backend.catalog, self.store_getter, id="scope-tree")
+                    yield ScopeTree(self.store_getter, id="scope-tree")
                     yield Static("", id="scope-summary", markup=False)
                     yield Static("", id="error-scope", classes="field-message -error hidden", markup=False)
             with Horizontal(classes="dialog-buttons"):
@@ -184,7 +204,7 @@ class ScheduleDialog(SaveDialog):
         self.update_previews()
         self.query_one("#scope-tree", ScopeTree).load(None, self.values.scope)
         if self.profiles is not None:  # as the list read them moments ago: no store access while opening
-            self._got_profiles(self.profiles, None)
+            self._got_profiles(self.profiles)
         else:
             self.call_after_refresh(self._load_profiles)
 
@@ -260,30 +280,31 @@ class ScheduleDialog(SaveDialog):
             store = self.store_getter()
             value = (list_db_profiles(store), list_llm_profiles(store))
         except Exception as exc:  # noqa: BLE001 - shown in the dialog
-            deliver(self, self.Lookup("profiles", None, str(exc)))
+            deliver(self, self.ProfilesRead(None, str(exc)))
             return
-        deliver(self, self.Lookup("profiles", value))
+        deliver(self, self.ProfilesRead(value))
 
     @work(thread=True, exclusive=True, group="dialog-databases", exit_on_error=False)
     def _load_databases(self, profile: str) -> None:
+        from amx_core.catalog.listing import list_databases
+
         try:
-            names = self.backend.catalog.list_databases(self.store_getter(), profile)
+            names = list_databases(self.store_getter(), profile)
         except Exception as exc:  # noqa: BLE001 - the Database field says why
-            deliver(self, self.Lookup("databases", (profile, []), getattr(exc, "message", str(exc))))
+            deliver(self, self.DatabasesRead(profile, [], getattr(exc, "message", str(exc))))
             return
-        deliver(self, self.Lookup("databases", (profile, names)))
+        deliver(self, self.DatabasesRead(profile, names))
 
-    def on_schedule_dialog_lookup(self, message: ScheduleDialog.Lookup) -> None:
+    def on_schedule_dialog_profiles_read(self, message: ScheduleDialog.ProfilesRead) -> None:
         message.stop()
-        handler = {"profiles": self._got_profiles, "databases": self._got_databases, "reload": self._got_reload}
-        handler[message.what](message.value, message.error)
-
-    def _got_profiles(self, value, error: str | None) -> None:
-        if error is not None:
-            self.field("db").set_error(f"cannot read profiles: {error}")
+        if message.profiles is None:
+            self.field("db").set_error(f"cannot read profiles: {message.error}")
             return
-        self.profiles = value
-        dbs, llms = value
+        self._got_profiles(message.profiles)
+
+    def _got_profiles(self, profiles: ProfileLists) -> None:
+        self.profiles = profiles
+        dbs, llms = profiles
         self.dialects = {p.name: p.dialect for p in dbs}
         self.files = {p.name: sqlite_file_label(p.url) for p in dbs if p.dialect == "sqlite"}
         self.default_databases = {p.name: profile_database(p) for p in dbs}
@@ -315,8 +336,9 @@ class ScheduleDialog(SaveDialog):
         self.field("database").set_hint("reading the databases of this profile…")
         self.call_after_refresh(self._load_databases, profile)  # draw first, then read
 
-    def _got_databases(self, value, error: str | None) -> None:
-        profile, names = value
+    def on_schedule_dialog_databases_read(self, message: ScheduleDialog.DatabasesRead) -> None:
+        message.stop()
+        profile, names, error = message.profile, message.names, message.error
         if profile != self._select_value("db"):
             return
         dialect = self.dialects.get(profile)
@@ -375,7 +397,7 @@ class ScheduleDialog(SaveDialog):
         event.stop()
         self.action_save()
 
-    def save_call(self) -> Callable[[], Any]:
+    def save_call(self) -> Callable[[], ScheduleView]:
         """Create, or edit with only what changed (and the version the dialog opened, for a clean conflict)."""
         from amx_core.services.schedules import create_schedule, edit_schedule
 
@@ -392,8 +414,8 @@ class ScheduleDialog(SaveDialog):
 
     def show_error(self, error: AmxError) -> None:
         """Put the core's message beside its field (or on top when it is about the whole schedule)."""
-        field = getattr(error, "field", None)
-        detail = getattr(error, "detail", error.message)
+        field = error.field if isinstance(error, ValidationError) else None
+        detail = error.detail if isinstance(error, ValidationError) else error.message
         target = FIELD_OF_ERROR.get(field or "")
         if target == "scope":
             self._note("#error-scope", f"✗ {detail}")
@@ -435,13 +457,15 @@ class ScheduleDialog(SaveDialog):
         try:
             view = get_schedule(self.store_getter(), schedule_id)
         except AmxError as exc:
-            deliver(self, self.Lookup("reload", None, exc.message))
+            deliver(self, self.Reloaded(None, exc.message))
             return
-        deliver(self, self.Lookup("reload", view))
+        deliver(self, self.Reloaded(view))
 
-    def _got_reload(self, view, error: str | None) -> None:
-        if error is not None:
-            self._note("#form-error", f"✗ {error}")
+    def on_schedule_dialog_reloaded(self, message: ScheduleDialog.Reloaded) -> None:
+        message.stop()
+        view = message.view
+        if view is None:
+            self._note("#form-error", f"✗ {message.error}")
             return
         mine = self.read_values()
         typed = mine.changed(self.initial) if self.initial is not None else set()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 
 from amx_core.services.schedules import ScheduleInput
 from amx_core.timing import to_local
+from amx_core.views import ScheduleView
 from amx_tui.formatting import local_input_text
 
 # Core error field -> the dialog field that shows it; anything else goes to the dialog's top line.
@@ -44,7 +45,7 @@ class FormValues:
     review: str = "manual"
 
     @classmethod
-    def of_view(cls, view) -> FormValues:
+    def of_view(cls, view: ScheduleView) -> FormValues:
         at = local_input_text(to_local(view.fire_at_utc, view.tz)) if view.fire_at_utc else ""
         return cls(
             trigger=view.trigger,
@@ -75,7 +76,7 @@ def build_input(values: FormValues, initial: FormValues | None = None) -> Schedu
     a blank field on create is left out so the core says it is required.
     """
     editing = initial is not None
-    changed = values.changed(initial) if editing else {f.name for f in fields(values)}
+    changed = values.changed(initial) if initial is not None else {f.name for f in fields(values)}
     switched = "trigger" in changed
     text = (lambda value: value.strip()) if editing else _blank_none
 

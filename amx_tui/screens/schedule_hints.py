@@ -6,7 +6,7 @@ the English words and next five fire times of a cadence, the zone's offset, the 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from amx_core.errors import ValidationError
@@ -39,7 +39,7 @@ def at_hint(text: str, tz: str, now: datetime) -> tuple[str, bool]:
 
 
 def _fire_line(moment: datetime) -> str:
-    return f"{moment:%a %Y-%m-%d %H:%M} ({format_offset(moment.utcoffset())})"
+    return f"{moment:%a %Y-%m-%d %H:%M} ({format_offset(moment.utcoffset() or timedelta(0))})"
 
 
 def cadence_hint(cron: str, at: str, tz: str, now: datetime) -> tuple[str, bool]:
@@ -73,7 +73,7 @@ def zone_hint(text: str, detected: str, now: datetime) -> tuple[str, bool]:
     if not name:
         return f"empty: this machine's zone ({detected})", False
     if name in _zones():
-        offset = format_offset(to_local(now, name).utcoffset())
+        offset = format_offset(to_local(now, name).utcoffset() or timedelta(0))
         mark = "detected" if name == detected else f"this machine: {detected}"
         return f"UTC{offset} now · {mark} · → or tab completes", False
     folded = name.casefold()

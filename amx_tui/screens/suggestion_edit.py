@@ -7,7 +7,6 @@ a suggestion that may no longer change) appears under the editor and the dialog 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,18 +15,19 @@ from textual.widgets import Button, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from amx_core.errors import AmxError, ValidationError
+from amx_core.services.review import SuggestionView
 from amx_tui.formatting import one_line
 from amx_tui.screens.save_dialog import SaveDialog
 from amx_tui.widgets.form_field import FormField
 
 
-class EditSuggestionDialog(SaveDialog):
+class EditSuggestionDialog(SaveDialog[SuggestionView]):
     """Dismisses with the edited SuggestionView, or None when cancelled. `save(id, text)` runs in a worker."""
 
     AUTO_FOCUS = "#edit-text"
     SAVE_BUTTON = "edit-save"
 
-    def __init__(self, view: Any, save: Callable[[int, str], Any]) -> None:
+    def __init__(self, view: SuggestionView, save: Callable[[int, str], SuggestionView]) -> None:
         super().__init__(classes="dialog-screen")
         self.view = view
         self.save = save
@@ -63,13 +63,13 @@ class EditSuggestionDialog(SaveDialog):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.editor.text = self.view.alternatives[int(event.option.id)]
+        self.editor.text = self.view.alternatives[event.option_index]
         self.editor.focus()
 
     def on_text_area_changed(self, _event: TextArea.Changed) -> None:
         self.query_one("#field-text", FormField).set_error(None)
 
-    def save_call(self) -> Callable[[], Any]:
+    def save_call(self) -> Callable[[], SuggestionView]:
         suggestion_id, text = self.view.id, self.editor.text
         return lambda: self.save(suggestion_id, text)
 

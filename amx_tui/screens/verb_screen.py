@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from textual.screen import Screen
+from typing import Any
 
 from amx_tui.commands import VerbCommands
+from amx_tui.screens.app_screen import AppScreen
 from amx_tui.verbs import Verb, verb_bindings
 
 
-class VerbScreen(Screen):
+class VerbScreen(AppScreen):
     """Subclasses set `VERBS` (amx_tui.verbs), `GUIDE` (F1 notes) and `HELP_TITLE`; `esc` goes back."""
 
     COMMANDS = {VerbCommands}
@@ -16,18 +17,10 @@ class VerbScreen(Screen):
     GUIDE = ""
     HELP_TITLE = "AMX"
 
-    def __init_subclass__(cls, **kwargs) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         if "VERBS" in cls.__dict__:  # before Textual merges the class's BINDINGS (in its __init_subclass__)
-            cls.BINDINGS = verb_bindings(cls.VERBS)
+            cls.BINDINGS = list(verb_bindings(cls.VERBS))
         super().__init_subclass__(**kwargs)
-
-    @property
-    def backend(self):
-        return self.app.backend
-
-    def store(self):
-        """The app's store (thread workers call this)."""
-        return self.app.get_store()
 
     def action_back(self) -> None:
         self.app.pop_screen()

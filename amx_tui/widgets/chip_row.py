@@ -43,8 +43,10 @@ class ChipRow(Widget):
         def control(self) -> ChipRow:
             return self.row
 
-    def __init__(self, chips: Sequence[tuple[str, str, str]], *, label: str, everything: str, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(
+        self, chips: Sequence[tuple[str, str, str]], *, label: str, everything: str, id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
         self.specs = tuple(chips)
         self.label = label
         self.everything = everything

@@ -46,8 +46,8 @@ class Choice(Widget, can_focus=True):
         def control(self) -> Choice:
             return self.choice
 
-    def __init__(self, options: list[tuple[str, str]], value: str | None = None, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, options: list[tuple[str, str]], value: str | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.options = options
         values = [v for v, _ in options]
         self.set_reactive(Choice.index, values.index(value) if value in values else 0)

@@ -55,8 +55,8 @@ class FilterChips(Horizontal):
             super().__init__()
             self.active = active
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.active: frozenset[str] = frozenset()
 
     def compose(self) -> ComposeResult:

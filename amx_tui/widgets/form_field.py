@@ -17,8 +17,8 @@ from textual.widgets import Static
 class FormField(Grid):
     """`FormField("Fire at (local)", Input(id="at"), key="at")`; `set_error` shows the core's message under it."""
 
-    def __init__(self, label: str, *controls: Widget, key: str, hint: str = "", **kwargs) -> None:
-        super().__init__(id=f"field-{key}", classes="form-field", **kwargs)
+    def __init__(self, label: str, *controls: Widget, key: str, hint: str = "") -> None:
+        super().__init__(id=f"field-{key}", classes="form-field")
         self.label = label
         self.controls = controls
         self.key = key

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
 
 from rich.style import Style
 from rich.text import Text
 
+from amx_core.services.history import HistoryEntry, MissedView
+from amx_core.services.runs import RunView
 from amx_tui.formatting import (
     count_text,
     duration_text,
@@ -43,14 +44,14 @@ def history_columns(with_schedule: bool) -> tuple[Column, ...]:
     return (*HISTORY_COLUMNS[:2], SCHEDULE_COLUMN, *HISTORY_COLUMNS[2:])
 
 
-def run_duration(run: Any, now: datetime) -> float | None:
+def run_duration(run: RunView, now: datetime) -> float | None:
     """Seconds a run took, or has taken so far while it runs."""
     if run.ended_at is not None:
         return (run.ended_at - run.started_at).total_seconds()
     return (now - run.started_at).total_seconds() if run.status == "running" else None
 
 
-class HistoryTable(KeyedTable):
+class HistoryTable(KeyedTable[HistoryEntry]):
     """HistoryEntry rows; `clock` and `zone` say how times read (local wall time, running durations)."""
 
     COMPONENT_CLASSES = KeyedTable.COMPONENT_CLASSES | {
@@ -69,8 +70,8 @@ class HistoryTable(KeyedTable):
     }
     """
 
-    def __init__(self, clock: Callable[[], datetime], zone: str, *, with_schedule: bool, **kwargs: Any) -> None:
-        super().__init__(history_columns(with_schedule), empty_text="No runs and nothing missed yet.", **kwargs)
+    def __init__(self, clock: Callable[[], datetime], zone: str, *, with_schedule: bool, id: str | None = None) -> None:
+        super().__init__(history_columns(with_schedule), empty_text="No runs and nothing missed yet.", id=id)
         self.clock = clock
         self.zone = zone
         self.with_schedule = with_schedule
@@ -85,15 +86,16 @@ class HistoryTable(KeyedTable):
             cell.stylize(self._ink(ink))
         return cell
 
-    def format_row(self, key: str, entry: Any) -> Sequence[Text]:
-        cells = self._run_cells(entry.run) if entry.run is not None else self._missed_cells(entry.missed)
+    def format_row(self, key: str, entry: HistoryEntry) -> Sequence[Text]:
+        item = entry.run or entry.missed
+        assert item is not None, "an entry is a run or a missed occurrence"
+        cells = self._run_cells(item) if isinstance(item, RunView) else self._missed_cells(item)
         if self.with_schedule:
-            item = entry.run or entry.missed
             name = item.schedule_name or (f"#{item.schedule_id} (deleted)" if item.schedule_id else "ad hoc")
             cells.insert(2, plain(name))
         return cells
 
-    def _run_cells(self, run: Any) -> list[Text]:
+    def _run_cells(self, run: RunView) -> list[Text]:
         ink = {"running": "running", "failed": "failed", "cancelled": "muted"}.get(run.status)
         running = run.status == "running"
         took = duration_text(run_duration(run, self.clock()))
@@ -112,7 +114,7 @@ class HistoryTable(KeyedTable):
             self._styled(one_line(run.error), "failed") if run.error else plain(""),
         ]
 
-    def _missed_cells(self, missed: Any) -> list[Text]:
+    def _missed_cells(self, missed: MissedView) -> list[Text]:
         blank = plain("")
         return [
             plain(local_moment(missed.slot_utc, self.zone)),

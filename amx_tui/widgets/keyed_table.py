@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, TypeVar
 
 from rich.style import Style
 from rich.text import Text
@@ -20,6 +20,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+Row = TypeVar("Row")  # what one row shows (a view; the table never looks inside)
 
 PADDING = 1
 STRIP_CACHE_LIMIT = 400
@@ -61,7 +63,7 @@ def _needed(columns: Sequence[Column]) -> int:
 def column_widths(columns: Sequence[Column], available: int) -> list[int]:
     """Content widths (padding excluded; 0 = hidden): fixed as given, flexible ones share what is left."""
     shown = list(columns)
-    droppable = sorted((c for c in columns if c.drop_order is not None), key=lambda c: c.drop_order)
+    droppable = sorted((c for c in columns if c.drop_order is not None), key=lambda c: c.drop_order or 0)
     while droppable and _needed(shown) > available:
         shown.remove(droppable.pop(0))
     fixed = sum(c.width + 2 * PADDING for c in shown if c.width is not None)
@@ -81,7 +83,7 @@ def column_widths(columns: Sequence[Column], available: int) -> list[int]:
 
 
 def _give_back(columns: Sequence[Column], widths: list[int], excess: int) -> None:
-    """Narrow the widest flexible columns (never below their minimum) when raising a column to its minimum overflowed."""
+    """Narrow the widest flexible columns (never below their minimum) when raising one to its minimum overflowed."""
     while excess > 0:
         room = [i for i, c in enumerate(columns) if c.width is None and widths[i] > c.min_width]
         if not room:
@@ -95,7 +97,7 @@ def _span(width: int) -> int:
     return width + 2 * PADDING if width else 0
 
 
-class KeyedTable(ScrollView, can_focus=True):
+class KeyedTable(Generic[Row], ScrollView, can_focus=True):
     """Rows of cells addressed by key; subclasses say how an object becomes cells (`format_row`)."""
 
     COMPONENT_CLASSES = {
@@ -175,16 +177,16 @@ class KeyedTable(ScrollView, can_focus=True):
         self.empty_text = empty_text
         self._keys: list[str] = []
         self._index: dict[str, int] = {}
-        self._objects: dict[str, Any] = {}
+        self._objects: dict[str, Row] = {}
         self._versions: dict[str, int] = {}
         self._cells: dict[str, tuple[int, tuple[Text, ...]]] = {}
-        self._strips: dict[tuple, Strip] = {}
+        self._strips: dict[tuple[object, ...], Strip] = {}
         self._widths: list[int] = []
         self._formatted = 0  # rows formatted so far (tests and the bench read it)
 
     # --- what subclasses provide ------------------------------------------------------------------
 
-    def format_row(self, key: str, obj: Any) -> Sequence[Text]:
+    def format_row(self, key: str, obj: Row) -> Sequence[Text]:
         """The cells of one row, in column order (override)."""
         return tuple(Text(str(obj)) for _ in self.columns)
 
@@ -218,7 +220,7 @@ class KeyedTable(ScrollView, can_focus=True):
         self.cursor_row = index
         return True
 
-    def set_rows(self, rows: Sequence[tuple[str, Any]]) -> TableDiff:
+    def set_rows(self, rows: Sequence[tuple[str, Row]]) -> TableDiff:
         """Replace the rows by key: new keys are added, missing ones removed, changed objects redrawn.
 
         The cursor stays on its key (and at the same height on screen) when that key survives.
@@ -317,8 +319,10 @@ class KeyedTable(ScrollView, can_focus=True):
         return index if 0 <= index < len(self._keys) else None
 
     def _column_at(self, x: int) -> str | None:
+        if not self._widths:  # not laid out yet
+            return None
         edge = 0
-        for column, width in zip(self.columns, self._widths):
+        for column, width in zip(self.columns, self._widths, strict=True):
             edge += _span(width)
             if width and x < edge:
                 return column.key
@@ -384,7 +388,7 @@ class KeyedTable(ScrollView, can_focus=True):
     def _line(self, cells: Sequence[Text], style: Style) -> Strip:
         line = Text(no_wrap=True, end="")
         pad = " " * PADDING
-        for cell, width in zip(cells, self._widths):
+        for cell, width in zip(cells, self._widths, strict=True):
             if not width:
                 continue
             piece = cell.copy()
@@ -422,7 +426,7 @@ class KeyedTable(ScrollView, can_focus=True):
         if strip is None:
             cells = self._cells_of(key)
             if state == "cursor":
-                cells = [Text(cell.plain, no_wrap=True) for cell in cells]
+                cells = tuple(Text(cell.plain, no_wrap=True) for cell in cells)
             strip = self._line(cells, style)
             if len(self._strips) >= STRIP_CACHE_LIMIT:  # scrolling through thousands of rows stays bounded
                 self._strips.clear()

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from rich.text import Text
 
+from amx_core.views import DbProfileView, LlmProfileView
 from amx_tui.formatting import plain
 from amx_tui.widgets.keyed_table import Column, KeyedTable
 
 NO_SECRET = "—"
+
+ProfileView = DbProfileView | LlmProfileView
+ProfileLists = tuple[list[DbProfileView], list[LlmProfileView]]  # (DB profiles, LLM profiles)
 
 DB_COLUMNS = (
     Column("name", "Name", ratio=1, min_width=12),
@@ -37,11 +40,11 @@ def secret_ref_text(ref: str | None, masked: bool = False) -> str:
     return f"{ref} ••••" if masked else ref
 
 
-class DbProfileTable(KeyedTable):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(DB_COLUMNS, empty_text="No DB profile yet. Press n to add one.", **kwargs)
+class DbProfileTable(KeyedTable[DbProfileView]):
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(DB_COLUMNS, empty_text="No DB profile yet. Press n to add one.", id=id, classes=classes)
 
-    def format_row(self, key: str, view: Any) -> Sequence[Text]:
+    def format_row(self, key: str, view: DbProfileView) -> Sequence[Text]:
         return (
             plain(view.name),
             plain(view.dialect),
@@ -52,11 +55,11 @@ class DbProfileTable(KeyedTable):
         )
 
 
-class LlmProfileTable(KeyedTable):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(LLM_COLUMNS, empty_text="No LLM profile yet. Press n to add one.", **kwargs)
+class LlmProfileTable(KeyedTable[LlmProfileView]):
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(LLM_COLUMNS, empty_text="No LLM profile yet. Press n to add one.", id=id, classes=classes)
 
-    def format_row(self, key: str, view: Any) -> Sequence[Text]:
+    def format_row(self, key: str, view: LlmProfileView) -> Sequence[Text]:
         return (
             plain(view.name),
             plain(view.provider),

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.widgets import Static
 
+from amx_core.views import ScheduleView
 from amx_tui.formatting import TRIGGER_WORDS, hours_text
 
 
-def describe_timing(view: Any) -> str:
+def describe_timing(view: ScheduleView) -> str:
     if view.trigger == "change":
         return f"{TRIGGER_WORDS['change']}: at most every {hours_text(view.cap_hours)}"
     if view.cadence:
@@ -21,7 +20,7 @@ def describe_timing(view: Any) -> str:
 class ScheduleDetail(Static):
     """Three lines about one schedule; all user text goes in as plain Text."""
 
-    def show(self, view: Any | None) -> None:
+    def show(self, view: ScheduleView | None) -> None:
         if view is None:
             self.update(Text("Select a schedule to see its details.", style="dim"))
             return

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from rich.style import Style
 from rich.text import Text
 
 from amx_core.schedule.rules import STATUSES
+from amx_core.views import ScheduleView
 from amx_tui.formatting import REVIEW_WORDS, fire_time_text, plain, status_word
 from amx_tui.widgets.keyed_table import Column, KeyedTable
 
@@ -30,7 +30,7 @@ def row_key(schedule_id: int) -> str:
     return str(schedule_id)
 
 
-class ScheduleTable(KeyedTable):
+class ScheduleTable(KeyedTable[ScheduleView]):
     """Schedules as rows; a status has its own colour class (`schedule-table--failed`, ...)."""
 
     COMPONENT_CLASSES = (
@@ -56,15 +56,15 @@ class ScheduleTable(KeyedTable):
     }
     """
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(SCHEDULE_COLUMNS, empty_text="No schedules here. Press n to plan one.", **kwargs)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(SCHEDULE_COLUMNS, empty_text="No schedules here. Press n to plan one.", id=id)
 
     def _ink(self, name: str) -> Style:
         """A component's colour and text style without its background (rows keep their zebra and cursor)."""
         full = self.get_component_rich_style(f"schedule-table--{name}")
         return Style(color=full.color, bold=full.bold, italic=full.italic)
 
-    def format_row(self, key: str, view: Any) -> Sequence[Text]:
+    def format_row(self, key: str, view: ScheduleView) -> Sequence[Text]:
         status = plain(status_word(view.status))
         status.stylize(self._ink(view.status))
         scope = plain(view.scope_summary)

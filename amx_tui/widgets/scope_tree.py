@@ -7,9 +7,9 @@ An empty selection means the whole database, so everything shows ☑ until a tic
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from rich.style import Style
 from rich.text import Text
@@ -19,9 +19,11 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from amx_core.catalog.views import ChildPage
 from amx_core.scope import ScopeSelection, summarize_scope
 from amx_core.scope.paths import is_under
 from amx_core.scope.selection import CHECKED, PARTIAL, UNCHECKED
+from amx_core.store import Store
 from amx_tui.workers import deliver, first_line
 
 PAGE_SIZE = 200
@@ -44,7 +46,7 @@ class ScopeNode:
     total: int | None = None
     loading: bool = False
     error: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    offset: int = 0  # a "more" node: where the next page starts
 
 
 @dataclass(frozen=True)
@@ -82,16 +84,17 @@ class ScopeTree(Tree[ScopeNode]):
     class Loaded(Message):
         """A page of children arrived from a worker (posted from the thread)."""
 
-        def __init__(self, generation: int, node: TreeNode[ScopeNode], page: Any, error: str | None) -> None:
+        def __init__(
+            self, generation: int, node: TreeNode[ScopeNode], page: ChildPage | None, error: str | None
+        ) -> None:
             super().__init__()
             self.generation = generation
             self.node = node
             self.page = page
             self.error = error
 
-    def __init__(self, catalog, store_getter, **kwargs: Any) -> None:
-        super().__init__(Text("(choose a DB profile)"), data=ScopeNode("profile"), **kwargs)
-        self.catalog = catalog
+    def __init__(self, store_getter: Callable[[], Store], *, id: str | None = None) -> None:
+        super().__init__(Text("(choose a DB profile)"), data=ScopeNode("profile"), id=id)
         self.store_getter = store_getter
         self.selection = ScopeSelection()
         self.target: Target | None = None
@@ -227,11 +230,15 @@ class ScopeTree(Tree[ScopeNode]):
             description=f"catalog children of {path or 'the database'}",
         )
 
-    def _fetch(self, generation: int, node, target: Target, path: tuple[str, ...], offset: int) -> None:
+    def _fetch(
+        self, generation: int, node: TreeNode[ScopeNode], target: Target, path: tuple[str, ...], offset: int
+    ) -> None:
         """Thread: read one page (the core refreshes a branch it never read), hand it to the UI thread."""
+        from amx_core.catalog.listing import list_children
+
         try:
             store = self.store_getter()
-            page = self.catalog.list_children(store, target.profile, target.database, path, offset, PAGE_SIZE)
+            page = list_children(store, target.profile, target.database, path, offset=offset, limit=PAGE_SIZE)
         except Exception as exc:  # noqa: BLE001 - shown on the node; the form stays usable
             deliver(self, self.Loaded(generation, node, None, first_line(exc)))
             return
@@ -241,13 +248,14 @@ class ScopeTree(Tree[ScopeNode]):
         message.stop()
         if message.generation != self._generation:
             return
-        node, data = message.node, message.node.data
+        node, data, page = message.node, message.node.data, message.page
+        if data is None:
+            return
         data.loading = False
-        if message.error is not None:
+        if page is None:
             data.error = message.error
             node.refresh()
             return
-        page = message.page
         for child in list(node.children):
             if child.data is not None and child.data.kind == "more":
                 child.remove()
@@ -262,7 +270,7 @@ class ScopeTree(Tree[ScopeNode]):
         data.total = page.total
         if data.loaded < data.total:
             more = f"… {data.total - data.loaded:,} more (of {data.total:,}): press space or enter to load {PAGE_SIZE}"
-            node.add_leaf(Text(more), data=ScopeNode("more", data.path, extra={"offset": data.loaded}))
+            node.add_leaf(Text(more), data=ScopeNode("more", data.path, offset=data.loaded))
         if not page.items and page.total == 0:
             data.total = 0
         node.refresh()
@@ -276,7 +284,7 @@ class ScopeTree(Tree[ScopeNode]):
             return False
         if data.kind == "more" and node.parent is not None:
             node.set_label(Text("loading…"))
-            self._request(node.parent, data.extra["offset"])
+            self._request(node.parent, data.offset)
             return True
         if data.error:
             self._request(node, data.loaded)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from rich.style import Style
 from rich.text import Text
 
-from amx_core.services.review import STATES
+from amx_core.services.review import STATES, SuggestionView
 from amx_tui.formatting import SUGGESTION_WORDS, one_line, plain
 from amx_tui.widgets.keyed_table import Column, KeyedTable
 
@@ -30,7 +29,7 @@ def suggestion_columns(with_run: bool) -> tuple[Column, ...]:
     return (*SUGGESTION_COLUMNS[:2], RUN_COLUMN, *SUGGESTION_COLUMNS[2:]) if with_run else SUGGESTION_COLUMNS
 
 
-class SuggestionTable(KeyedTable):
+class SuggestionTable(KeyedTable[tuple[SuggestionView, bool]]):
     """Suggestions with their state and band coloured (`suggestion-table--stale`, `suggestion-table--high`, ...)."""
 
     COMPONENT_CLASSES = (
@@ -57,8 +56,8 @@ class SuggestionTable(KeyedTable):
     }
     """
 
-    def __init__(self, *, with_run: bool, **kwargs: Any) -> None:
-        super().__init__(suggestion_columns(with_run), empty_text="No suggestions here.", **kwargs)
+    def __init__(self, *, with_run: bool, id: str | None = None) -> None:
+        super().__init__(suggestion_columns(with_run), empty_text="No suggestions here.", id=id)
         self.with_run = with_run
 
     def _ink(self, name: str) -> Style:
@@ -70,7 +69,7 @@ class SuggestionTable(KeyedTable):
         cell.stylize(self._ink(ink))
         return cell
 
-    def format_row(self, key: str, row: Any) -> Sequence[Text]:
+    def format_row(self, key: str, row: tuple[SuggestionView, bool]) -> Sequence[Text]:
         view, marked = row
         cells = [
             self._styled(MARK, "mark") if marked else plain(""),

@@ -1,4 +1,4 @@
-"""Shared pieces for the daemon tests: a setup per platform in tmp_path, and a writer that refuses like a read-only folder."""
+"""Daemon test pieces: a setup per platform in tmp_path, and a writer that refuses like a read-only folder."""
 
 from __future__ import annotations
 

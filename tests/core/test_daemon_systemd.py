@@ -1,4 +1,4 @@
-"""Linux systemd --user service + timer: exact systemctl/loginctl lines, unit files (checked by systemd-analyze), faults."""
+"""systemd --user service + timer: exact systemctl/loginctl lines, unit files (checked by systemd-analyze), faults."""
 
 from __future__ import annotations
 

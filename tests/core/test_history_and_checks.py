@@ -1,4 +1,4 @@
-"""`services.history` (runs and the missed ledger, merged newest first) and `services.profile_checks` (connection tests)."""
+"""`services.history` (runs and missed ledger, merged newest first) and `services.profile_checks` (connection tests)."""
 
 from __future__ import annotations
 

@@ -42,7 +42,8 @@ def test_upgrade_from_first_migration_keeps_rows(amx_home):
     with engine.begin() as conn:
         conn.execute(
             sa.text(
-                "INSERT INTO db_profile (id, name, url, password_ref, default_database, sample_mode, created_at, updated_at)"
+                "INSERT INTO db_profile"
+                " (id, name, url, password_ref, default_database, sample_mode, created_at, updated_at)"
                 " VALUES (1, 'shop', 'postgresql://amx@db/shop', 'env:PGPW', 'shop', 'masked', :t, :t)"
             ),
             {"t": now},

@@ -19,13 +19,13 @@ from amx_core.tick.logfile import append_line, format_line
 
 T = utc(2027, 3, 1, 9, 0)
 HEAVY = ("sqlalchemy", "sqlmodel", "httpx", "textual", "alembic")
-PROBE = """
+PROBE = f"""
 import json, sys
 from amx_core.tick.entry import main
 code = main(sys.argv[1:])
-heavy = sorted({m.split('.')[0] for m in sys.modules} & set(%r))
-print(json.dumps({"code": code, "heavy": heavy}), file=sys.stderr)
-""" % (HEAVY,)
+heavy = sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))
+print(json.dumps({{"code": code, "heavy": heavy}}), file=sys.stderr)
+"""
 
 
 def _tick_process(*args: str) -> tuple[dict, dict]:

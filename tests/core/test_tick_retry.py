@@ -32,7 +32,7 @@ def seeded() -> RetryPolicy:
 def test_backoff_grows_exponentially_with_bounded_jitter():
     policy = seeded()
     delays = [policy.delay(attempt, 30.0) for attempt in (1, 2, 3, 4)]
-    for attempt, delay in zip((1, 2, 3, 4), delays):
+    for attempt, delay in zip((1, 2, 3, 4), delays, strict=True):
         full = 30.0 * 2 ** (attempt - 1)
         assert full / 2 <= delay <= full
     again = seeded()

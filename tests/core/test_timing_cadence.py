@@ -65,7 +65,7 @@ def test_valid_expressions_are_normalised(expr: str, normalised: str) -> None:
         ("0 R * * *", "'0 R * * *' uses hashed or random values (H, R), which are not supported"),
         (
             "@reboot",
-            "unknown cron shortcut '@reboot' (use one of @annually, @daily, @hourly, @midnight, @monthly, @weekly, @yearly)",
+            "unknown cron shortcut '@reboot' (use one of @annually, @daily, @hourly, @midnight, @monthly, @weekly, @yearly)",  # noqa: E501 - the expected message, whole
         ),
         ("0 9 * * *\n", "cron expression contains a control character: '0 9 * * *\\n'"),
         ("0\t9 * * *", "cron expression contains a control character: '0\\t9 * * *'"),

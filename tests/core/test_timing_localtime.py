@@ -77,32 +77,32 @@ def test_impossible_calendar_values_are_refused(text: str) -> None:
         (
             "2027-03-28 02:30",
             "Europe/Berlin",
-            "2027-03-28 02:30 does not exist in Europe/Berlin: clocks jump from 02:00 to 03:00 that day (+01:00 -> +02:00)",
+            "2027-03-28 02:30 does not exist in Europe/Berlin: clocks jump from 02:00 to 03:00 that day (+01:00 -> +02:00)",  # noqa: E501 - the expected message, whole
         ),
         (
             "2027-03-14 02:00",
             "America/New_York",
-            "2027-03-14 02:00 does not exist in America/New_York: clocks jump from 02:00 to 03:00 that day (-05:00 -> -04:00)",
+            "2027-03-14 02:00 does not exist in America/New_York: clocks jump from 02:00 to 03:00 that day (-05:00 -> -04:00)",  # noqa: E501 - the expected message, whole
         ),
         (
             "2026-10-04 02:15",
             "Australia/Lord_Howe",
-            "2026-10-04 02:15 does not exist in Australia/Lord_Howe: clocks jump from 02:00 to 02:30 that day (+10:30 -> +11:00)",
+            "2026-10-04 02:15 does not exist in Australia/Lord_Howe: clocks jump from 02:00 to 02:30 that day (+10:30 -> +11:00)",  # noqa: E501 - the expected message, whole
         ),
         (
             "2026-09-06 00:30",
             "America/Santiago",
-            "2026-09-06 00:30 does not exist in America/Santiago: clocks jump from 00:00 to 01:00 that day (-04:00 -> -03:00)",
+            "2026-09-06 00:30 does not exist in America/Santiago: clocks jump from 00:00 to 01:00 that day (-04:00 -> -03:00)",  # noqa: E501 - the expected message, whole
         ),
         (
             "2026-03-29 02:59:59",
             "Antarctica/Troll",
-            "2026-03-29 02:59:59 does not exist in Antarctica/Troll: clocks jump from 01:00 to 03:00 that day (+00:00 -> +02:00)",
+            "2026-03-29 02:59:59 does not exist in Antarctica/Troll: clocks jump from 01:00 to 03:00 that day (+00:00 -> +02:00)",  # noqa: E501 - the expected message, whole
         ),
         (
             "2011-12-30 12:00",
             "Pacific/Apia",
-            "2011-12-30 12:00 does not exist in Pacific/Apia: clocks jump from 2011-12-30 00:00 to 2011-12-31 00:00 (-10:00 -> +14:00)",
+            "2011-12-30 12:00 does not exist in Pacific/Apia: clocks jump from 2011-12-30 00:00 to 2011-12-31 00:00 (-10:00 -> +14:00)",  # noqa: E501 - the expected message, whole
         ),
     ],
 )

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from croniter import croniter
@@ -255,7 +256,7 @@ def test_fires_are_strictly_ascending_distinct_and_after_start(case: Scenario) -
     assert len(fires) == case.count
     assert all(f.tzinfo is not None and f.utcoffset() == timedelta(0) for f in fires)
     assert fires[0] > case.start
-    assert all(a < b for a, b in zip(fires, fires[1:])), "no instant twice, strictly ascending"
+    assert all(a < b for a, b in pairwise(fires)), "no instant twice, strictly ascending"
 
 
 @PROPERTY

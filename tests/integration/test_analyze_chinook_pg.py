@@ -1,4 +1,4 @@
-"""End to end on Chinook in PostgreSQL: `amx-tick --now` fires the schedule; `auto` writes, `manual` waits for `amx review apply`."""
+"""Chinook in PostgreSQL end to end: `amx-tick --now` fires; `auto` writes, `manual` waits for `amx review apply`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The analyze run against a real loopback LLM server replaying scripted replies: the outcome is right, nothing is lost."""
+"""The analyze run against a loopback LLM server replaying scripted replies: the outcome is right, nothing is lost."""
 
 from __future__ import annotations
 

@@ -93,7 +93,8 @@ def _comments(dest: Destination, schema: str) -> tuple[str, dict[str, str]]:
         cols = dict(
             conn.execute(
                 sa.text(
-                    "SELECT COLUMN_NAME, COLUMN_COMMENT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=:s AND TABLE_NAME='odd`table'"
+                    "SELECT COLUMN_NAME, COLUMN_COMMENT FROM information_schema.COLUMNS"
+                    " WHERE TABLE_SCHEMA=:s AND TABLE_NAME='odd`table'"
                 ),
                 {"s": schema},
             ).all()
@@ -141,14 +142,14 @@ def test_hostile_text_round_trips_with_one_alter_and_nothing_else(my, name):
     text = HOSTILE[name]
     before = _show_create(dest)
     with dest.engine.connect() as conn:
-        start = dict(conn.exec_driver_sql("SHOW SESSION STATUS WHERE Variable_name IN %s" % (STATUS,)).all())
+        start = dict(conn.exec_driver_sql(f"SHOW SESSION STATUS WHERE Variable_name IN {STATUS}").all())
         from amx_core.analyze.writeback.mysql import MySqlWriter
 
         writer = MySqlWriter(conn)
         table_t, col_t = Target(schema, "odd`table"), Target(schema, "odd`table", "note;--")
         writer.write(col_t, "table", writer.prepare(col_t, text).text)
         writer.write(table_t, "table", writer.prepare(table_t, text).text)
-        end = dict(conn.exec_driver_sql("SHOW SESSION STATUS WHERE Variable_name IN %s" % (STATUS,)).all())
+        end = dict(conn.exec_driver_sql(f"SHOW SESSION STATUS WHERE Variable_name IN {STATUS}").all())
     ran = {k: int(end[k]) - int(start[k]) for k in STATUS}
     assert ran == {**{k: 0 for k in STATUS}, "Com_alter_table": 2}
     assert _canary(dest) == 1

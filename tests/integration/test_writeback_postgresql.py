@@ -45,7 +45,8 @@ def _comment(dest: Destination, column: str | None, relation: str = '"sales.eu".
             ).scalar()
         return conn.execute(
             sa.text(
-                "SELECT col_description(CAST(:r AS regclass), (SELECT attnum FROM pg_attribute WHERE attrelid = CAST(:r AS regclass) AND attname = :c))"
+                "SELECT col_description(CAST(:r AS regclass),"
+                " (SELECT attnum FROM pg_attribute WHERE attrelid = CAST(:r AS regclass) AND attname = :c))"
             ),
             {"r": relation, "c": column},
         ).scalar()

@@ -16,12 +16,6 @@ def demo(store):
 
 
 @pytest.fixture
-def anyio_backend():
-    """Pilot tests run on asyncio (Textual's loop), through anyio's pytest plugin."""
-    return "asyncio"
-
-
-@pytest.fixture
 def mixed(demo):
     """Demo schedules (Pending) plus one Paused and one Failed (its scope names a table that does not exist)."""
     from amx_core.services.run_now import run_now

@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from tui_support import SIZE, FakeDaemon, RecordingTick, make_app, plan_missed, press, screen_text, settle
+from tui_support import (
+    SIZE,
+    FakeDaemon,
+    RecordingTick,
+    add_schedule,
+    foreground_run_now,
+    make_app,
+    plan_missed,
+    press,
+    screen_text,
+    settle,
+)
 
 from amx_core.errors import ActionError
 from amx_core.services.runs import list_runs
@@ -13,7 +24,7 @@ from amx_tui.screens.main import MainScreen
 from amx_tui.screens.missed import MissedDialog
 from amx_tui.widgets.daemon_bar import DaemonBar
 
-pytestmark = pytest.mark.anyio
+pytestmark = pytest.mark.asyncio
 
 
 def header(app) -> str:
@@ -37,7 +48,7 @@ async def test_badge_install_and_uninstall_with_confirmation_and_the_in_app_tick
         text = header(app)
         assert "● Loaded" in text and "runs the tick" not in text
         assert "Daemon installed: now loaded (systemd) · /home/dana/.config/systemd/user/amx-tick-test.timer" in text
-        app.screen.maybe_tick()
+        app.screen.daemon_bar.maybe_tick()
         await settle(pilot)
         assert tick.passes == 1, "a loaded daemon ticks; the window does not"
 
@@ -107,3 +118,42 @@ async def test_header_widgets_exist(demo):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.screen.query_one(DaemonBar).query_one("#install-daemon").label.plain == "Install daemon"
+
+
+async def test_a_tick_pass_makes_the_list_read_itself_again(demo):
+    tick = RecordingTick()
+    app = make_app(demo, run_tick=tick)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen) and tick.passes == 1
+        before = screen.refreshes
+        added = add_schedule(demo, "Written by another process")
+        screen.daemon_bar.maybe_tick()
+        await settle(pilot)
+        assert tick.passes == 2
+        assert screen.refreshes == before + 1, "the header's TickFinished made the list read itself once more"
+        assert str(added.id) in screen.table.keys
+
+
+async def test_run_now_from_the_missed_dialog_and_from_the_list_both_go_through_the_backend(demo):
+    once, daily = plan_missed(demo)
+    started: list[int] = []
+
+    def recording_run_now(store, schedule_id):
+        started.append(schedule_id)
+        return foreground_run_now(store, schedule_id)
+
+    app = make_app(demo, run_now=recording_run_now)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, MissedDialog)
+        dialog.query_one(f"#run-{once.id}").focus()
+        await press(pilot, "r")
+        await press(pilot, "escape")  # decide the other one later, from the list
+        assert isinstance(app.screen, MainScreen)
+        assert app.screen.table.move_to_key(str(daily.id))
+        await press(pilot, "r")
+        assert started == [once.id, daily.id]
+        assert [r.reason for r in list_runs(demo, schedule_id=daily.id)] == ["run-now"]

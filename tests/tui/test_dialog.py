@@ -10,7 +10,7 @@ from amx_tui.screens.main import MainScreen
 from amx_tui.screens.schedule_dialog import ScheduleDialog
 from amx_tui.widgets.choice import Choice
 
-pytestmark = pytest.mark.anyio
+pytestmark = pytest.mark.asyncio
 
 
 async def test_past_time_and_dst_gap_are_refused_beside_the_field_and_the_dialog_stays(demo):

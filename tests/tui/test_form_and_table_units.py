@@ -103,7 +103,7 @@ class TableApp(App):
         yield KeyedTable([Column("name", "Name"), Column("n", "N", width=4)], id="t")
 
 
-@pytest.mark.anyio
+@pytest.mark.asyncio
 async def test_keyed_table_diffs_by_key_and_formats_only_what_it_draws():
     app = TableApp()
     async with app.run_test(size=(40, 10)) as pilot:

@@ -22,7 +22,7 @@ from amx_tui.screens.profile_dialog import ProfileDialog
 from amx_tui.screens.profiles import ProfilesScreen
 from amx_tui.widgets.choice import Choice
 
-pytestmark = pytest.mark.anyio
+pytestmark = pytest.mark.asyncio
 
 SECRET = "s3cr3t-Value-never-shown"
 

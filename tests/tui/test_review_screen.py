@@ -1,5 +1,5 @@
 """The review queue against a real SQLite target (Chinook) and suggestions from the loopback LLM server:
-accept, edit, reject and apply end exactly where the same `amx review ...` commands end; stale is reported, not written."""
+accept, edit, reject and apply end where the same `amx review ...` commands end; stale is reported, not written."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from amx_tui.screens.confirm import ConfirmDialog
 from amx_tui.screens.review import ReviewScreen
 from amx_tui.screens.suggestion_edit import EditSuggestionDialog
 
-pytestmark = pytest.mark.anyio
+pytestmark = pytest.mark.asyncio
 
 EDITED = "Genre name\nfor example Rock"
 

@@ -1,4 +1,4 @@
-"""Run history: a schedule's runs and missed occurrences, every run, live progress of a running run, drill into review."""
+"""Run history: a schedule's runs and missed occurrences, every run, a running run's progress, drill into review."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from amx_tui.screens.main import MainScreen
 from amx_tui.screens.missed import MissedDialog
 from amx_tui.screens.review import ReviewScreen
 
-pytestmark = pytest.mark.anyio
+pytestmark = pytest.mark.asyncio
 
 
 def by_name(store, name):

@@ -13,7 +13,7 @@ from amx_core.services.schedules import get_schedule, list_schedules
 from amx_tui.screens.confirm import ConfirmDialog
 from amx_tui.screens.main import MainScreen
 
-pytestmark = pytest.mark.anyio
+pytestmark = pytest.mark.asyncio
 
 
 def by_name(store, name):

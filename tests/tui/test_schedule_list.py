@@ -12,7 +12,7 @@ from amx_tui.screens.action_menu import ActionMenu
 from amx_tui.screens.help import HelpScreen
 from amx_tui.widgets.schedule_table import ACTIONS_COLUMN, SCHEDULE_COLUMNS
 
-pytestmark = pytest.mark.anyio
+pytestmark = pytest.mark.asyncio
 
 
 def shown_names(screen) -> list[str]:
@@ -102,7 +102,7 @@ async def test_clicking_the_actions_cell_opens_the_row_menu(demo):
         await settle(pilot)
         table = app.screen.table
         second = table.keys[1]
-        x = sum(w + 2 for c, w in zip(SCHEDULE_COLUMNS, table._widths) if c.key != ACTIONS_COLUMN) + 2
+        x = sum(w + 2 for c, w in zip(SCHEDULE_COLUMNS, table._widths, strict=True) if c.key != ACTIONS_COLUMN) + 2
         await pilot.click("#schedules", offset=(x + 1, 2))  # header is line 0 inside the table; row 2 is line 2
         await settle(pilot)
         assert table.cursor_key == second

@@ -11,7 +11,7 @@ from amx_tui.screens.main import MainScreen
 from amx_tui.screens.schedule_dialog import ScheduleDialog
 from amx_tui.widgets.scope_tree import ScopeTree
 
-pytestmark = pytest.mark.anyio
+pytestmark = pytest.mark.asyncio
 
 
 async def open_with_tree(pilot, key: str = "n") -> tuple[ScheduleDialog, ScopeTree]:

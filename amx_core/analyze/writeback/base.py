@@ -6,6 +6,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
+import sqlalchemy as sa
+
 from amx_core.analyze.targets import Target
 
 # Run a statement text as it is: no driver parameter processing (a "%" in the text stays a "%").
@@ -54,3 +56,11 @@ class CommentWriter(Protocol):
 
     def write(self, target: Target, kind: str, text: str) -> str:
         """Write prepared `text`, verify by reading back, return the SQL run; raises WriteRefused."""
+
+
+class WriterClass(Protocol):
+    """A database's writer class: the kinds of object that hold comments there, and a writer on a connection."""
+
+    HOLDS: frozenset[str]
+
+    def __call__(self, conn: sa.Connection) -> CommentWriter: ...

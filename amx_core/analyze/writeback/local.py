@@ -16,12 +16,12 @@ from amx_core.analyze.targets import Target
 from amx_core.analyze.writeback.base import Prepared, WriteRefused
 from amx_core.analyze.writeback.text import strip_nul
 from amx_core.models import LocalComment
-from amx_core.models.base import utcnow
+from amx_core.models.base import table_of, utcnow
 
 LOCAL_SQL = "-- AMX local catalog: {path} set"
 
 
-_L = LocalComment.__table__
+_L = table_of(LocalComment)
 _B = sa.bindparam
 _MINE = (_L.c.profile_id == _B("b_profile")) & (_L.c.database == _B("b_database"))
 _ONE = _MINE & (_L.c.target == _B("b_target"))

@@ -280,7 +280,7 @@ class MySqlWriter:
 
     def _run_alter(self, target: Target, statement: str) -> str:
         """Run `statement` with the first algorithm the server accepts; a table copy only for small tables."""
-        algorithms = ALGORITHMS
+        algorithms: tuple[str, ...] = ALGORITHMS
         if self._table_bytes(target) <= COPY_LIMIT_BYTES:
             algorithms += (COPY_ALGORITHM,)
         refusal = ""
@@ -294,7 +294,8 @@ class MySqlWriter:
                     raise
                 refusal = str(exc.orig)
         raise WriteRefused(
-            f"the server can only change this comment by copying the table, which is over {COPY_LIMIT_BYTES // 2**20} MiB "
+            "the server can only change this comment by copying the table, "
+            f"which is over {COPY_LIMIT_BYTES // 2**20} MiB "
             f"({refusal}); nothing written"
         )
 
