@@ -177,3 +177,17 @@ def cancel_run(store: Store, run_id: int | str, *, now: datetime | None = None) 
             session.add(row)
             session.flush()
         return run_view(row)
+
+
+def cancel_schedule_run(store: Store, schedule_id: int, *, now: datetime | None = None) -> RunView:
+    """Cancel the running run of a schedule (the app's key on a Running row); ConflictError when none runs."""
+    with store.session() as session:
+        stmt = (
+            select(Run.id)
+            .where(col(Run.schedule_id) == int(schedule_id), col(Run.status) == "running")
+            .order_by(col(Run.id).desc())
+        )
+        run_id = session.exec(stmt).first()
+    if run_id is None:
+        raise ConflictError("id", f"schedule {schedule_id} has no running run to cancel")
+    return cancel_run(store, run_id, now=now)
