@@ -55,12 +55,14 @@ def _anything_to_settle(store: Store, now: datetime, grace: timedelta, lease: ti
         return bool(stale_runs(session, now, lease)) or bool(orphan_schedules(session, now, lease))
 
 
-def startup_report(store: Store, now: datetime | None = None, *, settings: TickSettings | None = None) -> StartupReport:
+def startup_report(
+    store: Store, now: datetime | None = None, *, settings: TickSettings | None = None, simulated: bool = False
+) -> StartupReport:
     """Record missed state and fail expired leases (no firing); report what the user should know.
 
-    A `now` given (tests, simulations) reads the ticks' timeline as a simulated pass does.
+    The app and `amx` read the real ticks' heartbeat for the ledger's reasons; `simulated` reads the
+    simulated passes' too, as a `--now` pass does (docs/ARCHITECTURE.md §7).
     """
-    simulated = now is not None
     now = (now or datetime.now(UTC)).astimezone(UTC)
     settings = settings or TickSettings.from_env()
     grace, lease = timedelta(seconds=settings.grace_seconds), timedelta(seconds=settings.lease_seconds)
