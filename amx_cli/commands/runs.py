@@ -123,6 +123,7 @@ def print_run(view) -> None:
             ),
             ("tokens", f"{view.tokens_in} in, {view.tokens_out} out"),
             ("cancel requested (UTC)", _when(view.cancel_requested_at)),
+            ("flagged", ", ".join(f"{flag} {count}" for flag, count in view.flagged) or "none"),
             ("error", view.error or "-"),
         ]
     )

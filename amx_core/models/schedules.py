@@ -47,3 +47,5 @@ class Schedule(SQLModel, table=True):
     settle_minutes: float = Field(default=15.0, sa_column_kwargs={"server_default": "15"})
     change_watermark: int | None = Field(default=None)
     prior_status: str | None = Field(default=None, max_length=16)
+    # added by migration 0004: descriptions may state profile statistics, dated and scoped
+    with_statistics: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})

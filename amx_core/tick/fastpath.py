@@ -98,7 +98,14 @@ def _params(now: datetime, lease_seconds: float, duration_ms: float, pid: int, i
     }
 
 
-def _probe_sqlite(path: str, now: datetime, lease_seconds: float, duration_ms: float, simulated: bool) -> Probe | None:
+def _probe_sqlite(
+    path: str,
+    now: datetime,
+    lease_seconds: float,
+    duration_ms: float,
+    password: str | None = None,
+    simulated: bool = False,
+) -> Probe | None:
     import sqlite3
 
     if not os.path.isfile(path):
@@ -123,14 +130,21 @@ def _probe_sqlite(path: str, now: datetime, lease_seconds: float, duration_ms: f
     return Probe(busy, _parse_sqlite_instant(row[0]) if row else None)
 
 
-def _probe_postgres(uri: str, now: datetime, lease_seconds: float, duration_ms: float, simulated: bool) -> Probe | None:
+def _probe_postgres(
+    uri: str,
+    now: datetime,
+    lease_seconds: float,
+    duration_ms: float,
+    password: str | None = None,
+    simulated: bool = False,
+) -> Probe | None:
     try:
         import psycopg
     except ImportError:
         return None
     params = _params(now, lease_seconds, duration_ms, os.getpid(), lambda value: value, simulated)
     try:
-        with psycopg.connect(uri, connect_timeout=30) as conn:
+        with psycopg.connect(uri, connect_timeout=30, password=password) as conn:  # None: not given
             with conn.transaction():
                 row = conn.execute(PREVIOUS_QUERY.format(**_PG_MARKS), params).fetchone()
                 work = conn.execute(WORK_QUERY.format(**_PG_MARKS), params).fetchone()  # always one row
@@ -153,4 +167,4 @@ def probe(
 
     None means "cannot tell through the raw driver" (no store yet, unknown backend): run the full pass.
     """
-    return _PROBES[target.backend](target.target, now, lease_seconds, duration_ms, simulated)
+    return _PROBES[target.backend](target.target, now, lease_seconds, duration_ms, target.password, simulated)

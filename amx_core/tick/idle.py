@@ -26,12 +26,11 @@ def idle_summary(now: datetime) -> str:
 
 def idle_pass(now: datetime, started: float, lease_seconds: float, simulated: bool = False):
     """Probe the store through its own driver: (idle report or None, probe or None); `simulated`: `--now` given."""
-    from amx_core import config
     from amx_core.tick.fastpath import host_name, probe
     from amx_core.tick.logfile import log_pass
-    from amx_core.tick.storeurl import driver_target
+    from amx_core.tick.storeurl import environment_target
 
-    target = driver_target(config.store_url())
+    target = environment_target()
     if target is None:
         return None, None
     elapsed = round((time.perf_counter() - started) * 1000, 1)

@@ -43,6 +43,7 @@ class ScheduleState:
     settle_minutes: float
     change_watermark: int | None
     prior_status: str | None
+    with_statistics: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """Run control: change-trigger settle and watermark, the status a run-now restores, cancel requests.
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004 (planned on 0002; chained after 0004 once main carried it, so the store has one head)
 
 - schedule.settle_minutes: a change schedule fires `settle` minutes after the first unhandled change
   (default 15), so a burst of migration statements is one run.
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0002"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
