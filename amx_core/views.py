@@ -65,6 +65,7 @@ class ScheduleView:
     llm_profile: str | None
     review: str
     missing_only: bool
+    with_statistics: bool
     missed_policy: str
     retry_max_attempts: int
     next_fire_utc: datetime | None
@@ -75,6 +76,7 @@ class ScheduleView:
     created_at: datetime
     updated_at: datetime
     version: int
+    settle_minutes: float | None = None  # change trigger only: minutes from the first unhandled change to the fire
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -92,6 +94,7 @@ class ScheduleView:
             "cadence": self.cadence,
             "cadence_text": self.cadence_text,
             "cap_hours": self.cap_hours,
+            "settle_minutes": self.settle_minutes,
             "scope": list(self.scope),
             "scope_summary": self.scope_summary,
             "db_profile": self.db_profile,
@@ -99,6 +102,7 @@ class ScheduleView:
             "llm_profile": self.llm_profile,
             "review": self.review,
             "missing_only": self.missing_only,
+            "with_statistics": self.with_statistics,
             "missed_policy": self.missed_policy,
             "retry_max_attempts": self.retry_max_attempts,
             "last_fire_utc": iso(self.last_fire_utc),

@@ -48,9 +48,16 @@ def build_facts(
     profile: TableProfile,
     context: tuple[tuple[str, str], ...],
     currents: Mapping[str | None, str | None],
+    *,
+    codes: Mapping[str, tuple[str, ...]] | None = None,
+    as_of: str | None = None,
 ) -> TableFacts:
     """TableFacts for `columns` of a ResolvedTable with their profile (statistics, withheld values);
-    `currents` maps column name (None: the table) to its text."""
+    `currents` maps column name (None: the table) to its text.
+
+    `as_of` (the run's ISO date) is given when the schedule lets descriptions state statistics.
+    """
+    codes = codes or {}
     return TableFacts(
         schema=table.schema,
         name=table.name,
@@ -66,8 +73,12 @@ def build_facts(
                 comment=currents.get(c.name),
                 stats=dict(profile.stats.get(c.name) or {}),
                 withheld=profile.withheld.get(c.name),
+                default=c.default,
+                codes=tuple(codes.get(c.name) or ()),
             )
             for c in columns
         ),
         neighbours=context,
+        with_statistics=as_of is not None,
+        as_of=as_of,
     )

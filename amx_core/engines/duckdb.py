@@ -60,6 +60,10 @@ _CONSTRAINTS = sa.text(
     f"FROM duckdb_constraints() WHERE {_IN_DB} AND schema_name = :schema "
     "AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY') ORDER BY table_name, constraint_index"
 )
+_CHECKS = sa.text(
+    "SELECT constraint_name, expression, constraint_text FROM duckdb_constraints() "
+    f"WHERE {_IN_DB} AND schema_name = :schema AND table_name = :table AND constraint_type = 'CHECK'"
+)
 _TABLE_COMMENT = sa.text(
     f"SELECT comment FROM duckdb_tables() WHERE {_IN_DB} AND schema_name = :schema AND table_name = :table"
 )
@@ -178,6 +182,10 @@ class DuckDbInspector:
 
     def get_view_names(self, schema: str | None = None) -> list[str]:
         return sorted(self._schema(schema or "main")["views"])
+
+    def get_check_constraints(self, table: str, schema: str | None = None) -> list[dict[str, Any]]:
+        rows = self.conn.execute(_CHECKS, {"schema": schema or "main", "table": table})
+        return [{"name": r.constraint_name, "sqltext": r.expression or r.constraint_text} for r in rows]
 
     def get_materialized_view_names(self, schema: str | None = None) -> list[str]:
         raise NotImplementedError("DuckDB has no materialized views")

@@ -38,15 +38,32 @@ def one_of(value: str, choices: tuple[str, ...], *, field: str) -> str:
     return value
 
 
-def positive_number(value, *, field: str, maximum: float | None = None, integer: bool = False):
+_YES = ("yes", "true", "on", "1")
+_NO = ("no", "false", "off", "0")
+
+
+def yes_no(value, *, field: str) -> bool:
+    """A switch: a bool, or yes/no, true/false, on/off, 1/0 as text (forms and scripts send text)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower() if isinstance(value, (str, int)) else None
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValidationError(field, f"{value!r} is not yes or no")
+
+
+def positive_number(value, *, field: str, maximum: float | None = None, integer: bool = False, allow_zero=False):
+    """A number above 0 (at least 0 with `allow_zero`), at most `maximum`; else a ValidationError naming the field."""
     try:
         number = int(value) if integer else float(value)
     except (TypeError, ValueError):
         raise ValidationError(field, f"{value!r} is not a number") from None
     if integer and isinstance(value, float) and not value.is_integer():
         raise ValidationError(field, f"{value!r} is not a whole number")
-    if number != number or number <= 0:  # NaN or non-positive
-        raise ValidationError(field, f"must be greater than 0, got {value!r}")
+    if number != number or number < 0 or (number == 0 and not allow_zero):  # NaN, negative, or 0 when refused
+        raise ValidationError(field, f"must be {'0 or more' if allow_zero else 'greater than 0'}, got {value!r}")
     if maximum is not None and number > maximum:
         raise ValidationError(field, f"must be at most {maximum:g}, got {value!r}")
     return number

@@ -163,6 +163,15 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
                             Static("hours", classes="field-unit"),
                             key="cap",
                         )
+                        yield FormField(
+                            "Settle for",
+                            Input(
+                                v.settle, id="settle", placeholder="minutes, default 15", compact=True, type="number"
+                            ),
+                            Static("minutes", classes="field-unit"),
+                            key="settle",
+                            hint="after the first change, wait this long for the rest of a migration",
+                        )
                     yield FormField(
                         "Timezone",
                         Input(
@@ -183,6 +192,12 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
                         Choice([("manual", "Manual"), ("auto", "Auto")], v.review, id="review"),
                         key="review",
                         hint="Manual: suggestions wait in the review queue · Auto: confident ones are applied",
+                    )
+                    yield FormField(
+                        "Statistics",
+                        Choice([("off", "Not stated"), ("on", "Dated")], v.statistics, id="statistics"),
+                        key="statistics",
+                        hint='Dated: descriptions may end "As of <date>, in a sample of N rows: …"',
                     )
                 with Vertical(id="scope-pane"):
                     yield Static("Scope  (space ticks, enter/→ opens, ← closes)", classes="pane-title", markup=False)
@@ -227,12 +242,14 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
             at=self.query_one("#at", Input).value,
             cron=self.query_one("#cron", Input).value,
             cap=self.query_one("#cap", Input).value,
+            settle=self.query_one("#settle", Input).value,
             tz=self.query_one("#tz", Input).value,
             db=db,
             database=database,
             scope=tuple(self.query_one("#scope-tree", ScopeTree).scope),
             llm=self._select_value("llm"),
             review=self.query_one("#review", Choice).value,
+            statistics=self.query_one("#statistics", Choice).value,
         )
 
     # --- adapting the form -------------------------------------------------------------------------------
@@ -250,7 +267,7 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
         key = event.input.id or ""
-        if key in ("name", "at", "cron", "cap", "tz"):
+        if key in ("name", "at", "cron", "cap", "settle", "tz"):
             self.field(key).set_error(None)
         if key in ("at", "cron", "tz", "cap"):
             if self._preview_timer is not None:
@@ -477,9 +494,9 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
 
     def show_values(self, values: FormValues, names: set[str]) -> None:
         """Put `values` into the widgets of the fields in `names` (profiles and scope re-cascade)."""
-        for name in names & {"name", "at", "cron", "cap", "tz"}:
+        for name in names & {"name", "at", "cron", "cap", "settle", "tz"}:
             self.query_one(f"#{name}", Input).value = getattr(values, name)
-        for name in names & {"trigger", "review"}:
+        for name in names & {"trigger", "review", "statistics"}:
             self.query_one(f"#{name}", Choice).value = getattr(values, name)
         if "llm" in names and values.llm is not None:
             self.query_one("#llm", Select).value = values.llm
