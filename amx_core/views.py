@@ -22,6 +22,8 @@ class DbProfileView:
     default_database: str | None
     sample_mode: str
     dialect: str
+    single_database: bool = False  # one database per file (SQLite, DuckDB): there is no database to choose
+    engine: str = ""  # the engine's name for people: "PostgreSQL", "DuckDB"
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -74,6 +76,7 @@ class ScheduleView:
     created_at: datetime
     updated_at: datetime
     version: int
+    settle_minutes: float | None = None  # change trigger only: minutes from the first unhandled change to the fire
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -91,6 +94,7 @@ class ScheduleView:
             "cadence": self.cadence,
             "cadence_text": self.cadence_text,
             "cap_hours": self.cap_hours,
+            "settle_minutes": self.settle_minutes,
             "scope": list(self.scope),
             "scope_summary": self.scope_summary,
             "db_profile": self.db_profile,

@@ -25,7 +25,6 @@ from amx_core.analyze.planning import plan_tables
 from amx_core.analyze.profiling import SAMPLE_ROWS, ProfileSettings
 from amx_core.analyze.suggestions import RunKey
 from amx_core.analyze.tables import Described, RunEnv, TableJob, TableResult, describe_stage, profile_stage, write_stage
-from amx_core.analyze.targets import TableKey, Target
 from amx_core.catalog.connect import CatalogConnectError
 from amx_core.catalog.resolve import resolve_scope
 from amx_core.errors import AmxError
@@ -33,6 +32,7 @@ from amx_core.execution.context import RUN_COUNTERS, Executor, RunCancelled, Run
 from amx_core.llm.registry import Wiring, provider_for
 from amx_core.profiles.rows import get_db_row, get_llm_row
 from amx_core.profiles.views import llm_view
+from amx_core.scope.targets import TableKey, Target
 from amx_core.wording import counted
 
 if TYPE_CHECKING:
@@ -192,7 +192,12 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
     with open_destination(store, schedule.db_profile, resolved.database or None, pool_size=workers + 1) as dest:
         known = Known.load(store, dest.profile_id, dest.database)
         all_tables = {(t.schema, t.name): t for t in resolved.tables}
-        plans = {key: plan_table(table, dest, known, schedule.missing_only) for key, table in all_tables.items()}
+        only = ctx.changed_tables()  # a change-triggered run: only the tables its change events name
+        plans = {
+            key: plan_table(table, dest, known, schedule.missing_only)
+            for key, table in all_tables.items()
+            if only is None or key in only
+        }
         jobs = {key: plan.job for key, plan in plans.items() if plan.job is not None}
         skipped = skip_totals(plans.values())
         adopt_fingerprints(

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from amx_core.analyze.apply import Destination
+from amx_core.analyze.local_comments import read_local
 from amx_core.analyze.marks import Mark, load_marks
 from amx_core.analyze.structure import fingerprints
 from amx_core.analyze.suggestions import waiting_targets
 from amx_core.analyze.tables import TableJob
-from amx_core.analyze.targets import Target
-from amx_core.analyze.writeback.local import read_local
+from amx_core.scope.targets import Target
 
 if TYPE_CHECKING:
     from amx_core.catalog.views import ResolvedTable

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from amx_core.catalog.connect import CatalogTarget, live_connection, resolve_target
-from amx_core.catalog.dialects import ops_for
 from amx_core.catalog.refresh import run_refresh
 from amx_core.catalog.scopespec import ScopeSpec
 from amx_core.catalog.store_cache import ST, C, S, T, of_target
 from amx_core.catalog.views import CatalogNode, ChildPage
+from amx_core.engines.registry import engine_for
 from amx_core.errors import ActionError, NotFoundError, ValidationError
 from amx_core.scope.paths import MAX_DEPTH, format_path
 
@@ -51,7 +51,7 @@ def list_databases(store, profile: str) -> list[str]:
 def live_databases(store, target: CatalogTarget) -> list[str]:
     """The databases of the target's server, read live (ActionError when it cannot be reached)."""
     with live_connection(store, target, use_database=False) as conn:
-        return ops_for(target.dialect).databases(conn, target)
+        return engine_for(target.dialect).databases(conn, target.database)
 
 
 @dataclass(frozen=True)

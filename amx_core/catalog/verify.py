@@ -15,10 +15,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from amx_core.catalog.connect import CatalogTarget, live_connection, resolve_target
-from amx_core.catalog.dialects import ops_for
 from amx_core.catalog.listing import is_cached, live_databases
 from amx_core.catalog.reflect import live_kinds
 from amx_core.catalog.store_cache import ST, of_target
+from amx_core.engines.registry import engine_for
 from amx_core.errors import ActionError, UncheckedError, ValidationError
 from amx_core.scope.paths import Path, format_path, parse_path
 
@@ -68,9 +68,10 @@ def check_database(store, profile: str, database: str) -> None:
 
 def _siblings(conn: sa.Connection, target: CatalogTarget, parent: Path) -> list[str]:
     """The live names one level below `parent` (schemas, a schema's tables, a table's columns)."""
-    inspector = sa.inspect(conn)
+    engine = engine_for(target.dialect)
+    inspector = engine.inspector(conn)
     if not parent:
-        return ops_for(target.dialect).schemas(inspector, target)
+        return engine.schemas(inspector, target.database)
     if len(parent) == 1:
         return sorted(live_kinds(inspector, parent[0]))
     return [c["name"] for c in inspector.get_columns(parent[1], schema=parent[0])]

@@ -92,7 +92,8 @@ def blank_url(request, amx_home):
     return f"sqlite:///{amx_home / 'amx.db'}"
 
 
-@pytest.mark.parametrize("start", ["0002", "0004"])  # 0004 was written beside 0003: a store at it still gets 0003
+# 0004-0005 were written beside 0003: a store at 0005 still gets 0003
+@pytest.mark.parametrize("start", ["0002", "0005"])
 def test_upgrade_keeps_every_row_and_id(blank_url, start):
     engine = create_engine_for(blank_url)
     check_and_upgrade(engine, target=start)
@@ -112,7 +113,7 @@ def test_upgrade_keeps_every_row_and_id(blank_url, start):
         marks = conn.execute(sa.text("SELECT fingerprint, reviewed FROM written_mark")).all()
         assert [tuple(m) for m in marks] == [(None, False), (None, False)]
         assert conn.execute(sa.text("SELECT skipped_pending FROM run")).scalars().all() == [0, 0]
-        assert len(conn.execute(sa.text("SELECT with_statistics FROM schedule")).all()) == 2  # 0004's column
+        assert len(conn.execute(sa.text("SELECT with_statistics, settle_minutes FROM schedule")).all()) == 2
         if engine.dialect.name == "sqlite":
             sql = conn.execute(sa.text("SELECT sql FROM sqlite_master WHERE name = 'schedule'")).scalar_one()
             assert "AUTOINCREMENT" in sql

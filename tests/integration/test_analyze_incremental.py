@@ -12,7 +12,7 @@ from llm_server import asked_columns, auto_openai
 from amx_core.analyze.apply import open_destination
 from amx_core.analyze.executor import run_analyze
 from amx_core.analyze.incremental import current_texts
-from amx_core.analyze.writeback.local import read_local
+from amx_core.analyze.local_comments import read_local
 from amx_core.catalog.resolve import resolve_scope
 from amx_core.scope.paths import format_path
 from amx_core.services import review
