@@ -1,4 +1,4 @@
-"""Incremental descriptions against a loopback LLM server, counting requests, on SQLite, PostgreSQL and MariaDB.
+"""Incremental descriptions against a loopback LLM server, counting requests, on every Chinook engine.
 
 A second run over an unchanged, described scope asks nothing; a structure change asks about
 exactly the changed object; a person's accepted and edited texts survive every later run.
@@ -18,7 +18,7 @@ from amx_core.scope.paths import format_path
 from amx_core.services import review
 
 PATH = "/chat/completions"
-OLD_TYPE = {"sqlite": "INTEGER", "postgresql": "integer", "mariadb": "INT"}
+OLD_TYPE = {"sqlite": "INTEGER", "postgresql": "integer", "mariadb": "INT", "duckdb": "INTEGER"}
 
 
 class Runs:
