@@ -143,7 +143,7 @@ def _schedule(
 def _skipped_text(skipped: dict[str, int]) -> str:
     """Why objects were left alone, as the run log and note say it."""
     return (
-        f"skipped {skipped['skipped_described']} described by a person, "
+        f"not asked about: {skipped['skipped_described']} described by a person, "
         f"{skipped['skipped_unchanged']} unchanged since AMX described them, "
         f"{skipped['skipped_pending']} waiting in the review queue"
     )
