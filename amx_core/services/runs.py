@@ -12,9 +12,12 @@ from amx_core.errors import NotFoundError
 from amx_core.instants import iso
 from amx_core.models import Run
 from amx_core.models.base import saved_id
+from amx_core.services.validation import one_of, record_id, whole_number
 from amx_core.store import Store
 
 DEFAULT_LIMIT = 100
+MAX_LIMIT = 100_000
+RUN_STATUSES = ("running", "completed", "failed", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -126,18 +129,20 @@ def list_runs(
     store: Store, *, schedule_id: int | None = None, status: str | None = None, limit: int = DEFAULT_LIMIT
 ) -> list[RunView]:
     """Runs newest first (by id), optionally of one schedule (deleted schedules' runs included) or status."""
-    stmt = select(Run).order_by(col(Run.id).desc()).limit(max(1, int(limit)))
+    limit = whole_number(limit, field="limit", minimum=1, maximum=MAX_LIMIT)
+    stmt = select(Run).order_by(col(Run.id).desc()).limit(limit)
     if schedule_id is not None:
         stmt = stmt.where(Run.schedule_id == schedule_id)
-    if status:
-        stmt = stmt.where(Run.status == status)
+    if status is not None:
+        stmt = stmt.where(Run.status == one_of(status.strip().lower(), RUN_STATUSES, field="status"))
     with store.session() as session:
         return [run_view(row, with_log=False) for row in session.exec(stmt).all()]
 
 
-def get_run(store: Store, run_id: int) -> RunView:
+def get_run(store: Store, run_id: int | str) -> RunView:
+    run_id = record_id(run_id, field="run", what="run")
     with store.session() as session:
-        row = session.get(Run, int(run_id))
+        row = session.get(Run, run_id)
         if row is None:
             raise NotFoundError("run", f"no run with id {run_id}")
         return run_view(row)
