@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime, timedelta
 
+from amx_core.config import busy_timeout_seconds
 from amx_core.tick.storeurl import DriverTarget
 
 CLAIMABLE = ("pending", "failed")  # a Failed recurring schedule keeps its next occurrence armed
@@ -93,7 +94,7 @@ def _probe_sqlite(path: str, now: datetime, lease_seconds: float, duration_ms: f
     if not os.path.isfile(path):
         return None
     params = _params(now, lease_seconds, duration_ms, os.getpid(), sqlite_instant)
-    conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+    conn = sqlite3.connect(path, timeout=busy_timeout_seconds(), isolation_level=None)
     try:
         conn.execute("PRAGMA synchronous = NORMAL")  # as the engine does: WAL, no fsync per commit
         conn.execute("BEGIN IMMEDIATE")
