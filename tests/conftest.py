@@ -109,6 +109,16 @@ def any_store(request, amx_home, monkeypatch):
     return open_store()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def cli_store(request, cli_call, monkeypatch):
+    """The store `cli_call` works on, once on SQLite and once on PostgreSQL."""
+    from amx_core.store import open_store
+
+    if request.param == "postgresql":
+        monkeypatch.setenv("AMX_STORE_URL", request.getfixturevalue("pg_url"))
+    return open_store()
+
+
 @pytest.fixture
 def cli_call(amx_home, monkeypatch):
     """Invoke `amx` in-process: `cli_call(*args, code=0)` asserts the exit code and returns the result."""

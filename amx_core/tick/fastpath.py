@@ -36,6 +36,10 @@ SELECT
 """
 
 PREVIOUS_QUERY = "SELECT last_tick_at FROM tick_heartbeat WHERE id = 1"
+SCHEMA_QUERY = "SELECT version_num FROM alembic_version"
+MIGRATIONS = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "store", "migrations", "versions"
+)
 
 HEARTBEAT_UPSERT = """
 INSERT INTO tick_heartbeat (id, last_tick_at, duration_ms, host, pid, last_fired)
@@ -56,6 +60,16 @@ class Probe:
     def __init__(self, busy: bool, previous_tick_at: datetime | None) -> None:
         self.busy = busy
         self.previous_tick_at = previous_tick_at
+
+
+def known_revisions() -> frozenset[str]:
+    """The schema revisions this code knows, from its migration files' names (`0002_runs_catalog_review.py`)."""
+    return frozenset(name.partition("_")[0] for name in os.listdir(MIGRATIONS) if name[:1].isdigit())
+
+
+def _known_schema(row) -> bool:
+    """False when a newer AMX wrote the store: then the full pass opens it and says so in one line."""
+    return row is not None and row[0] in known_revisions()
 
 
 def host_name() -> str:
@@ -88,17 +102,29 @@ def _params(now: datetime, lease_seconds: float, duration_ms: float, pid: int, i
     }
 
 
+def _writable(path: str) -> bool:
+    """False for a store the user made read-only: opening it here would leave read-only -wal/-shm files beside it
+    (SQLite gives them the file's mode); the full pass opens it without them and says it is read-only."""
+    return os.access(path, os.W_OK) and os.access(os.path.dirname(path) or ".", os.W_OK)
+
+
 def _probe_sqlite(path: str, now: datetime, lease_seconds: float, duration_ms: float) -> Probe | None:
     import sqlite3
 
-    if not os.path.isfile(path):
+    if not os.path.isfile(path) or not _writable(path):
         return None
     params = _params(now, lease_seconds, duration_ms, os.getpid(), sqlite_instant)
-    conn = sqlite3.connect(path, timeout=busy_timeout_seconds(), isolation_level=None)
+    try:
+        conn = sqlite3.connect(path, timeout=busy_timeout_seconds(), isolation_level=None)
+    except sqlite3.Error:
+        return None  # cannot even open it: the full pass says why in one line
     try:
         conn.execute("PRAGMA synchronous = NORMAL")  # as the engine does: WAL, no fsync per commit
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if not _known_schema(conn.execute(SCHEMA_QUERY).fetchone()):
+                conn.execute("ROLLBACK")
+                return None
             row = conn.execute(PREVIOUS_QUERY).fetchone()
             busy = bool(conn.execute(WORK_QUERY.format(**_SQLITE_MARKS), params).fetchone()[0])
             conn.execute(HEARTBEAT_UPSERT.format(**_SQLITE_MARKS), params)
@@ -122,6 +148,8 @@ def _probe_postgres(uri: str, now: datetime, lease_seconds: float, duration_ms: 
     try:
         with psycopg.connect(uri, connect_timeout=30) as conn:
             with conn.transaction():
+                if not _known_schema(conn.execute(SCHEMA_QUERY).fetchone()):
+                    return None
                 row = conn.execute(PREVIOUS_QUERY).fetchone()
                 work = conn.execute(WORK_QUERY.format(**_PG_MARKS), params).fetchone()  # always one row
                 busy = work is not None and bool(work[0])

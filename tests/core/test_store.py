@@ -113,3 +113,14 @@ def test_same_service_on_postgres_store(pg_store):
     view = add_db_profile(pg_store, name="pg", url="postgresql://amx@localhost/x")
     assert view.name == "pg"
     assert current_revision(pg_store.engine) == head_revision()
+
+
+def test_the_idle_tick_knows_every_migration_by_its_file_name():
+    """The fast path tells a store from a newer AMX by its revision; it reads the ids from the files' names."""
+    from alembic.script import ScriptDirectory
+
+    from amx_core.store.migrate import alembic_config
+    from amx_core.tick.fastpath import known_revisions
+
+    revisions = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    assert known_revisions() == revisions
