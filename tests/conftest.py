@@ -7,6 +7,11 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# `pytest --hypothesis-profile=fuzz-long` runs the CLI fuzz tests (tests/cli/test_fuzz_cli.py) with thousands
+# of fresh examples instead of the suite's fixed, bounded sample.
+settings.register_profile("fuzz-long", max_examples=3000, deadline=None)
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PG_ADMIN_URL = os.environ.get("AMX_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
