@@ -55,14 +55,6 @@ def ensure_home() -> Path:
     return home
 
 
-def store_url() -> str:
-    """The store's SQLAlchemy URL: `AMX_STORE_URL`, else the SQLite file in the home."""
-    env = os.environ.get("AMX_STORE_URL")
-    if env:
-        return env
-    return f"sqlite:///{amx_home() / STORE_FILE}"
-
-
 def busy_timeout_seconds() -> float:
     """How long a store operation waits on another process's lock before it gives up (AMX_STORE_BUSY_SECONDS).
 

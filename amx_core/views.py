@@ -22,6 +22,8 @@ class DbProfileView:
     default_database: str | None
     sample_mode: str
     dialect: str
+    single_database: bool = False  # one database per file (SQLite, DuckDB): there is no database to choose
+    engine: str = ""  # the engine's name for people: "PostgreSQL", "DuckDB"
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -63,6 +65,7 @@ class ScheduleView:
     llm_profile: str | None
     review: str
     missing_only: bool
+    with_statistics: bool
     missed_policy: str
     retry_max_attempts: int
     next_fire_utc: datetime | None
@@ -73,6 +76,7 @@ class ScheduleView:
     created_at: datetime
     updated_at: datetime
     version: int
+    settle_minutes: float | None = None  # change trigger only: minutes from the first unhandled change to the fire
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -90,6 +94,7 @@ class ScheduleView:
             "cadence": self.cadence,
             "cadence_text": self.cadence_text,
             "cap_hours": self.cap_hours,
+            "settle_minutes": self.settle_minutes,
             "scope": list(self.scope),
             "scope_summary": self.scope_summary,
             "db_profile": self.db_profile,
@@ -97,6 +102,7 @@ class ScheduleView:
             "llm_profile": self.llm_profile,
             "review": self.review,
             "missing_only": self.missing_only,
+            "with_statistics": self.with_statistics,
             "missed_policy": self.missed_policy,
             "retry_max_attempts": self.retry_max_attempts,
             "last_fire_utc": iso(self.last_fire_utc),

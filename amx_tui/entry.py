@@ -37,17 +37,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def store_fault() -> str | None:
+def store_fault() -> tuple[str, int] | None:
     """Open (and migrate) the store before the app takes the terminal: a store that cannot be used (damaged,
-    not a database, unreadable, newer) is one line on stderr instead of an app that cannot show anything."""
-    from amx_core.errors import StoreError
+    not a database, unreadable, newer, a bad AMX_STORE_URL) is one line and its exit code instead of an app
+    that cannot show anything."""
+    from amx_core.errors import AmxError
     from amx_core.store import open_store
     from amx_core.text import shown
 
     try:
         open_store()
-    except StoreError as exc:
-        return f"error: {shown(exc.message)}"
+    except AmxError as exc:
+        return f"error: {shown(exc.message)}", exc.exit_code
     return None
 
 
@@ -55,8 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     fault = store_fault()
     if fault is not None:
-        print(fault, file=sys.stderr)
-        return 1
+        line, code = fault
+        print(line, file=sys.stderr)
+        return code
     tune_gc()
     from amx_tui.app import AmxApp
     from amx_tui.backend import Backend

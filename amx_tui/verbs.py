@@ -101,6 +101,15 @@ VERBS: tuple[Verb, ...] = (
         "amx schedule run-now ID",
     ),
     Verb(
+        "verb('cancel_run')",
+        "c",
+        "Cancel run",
+        "Cancel running run",
+        "Stop the highlighted schedule's running run at its next table or request; it returns to its prior status",
+        "amx runs cancel RUN",
+        show=False,
+    ),
+    Verb(
         "verb('skip')",
         "s",
         "Skip",
@@ -212,6 +221,14 @@ HISTORY_VERBS: tuple[Verb, ...] = (
         "Review this run's suggestions",
         "Open the review queue of the highlighted run",
         "amx review list --run RUN",
+    ),
+    Verb(
+        "cancel_run",
+        "c",
+        "Cancel run",
+        "Cancel the highlighted run",
+        "Stop the highlighted running run at its next table or request; its suggestions so far stay",
+        "amx runs cancel RUN",
     ),
     Verb(
         "refresh",

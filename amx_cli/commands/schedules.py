@@ -22,6 +22,9 @@ def schedule_options(func):
         click.option("--tz", help="IANA zone (default: this machine's)"),
         click.option("--cron", help="Cadence: 5-field cron evaluated in the zone (empty to clear on edit)"),
         click.option("--cap-hours", help="Change trigger: run at most every N hours"),
+        click.option(
+            "--settle-minutes", help="Change trigger: fire this long after the first change (default 15; 0 allowed)"
+        ),
         click.option("--db-profile"),
         click.option("--database"),
         click.option("--scope", multiple=True, help="schema[.table[.column]]; repeat for more"),
@@ -31,6 +34,12 @@ def schedule_options(func):
         click.option("--missed", help="ask (default), run or skip"),
         click.option(
             "--all-columns", is_flag=True, default=None, help="Describe every column, not only undescribed ones"
+        ),
+        click.option(
+            "--with-statistics/--no-statistics",
+            "with_statistics",
+            default=None,
+            help="Let descriptions state profile statistics, dated and scoped (default: no statistics)",
         ),
         click.option("--retries", help="Attempts on transient errors (default 3)"),
         click.option("--json", "as_json", is_flag=True),
@@ -51,6 +60,7 @@ def _input(kw: dict, *, editing: bool):
         tz=kw.get("tz"),
         cron=kw.get("cron"),
         cap_hours=kw.get("cap_hours"),
+        settle_minutes=kw.get("settle_minutes"),
         db_profile=kw.get("db_profile"),
         database=kw.get("database"),
         scope=tuple(scope) if scope else (None if editing else ()),
@@ -59,6 +69,7 @@ def _input(kw: dict, *, editing: bool):
         kind=kw.get("kind"),
         missed=kw.get("missed"),
         missing_only=(not kw["all_columns"]) if kw.get("all_columns") else None,
+        with_statistics=kw.get("with_statistics"),
         retry_attempts=kw.get("retries"),
     )
 
@@ -88,11 +99,13 @@ def print_schedule(view) -> None:
                 else "-",
             ),
             ("cap hours", view.cap_hours if view.cap_hours is not None else "-"),
+            ("settle minutes", f"{view.settle_minutes:g}" if view.settle_minutes is not None else "-"),
             ("db profile", f"{view.db_profile}" + (f" / {view.database}" if view.database else "")),
             ("scope", view.scope_summary),
             ("llm profile", view.llm_profile or "-"),
             ("review", view.review),
             ("missing only", "yes" if view.missing_only else "no (all columns)"),
+            ("statistics", "stated, dated and scoped" if view.with_statistics else "not stated"),
             ("missed policy", view.missed_policy),
             ("last error", view.last_error or "-"),
             ("version", view.version),

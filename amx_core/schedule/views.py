@@ -35,6 +35,7 @@ def schedule_view(row: Any, db_profile: str, llm_profile: str | None) -> Schedul
         llm_profile=llm_profile,
         review=row.review,
         missing_only=row.missing_only,
+        with_statistics=bool(row.with_statistics),
         missed_policy=row.missed_policy,
         retry_max_attempts=row.retry_max_attempts,
         next_fire_utc=row.next_fire_utc,
@@ -45,4 +46,5 @@ def schedule_view(row: Any, db_profile: str, llm_profile: str | None) -> Schedul
         created_at=row.created_at,
         updated_at=row.updated_at,
         version=row.version,
+        settle_minutes=row.settle_minutes if row.trigger == "change" else None,
     )

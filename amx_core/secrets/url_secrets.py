@@ -45,20 +45,20 @@ def _userinfo_password(scheme: str, rest: str) -> bool:
 
 
 def url_secret(url: str) -> str | None:
-    """What secret `url` carries, in words that never quote its value ("a password (in its user part)"), or None."""
+    """What secret `url` carries, in words that never quote its value ("a password in its user part"), or None."""
     scheme, sep, rest = url.partition("://")
     if not sep:
         rest = url
     elif _userinfo_password(scheme, rest):
-        return "a password (in its user part)"
+        return "a password in its user part"
     start = min((i for i in (rest.find("?"), rest.find("#")) if i >= 0), default=-1)
     if start < 0:
         return None
     for pair in _PAIR_SEPARATORS.split(rest[start + 1 :]):
         key, eq, value = pair.partition("=")
-        name = _unquote(key).strip()
+        name = _unquote(key).strip().lower()
         if eq and value and is_secret_key(name):
-            return f"a secret (its {name!r} query parameter)"
+            return f"a secret in its query (the {name!r} parameter)"
     return None
 
 

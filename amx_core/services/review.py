@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from amx_core.analyze.suggestions import NOTE_PREFIX
 from amx_core.errors import ConflictError, NotFoundError, ValidationError
 from amx_core.instants import iso
+from amx_core.llm.flags import FLAG_MEANINGS
 from amx_core.models import DbProfile, Suggestion
 from amx_core.models.base import saved_id, table_of
 from amx_core.services.validation import plain_text, record_id, whole_number
@@ -62,6 +63,11 @@ class SuggestionView:
     created_at: datetime
     updated_at: datetime
 
+    @property
+    def quality(self) -> list[dict[str, str]]:
+        """The quality check's findings, one per flag with what it means (empty: the text passed)."""
+        return [{"flag": flag, "message": FLAG_MEANINGS.get(flag, flag.replace("_", " "))} for flag in self.flags]
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -75,6 +81,7 @@ class SuggestionView:
             "alternatives": list(self.alternatives),
             "reason": self.reason,
             "flags": list(self.flags),
+            "quality": self.quality,
             "target_kind": self.target_kind,
             "schedule_id": self.schedule_id,
             "db_profile": self.db_profile,
@@ -347,7 +354,7 @@ def apply_suggestions(
 ) -> list[ApplyResult]:
     """Write accepted and edited suggestions (all, one run's, or the named ones) the safe way; one result each."""
     from amx_core.analyze.apply import PlannedWrite, apply_planned, open_destination
-    from amx_core.analyze.targets import Target
+    from amx_core.scope.targets import Target
 
     numbers = _ids(ids) if ids else []
     run = record_id(run_id, field="run", what="run") if run_id not in (None, "") else None

@@ -1,16 +1,18 @@
-"""Run history services (`amx runs list|show`, the TUI's history): frozen RunViews, newest first."""
+"""Run history services (`amx runs list|show|cancel`, the TUI's history): frozen RunViews, newest first."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import json
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import col, select
 
-from amx_core.errors import NotFoundError
+from amx_core.errors import ConflictError, NotFoundError
 from amx_core.instants import iso
-from amx_core.models import Run
+from amx_core.models import Run, Suggestion
 from amx_core.models.base import saved_id
 from amx_core.services.validation import one_of, record_id, whole_number
 from amx_core.store import Store
@@ -49,6 +51,8 @@ class RunView:
     tokens_out: int
     error: str | None
     log_lines: tuple[str, ...] = ()
+    flagged: tuple[tuple[str, int], ...] = ()  # (flag, suggestions carrying it), most frequent first; `show` only
+    cancel_requested_at: datetime | None = None
 
     @property
     def duration_seconds(self) -> float | None:
@@ -88,9 +92,11 @@ class RunView:
             "counts": self.counts(),
             "tokens": {"in": self.tokens_in, "out": self.tokens_out},
             "error": self.error,
+            "cancel_requested_at": iso(self.cancel_requested_at),
         }
         if with_log:
             data["log"] = list(self.log_lines)
+            data["flagged"] = dict(self.flagged)
         return data
 
 
@@ -122,6 +128,7 @@ def run_view(row: Run, *, with_log: bool = True) -> RunView:
         tokens_out=row.tokens_out,
         error=row.error,
         log_lines=lines,
+        cancel_requested_at=row.cancel_requested_at,
     )
 
 
@@ -139,10 +146,59 @@ def list_runs(
         return [run_view(row, with_log=False) for row in session.exec(stmt).all()]
 
 
+def _flag_counts(session, run_id: int) -> tuple[tuple[str, int], ...]:
+    """How many of the run's suggestions carry each quality or review flag."""
+    stmt = select(Suggestion.flags_json).where(Suggestion.run_id == run_id, Suggestion.flags_json != "[]")
+    counts: Counter[str] = Counter()
+    for flags in session.exec(stmt):
+        counts.update(set(json.loads(flags or "[]")))
+    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
 def get_run(store: Store, run_id: int | str) -> RunView:
+    """One run with its log lines and the count of its flagged suggestions by flag."""
     run_id = record_id(run_id, field="run", what="run")
     with store.session() as session:
         row = session.get(Run, run_id)
         if row is None:
             raise NotFoundError("run", f"no run with id {run_id}")
+        return replace(run_view(row), flagged=_flag_counts(session, saved_id(row)))
+
+
+def cancel_run(store: Store, run_id: int | str, *, now: datetime | None = None) -> RunView:
+    """Ask a running run to stop (docs/ARCHITECTURE.md §5.2, "cancel the run").
+
+    The request is a column on the run: its runner, in whatever process or machine, reads it
+    within a second and the run stops at its next table or request boundary, ending `cancelled`
+    with its partial results; the schedule returns to the status it had before the run. Asking
+    twice keeps the first request. A run that does not exist or is not running is refused
+    (exit 2, field `run`).
+    """
+    number = record_id(run_id, field="run", what="run")
+    with store.write_session() as session:
+        row = session.get(Run, number)
+        if row is None:
+            raise NotFoundError("run", f"no run with id {number} (`amx runs list` shows them)")
+        if row.status != "running":
+            raise ConflictError(
+                "run", f"run {number} is {row.status}, not running; only a running run can be cancelled"
+            )
+        if row.cancel_requested_at is None:
+            row.cancel_requested_at = (now or datetime.now(UTC)).astimezone(UTC)
+            session.add(row)
+            session.flush()
         return run_view(row)
+
+
+def cancel_schedule_run(store: Store, schedule_id: int, *, now: datetime | None = None) -> RunView:
+    """Cancel the running run of a schedule (the app's key on a Running row); ConflictError when none runs."""
+    with store.session() as session:
+        stmt = (
+            select(Run.id)
+            .where(col(Run.schedule_id) == int(schedule_id), col(Run.status) == "running")
+            .order_by(col(Run.id).desc())
+        )
+        run_id = session.exec(stmt).first()
+    if run_id is None:
+        raise ConflictError("id", f"schedule {schedule_id} has no running run to cancel")
+    return cancel_run(store, run_id, now=now)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from amx_core.engines.registry import engine_for_url
 from amx_core.errors import ConflictError, NotFoundError, ValidationError
 from amx_core.instants import iso
 from amx_core.models import DbProfile, LlmProfile, Schedule
@@ -31,9 +32,11 @@ from amx_core.services.validation import (
     positive_number,
     record_id,
     whole_number,
+    yes_no,
 )
 from amx_core.store import Store
 from amx_core.text import storable
+from amx_core.tick.settings import TickSettings
 from amx_core.timing import (
     ensure_future,
     local_zone_name,
@@ -49,6 +52,8 @@ from amx_core.views import ScheduleView
 MAX_CAP_HOURS = 24 * 366
 MIN_CAP_HOURS = 1 / 60  # the tick runs once a minute; a shorter cap could not be kept
 DATABASE_MAX = 255
+DEFAULT_SETTLE_MINUTES = 15.0
+MAX_SETTLE_MINUTES = 7 * 24 * 60
 MAX_RETRIES = 10
 
 
@@ -62,6 +67,7 @@ class ScheduleInput:
     tz: str | None = None
     cron: str | None = None  # "" clears the cadence on edit
     cap_hours: float | str | None = None
+    settle_minutes: float | str | None = None
     db_profile: str | None = None
     database: str | None = None
     scope: tuple[str, ...] | list[str] | None = None
@@ -70,6 +76,7 @@ class ScheduleInput:
     kind: str | None = None
     missed: str | None = None
     missing_only: bool | None = None
+    with_statistics: bool | None = None
     retry_attempts: int | None = None
 
 
@@ -137,9 +144,23 @@ def _cap(value) -> float:
     return hours
 
 
+def _settle(value) -> float:
+    return positive_number(value, field="settle-minutes", maximum=MAX_SETTLE_MINUTES, allow_zero=True)
+
+
 def _retries(value) -> int:
     number = positive_number(value, field="retries", maximum=MAX_RETRIES, integer=True)
     return int(number)
+
+
+def _statistics(inp: ScheduleInput, current: Schedule | None, kind: str) -> bool:
+    """Whether descriptions may state dated statistics: an analyze schedule's choice, off by default."""
+    if inp.with_statistics is not None:
+        wanted = yes_no(inp.with_statistics, field="with-statistics")
+        if wanted and kind != "analyze":
+            raise ValidationError("with-statistics", "applies to analyze schedules only (they write descriptions)")
+        return wanted
+    return bool(current.with_statistics) if current is not None and kind == "analyze" else False
 
 
 @dataclass
@@ -153,12 +174,14 @@ class _Plan:
     fire_at_utc: datetime | None
     cadence: str | None
     cap_hours: float | None
+    settle_minutes: float
     db_profile_id: int
     database: str | None
     scope: list[str]
     llm_profile_id: int | None
     review: str
     missing_only: bool
+    with_statistics: bool
     missed_policy: str
     retry_max_attempts: int
     time_changed: bool
@@ -174,6 +197,7 @@ def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: d
     review = one_of(get("review", current.review if current else "manual"), rules.REVIEWS, field="review")
     missed = one_of(get("missed", current.missed_policy if current else "ask"), rules.MISSED_POLICIES, field="missed")
     missing_only = get("missing_only", current.missing_only if current else True)
+    with_statistics = _statistics(inp, current, kind)
     retries = _retries(get("retry_attempts", current.retry_max_attempts if current else 3))
 
     db_name = inp.db_profile
@@ -189,9 +213,10 @@ def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: d
     given_database = plain_text(inp.database, field="database", max_len=DATABASE_MAX)
     kept_database = current.database if current and db_name is None else None
     database = given_database if inp.database is not None else kept_database
-    database = (database or db_row.default_database or None) if not db_row.url.startswith("sqlite") else None
-    if given_database and db_row.url.startswith("sqlite"):
-        raise ValidationError("database", "a SQLite profile has a single database; leave --database out")
+    engine = engine_for_url(db_row.url)
+    database = (database or db_row.default_database or None) if not engine.single_database else None
+    if given_database and engine.single_database:
+        raise ValidationError("database", f"a {engine.label} profile has a single database; leave --database out")
 
     llm_id = current.llm_profile_id if current else None
     if inp.llm_profile is not None:
@@ -207,10 +232,13 @@ def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: d
 
     fire_at = current.fire_at_utc if current else None
     cap = current.cap_hours if current else None
+    settle = current.settle_minutes if current else DEFAULT_SETTLE_MINUTES
     time_changed = False
     if trigger == "cron":
         if inp.cap_hours is not None:
             raise ValidationError("cap-hours", "applies to change-triggered schedules only (use --trigger change)")
+        if inp.settle_minutes is not None:
+            raise ValidationError("settle-minutes", "applies to change-triggered schedules only (use --trigger change)")
         cap = None
         if inp.at is not None:
             fire_at = parse_local(inp.at, tz_name, field="at").utc
@@ -236,6 +264,7 @@ def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: d
         cadence = None
         fire_at = None
         cap = _cap(inp.cap_hours) if inp.cap_hours is not None else cap
+        settle = _settle(inp.settle_minutes) if inp.settle_minutes is not None else settle
         if cap is None:
             raise ValidationError(
                 "cap-hours", "is required for a change-triggered schedule (run at most every N hours)"
@@ -250,12 +279,14 @@ def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: d
         fire_at_utc=fire_at,
         cadence=cadence,
         cap_hours=cap,
+        settle_minutes=settle,
         db_profile_id=saved_id(db_row),
         database=database,
         scope=scope,
         llm_profile_id=llm_id,
         review=review,
         missing_only=bool(missing_only),
+        with_statistics=with_statistics,
         missed_policy=missed,
         retry_max_attempts=retries,
         time_changed=time_changed,
@@ -277,11 +308,13 @@ def _apply(row: Schedule, plan: _Plan) -> None:
         "fire_at_utc",
         "cadence",
         "cap_hours",
+        "settle_minutes",
         "db_profile_id",
         "database",
         "llm_profile_id",
         "review",
         "missing_only",
+        "with_statistics",
         "missed_policy",
         "retry_max_attempts",
     ):
@@ -374,7 +407,9 @@ def pause_schedule(store: Store, schedule_id: int, *, now: datetime | None = Non
 
 
 def resume_schedule(store: Store, schedule_id: int, *, now: datetime | None = None) -> ScheduleView:
-    """Back to Pending at the next future occurrence; a one-shot whose time passed becomes Missed."""
+    """Back to Pending at the next occurrence: a slot still inside the tick's grace window fires at the next
+    tick; slots older than that go to the ledger (reason `paused`); a one-shot whose time passed the grace
+    window becomes Missed."""
 
     def mutate(s, row, now):
         due = row.next_fire_utc
@@ -382,9 +417,15 @@ def resume_schedule(store: Store, schedule_id: int, *, now: datetime | None = No
             row.status = rules.PENDING
             return
         if due is not None and due <= now:
-            missed = slots_between(row, due, now)
+            grace = timedelta(seconds=TickSettings.from_env().grace_seconds)
+            slots = slots_between(row, due, now + timedelta(microseconds=1))
+            fresh = [slot for slot in slots if slot >= now - grace]
+            missed = [slot for slot in slots if slot < now - grace] + fresh[:-1]
             record_missed(s, row, missed, "paused", row.missed_policy, now)
-            if row.cadence:
+            if fresh:  # still inside the grace window: the next tick fires it, as if never paused
+                row.next_fire_utc = fresh[-1]
+                row.status = rules.PENDING
+            elif row.cadence:
                 row.next_fire_utc = next_fire_after(row.cadence, row.tz, now)
                 row.status = rules.PENDING
             else:

@@ -120,10 +120,33 @@ def whole_number(value: int | str, *, field: str, minimum: int = 0, maximum: int
     return number
 
 
+_YES = ("yes", "true", "on", "1")
+_NO = ("no", "false", "off", "0")
+
+
+def yes_no(value, *, field: str) -> bool:
+    """A switch: a bool, or yes/no, true/false, on/off, 1/0 as text (forms and scripts send text)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower() if isinstance(value, (str, int)) else None
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValidationError(field, f"{value!r} is not yes or no")
+
+
 def positive_number(
-    value, *, field: str, maximum: float | None = None, minimum: float | None = None, integer: bool = False
+    value,
+    *,
+    field: str,
+    maximum: float | None = None,
+    minimum: float | None = None,
+    integer: bool = False,
+    allow_zero: bool = False,
 ):
-    """A number greater than 0 (and at least `minimum`, at most `maximum`), from user text or a number."""
+    """A number above 0 (at least 0 with `allow_zero`), at least `minimum` and at most `maximum`, from user text or a
+    number; else a ValidationError naming the field."""
     if isinstance(value, str):
         refuse_surrogates(value, field=field)
     try:
@@ -132,8 +155,8 @@ def positive_number(
         raise ValidationError(field, f"{value!r} is not a number") from None
     if integer and isinstance(value, float) and not value.is_integer():
         raise ValidationError(field, f"{value!r} is not a whole number")
-    if math.isnan(number) or number <= 0:
-        raise ValidationError(field, f"must be greater than 0, got {value!r}")
+    if math.isnan(number) or number < 0 or (number == 0 and not allow_zero):
+        raise ValidationError(field, f"must be {'0 or more' if allow_zero else 'greater than 0'}, got {value!r}")
     if minimum is not None and number < minimum:
         raise ValidationError(field, f"must be at least {minimum:g}, got {value!r}")
     if maximum is not None and number > maximum:

@@ -107,13 +107,13 @@ def _install_sqlite_pragmas(engine: Engine, *, writable: bool) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def _install_fault_messages(engine: Engine, url: str) -> None:
+def _install_fault_messages(engine: Engine, url: str, password: str | None) -> None:
     """Driver errors that mean the store itself is unusable are raised as a one-line StoreError (store/faults.py)."""
     from amx_core.secrets.masking import mask_url
 
     path = _sqlite_path(url)
     shown = mask_url(url)
-    secrets = [engine.url.password if isinstance(engine.url.password, str) else None]
+    secrets = [password, engine.url.password if isinstance(engine.url.password, str) else None]
 
     @event.listens_for(engine, "handle_error")
     def _fault(context):
@@ -127,8 +127,9 @@ def _install_fault_messages(engine: Engine, url: str) -> None:
         return None
 
 
-def create_engine_for(url: str) -> Engine:
-    """An engine for the store at `url`: SQLite read-only when the user made its file or folder so."""
+def create_engine_for(url: str, password: str | None = None) -> Engine:
+    """An engine for the store at `url`: SQLite read-only when the user made its file or folder so; a server's
+    password goes to the driver apart, so it never sits in the URL."""
     path = _sqlite_path(url)
     if path is not None:
         writable = prepare_sqlite_file(path)
@@ -139,29 +140,43 @@ def create_engine_for(url: str) -> Engine:
             engine = sa.create_engine(url, creator=partial(read_only_connection, path, timeout))
         _install_sqlite_pragmas(engine, writable=writable)
     else:
-        engine = sa.create_engine(url, pool_pre_ping=True, **_server_options(url))
-    _install_fault_messages(engine, url)
+        engine = sa.create_engine(url, pool_pre_ping=True, connect_args=_server_connect_args(url, password))
+    _install_fault_messages(engine, url, password)
     return engine
 
 
-def _server_options(url: str) -> dict:
-    """PostgreSQL waits for a row or table lock no longer than SQLite's busy timeout."""
-    if sa.engine.make_url(url).get_backend_name() != "postgresql":
-        return {}
-    lock_ms = round(config.busy_timeout_seconds() * 1000)
-    return {"connect_args": {"options": f"-c lock_timeout={lock_ms}"}}
+def _unreachable(url: str, password: str | None, exc: sa.exc.DBAPIError) -> StoreError:
+    """The driver's complaint in one line, with the URL masked and the password redacted."""
+    from amx_core.secrets.masking import mask_url, redact
+
+    orig = getattr(exc, "orig", None) or exc
+    text = " ".join(line.strip() for line in str(orig).splitlines() if line.strip())[:300]
+    return StoreError(f"store: cannot open {mask_url(url)}: {redact(text, [password])}")
 
 
-def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
-    """The store for `url` (default: from the environment), migrated to the code's head."""
+def _server_connect_args(url: str, password: str | None) -> dict:
+    """The password apart from the URL; PostgreSQL waits for a row or table lock no longer than SQLite's busy
+    timeout."""
+    args: dict = {"password": password} if password is not None else {}
+    if sa.engine.make_url(url).get_backend_name() == "postgresql":
+        args["options"] = f"-c lock_timeout={round(config.busy_timeout_seconds() * 1000)}"
+    return args
+
+
+def open_store(url: str | None = None, *, migrate: bool = True, password: str | None = None) -> Store:
+    """The store for `url` (default: AMX_STORE_URL and its password reference, else SQLite), migrated to head."""
     from amx_core.store.migrate import check_and_upgrade
 
-    url = url or config.store_url()
+    if url is None:
+        from amx_core.storelocation import store_location
+
+        location = store_location()
+        url, password = location.url_for(), location.password()
     with _lock:
         store = _stores.get(url)
         if store is not None:
             return store
-        engine = create_engine_for(url)
+        engine = create_engine_for(url, password)
         store = Store(url=url, engine=engine)
         try:
             if migrate:
@@ -169,6 +184,9 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
         except StoreError:
             engine.dispose()
             raise
+        except sa.exc.DBAPIError as exc:  # a driver error store/faults.py does not name: still one line
+            engine.dispose()
+            raise _unreachable(url, password, exc) from None
         _stores[url] = store
         return store
 

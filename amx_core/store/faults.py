@@ -133,7 +133,9 @@ def postgres_fault(shown_url: str, exc: BaseException, secrets: list[str | None]
     if sqlstate in _PG_LOGIN:
         return StoreError(f"store: {shown_url} refused the login ({text}); check AMX_STORE_URL and the password")
     if sqlstate.startswith(_PG_UNREACHABLE_CLASSES) or (not sqlstate and _is_operational(exc)):
-        return StoreError(f"store: cannot reach {shown_url} ({text}); check that the server runs and accepts AMX")
+        return StoreError(
+            f"store: cannot open {shown_url}: {text}; check that the server runs and AMX_STORE_URL names it"
+        )
     return None
 
 

@@ -35,7 +35,9 @@ SELECT
                                          ELSE COALESCE(s.database, p.default_database, c.database) END))
 """
 
-PREVIOUS_QUERY = "SELECT last_tick_at FROM tick_heartbeat WHERE id = 1"
+# The real passes' heartbeat is row 1 (the daemon status reads it); a pass with `--now` writes row 2
+# and reads the later of both (amx_core.tick.heartbeat says why).
+PREVIOUS_QUERY = "SELECT max(last_tick_at) FROM tick_heartbeat WHERE id IN (1, {row})"
 SCHEMA_QUERY = "SELECT version_num FROM alembic_version"
 MIGRATIONS = os.path.join(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "store", "migrations", "versions"
@@ -43,12 +45,20 @@ MIGRATIONS = os.path.join(
 
 HEARTBEAT_UPSERT = """
 INSERT INTO tick_heartbeat (id, last_tick_at, duration_ms, host, pid, last_fired)
-VALUES (1, {at}, {duration}, {host}, {pid}, 0)
+VALUES ({row}, {at}, {duration}, {host}, {pid}, 0)
 ON CONFLICT (id) DO UPDATE SET last_tick_at = excluded.last_tick_at, duration_ms = excluded.duration_ms,
   host = excluded.host, pid = excluded.pid, last_fired = 0
 """
 
-_SQLITE_MARKS = {"now": ":now", "stale": ":stale", "at": ":at", "duration": ":duration", "host": ":host", "pid": ":pid"}
+_SQLITE_MARKS = {
+    "now": ":now",
+    "stale": ":stale",
+    "at": ":at",
+    "duration": ":duration",
+    "host": ":host",
+    "pid": ":pid",
+    "row": ":row",
+}
 _PG_MARKS = {key: f"%({key})s" for key in _SQLITE_MARKS}
 
 
@@ -91,8 +101,9 @@ def _parse_sqlite_instant(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def _params(now: datetime, lease_seconds: float, duration_ms: float, pid: int, instant) -> dict:
+def _params(now: datetime, lease_seconds: float, duration_ms: float, pid: int, instant, simulated: bool) -> dict:
     return {
+        "row": 2 if simulated else 1,
         "now": instant(now),
         "stale": instant(now - timedelta(seconds=lease_seconds)),
         "at": instant(now),
@@ -108,12 +119,19 @@ def _writable(path: str) -> bool:
     return os.access(path, os.W_OK) and os.access(os.path.dirname(path) or ".", os.W_OK)
 
 
-def _probe_sqlite(path: str, now: datetime, lease_seconds: float, duration_ms: float) -> Probe | None:
+def _probe_sqlite(
+    path: str,
+    now: datetime,
+    lease_seconds: float,
+    duration_ms: float,
+    password: str | None = None,
+    simulated: bool = False,
+) -> Probe | None:
     import sqlite3
 
     if not os.path.isfile(path) or not _writable(path):
         return None
-    params = _params(now, lease_seconds, duration_ms, os.getpid(), sqlite_instant)
+    params = _params(now, lease_seconds, duration_ms, os.getpid(), sqlite_instant, simulated)
     try:
         conn = sqlite3.connect(path, timeout=busy_timeout_seconds(), isolation_level=None)
     except sqlite3.Error:
@@ -125,7 +143,7 @@ def _probe_sqlite(path: str, now: datetime, lease_seconds: float, duration_ms: f
             if not _known_schema(conn.execute(SCHEMA_QUERY).fetchone()):
                 conn.execute("ROLLBACK")
                 return None
-            row = conn.execute(PREVIOUS_QUERY).fetchone()
+            row = conn.execute(PREVIOUS_QUERY.format(**_SQLITE_MARKS), params).fetchone()
             busy = bool(conn.execute(WORK_QUERY.format(**_SQLITE_MARKS), params).fetchone()[0])
             conn.execute(HEARTBEAT_UPSERT.format(**_SQLITE_MARKS), params)
             conn.execute("COMMIT")
@@ -139,18 +157,25 @@ def _probe_sqlite(path: str, now: datetime, lease_seconds: float, duration_ms: f
     return Probe(busy, _parse_sqlite_instant(row[0]) if row else None)
 
 
-def _probe_postgres(uri: str, now: datetime, lease_seconds: float, duration_ms: float) -> Probe | None:
+def _probe_postgres(
+    uri: str,
+    now: datetime,
+    lease_seconds: float,
+    duration_ms: float,
+    password: str | None = None,
+    simulated: bool = False,
+) -> Probe | None:
     try:
         import psycopg
     except ImportError:
         return None
-    params = _params(now, lease_seconds, duration_ms, os.getpid(), lambda value: value)
+    params = _params(now, lease_seconds, duration_ms, os.getpid(), lambda value: value, simulated)
     try:
-        with psycopg.connect(uri, connect_timeout=30) as conn:
+        with psycopg.connect(uri, connect_timeout=30, password=password) as conn:  # None: not given
             with conn.transaction():
                 if not _known_schema(conn.execute(SCHEMA_QUERY).fetchone()):
                     return None
-                row = conn.execute(PREVIOUS_QUERY).fetchone()
+                row = conn.execute(PREVIOUS_QUERY.format(**_PG_MARKS), params).fetchone()
                 work = conn.execute(WORK_QUERY.format(**_PG_MARKS), params).fetchone()  # always one row
                 busy = work is not None and bool(work[0])
                 conn.execute(HEARTBEAT_UPSERT.format(**_PG_MARKS), params)
@@ -163,9 +188,12 @@ def _probe_postgres(uri: str, now: datetime, lease_seconds: float, duration_ms: 
 _PROBES = {"sqlite": _probe_sqlite, "postgresql": _probe_postgres}
 
 
-def probe(target: DriverTarget, now: datetime, *, lease_seconds: float, duration_ms: float = 0.0) -> Probe | None:
-    """Record the heartbeat and ask whether anything is due, missed, stale or due a change check.
+def probe(
+    target: DriverTarget, now: datetime, *, lease_seconds: float, duration_ms: float = 0.0, simulated: bool = False
+) -> Probe | None:
+    """Record the heartbeat (the simulated row with `simulated`) and ask whether anything is due, missed,
+    stale or due a change check.
 
     None means "cannot tell through the raw driver" (no store yet, unknown backend): run the full pass.
     """
-    return _PROBES[target.backend](target.target, now, lease_seconds, duration_ms)
+    return _PROBES[target.backend](target.target, now, lease_seconds, duration_ms, target.password, simulated)

@@ -57,10 +57,10 @@ def edit_title(view: ScheduleView) -> str:
     return f"Edit “{view.name}”  (#{view.id}, version {view.version})"
 
 
-def sqlite_file_label(url: str) -> str:
-    """`demo_shop.db (SQLite file)` for a SQLite profile URL (its one database)."""
-    name = url.rsplit("/", 1)[-1] or SQLITE_DATABASE
-    return f"{name} (SQLite file)"
+def file_label(profile: DbProfileView) -> str:
+    """`demo_shop.db (SQLite file)` for a single-database profile (its one database is the file)."""
+    name = profile.url.rsplit("/", 1)[-1] or SQLITE_DATABASE
+    return f"{name} ({profile.engine} file)"
 
 
 def profile_database(profile: DbProfileView) -> str | None:
@@ -124,7 +124,6 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
             self.initial = FormValues.of_view(view)
             self.values = self.initial
         self.expected_version = view.version if view is not None else None
-        self.dialects: dict[str, str] = {}
         self.files: dict[str, str] = {}
         self.default_databases: dict[str, str | None] = {}
         self._preview_timer: Timer | None = None
@@ -164,6 +163,15 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
                             Static("hours", classes="field-unit"),
                             key="cap",
                         )
+                        yield FormField(
+                            "Settle for",
+                            Input(
+                                v.settle, id="settle", placeholder="minutes, default 15", compact=True, type="number"
+                            ),
+                            Static("minutes", classes="field-unit"),
+                            key="settle",
+                            hint="after the first change, wait this long for the rest of a migration",
+                        )
                     yield FormField(
                         "Timezone",
                         Input(
@@ -184,6 +192,12 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
                         Choice([("manual", "Manual"), ("auto", "Auto")], v.review, id="review"),
                         key="review",
                         hint="Manual: suggestions wait in the review queue · Auto: confident ones are applied",
+                    )
+                    yield FormField(
+                        "Statistics",
+                        Choice([("off", "Not stated"), ("on", "Dated")], v.statistics, id="statistics"),
+                        key="statistics",
+                        hint='Dated: descriptions may end "As of <date>, in a sample of N rows: …"',
                     )
                 with Vertical(id="scope-pane"):
                     yield Static("Scope  (space ticks, enter/→ opens, ← closes)", classes="pane-title", markup=False)
@@ -220,7 +234,7 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
     def read_values(self) -> FormValues:
         db = self._select_value("db")
         database = self._select_value("database")
-        if db is not None and self.dialects.get(db) == "sqlite":
+        if db is not None and db in self.files:
             database = None
         return FormValues(
             trigger=self.query_one("#trigger", Choice).value,
@@ -228,12 +242,14 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
             at=self.query_one("#at", Input).value,
             cron=self.query_one("#cron", Input).value,
             cap=self.query_one("#cap", Input).value,
+            settle=self.query_one("#settle", Input).value,
             tz=self.query_one("#tz", Input).value,
             db=db,
             database=database,
             scope=tuple(self.query_one("#scope-tree", ScopeTree).scope),
             llm=self._select_value("llm"),
             review=self.query_one("#review", Choice).value,
+            statistics=self.query_one("#statistics", Choice).value,
         )
 
     # --- adapting the form -------------------------------------------------------------------------------
@@ -251,7 +267,7 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
         key = event.input.id or ""
-        if key in ("name", "at", "cron", "cap", "tz"):
+        if key in ("name", "at", "cron", "cap", "settle", "tz"):
             self.field(key).set_error(None)
         if key in ("at", "cron", "tz", "cap"):
             if self._preview_timer is not None:
@@ -305,8 +321,7 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
     def _got_profiles(self, profiles: ProfileLists) -> None:
         self.profiles = profiles
         dbs, llms = profiles
-        self.dialects = {p.name: p.dialect for p in dbs}
-        self.files = {p.name: sqlite_file_label(p.url) for p in dbs if p.dialect == "sqlite"}
+        self.files = {p.name: file_label(p) for p in dbs if p.single_database}  # single-database profiles
         self.default_databases = {p.name: profile_database(p) for p in dbs}
         self._fill_select("db", [(Text(f"{p.name}  ({p.dialect})"), p.name) for p in dbs], self.values.db)
         self._fill_select("llm", [(Text(f"{p.name}  ({llm_words(p)})"), p.name) for p in llms], self.values.llm)
@@ -341,17 +356,17 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
         profile, names, error = message.profile, message.names, message.error
         if profile != self._select_value("db"):
             return
-        dialect = self.dialects.get(profile)
+        single = profile in self.files
         if error is not None:
             fallback = self.values.database if profile == self.values.db else None
             names = [fallback] if fallback else []
             self.field("database").set_hint(f"cannot list databases: {error}", warning=True)
         else:
-            one = "single database" if dialect == "sqlite" else f"{len(names)} database(s)"
+            one = "single database" if single else f"{len(names)} database(s)"
             self.field("database").set_hint(one if len(names) <= 1 else "")
         wanted = self.values.database if profile == self.values.db else None
         wanted = wanted or self.default_databases.get(profile)
-        if dialect == "sqlite" and names:
+        if single and names:
             wanted = names[0]
         label = self.files.get(profile, SQLITE_DATABASE)
         self._fill_select("database", [(Text(n or label), n) for n in names], wanted)
@@ -374,16 +389,14 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
         tree = self.query_one("#scope-tree", ScopeTree)
         profile = self._select_value("db")
         database = self._select_value("database")
-        if profile is None or (database is None and self.dialects.get(profile) != "sqlite"):
+        if profile is None or (database is None and profile not in self.files):
             tree.load(None, ())
             return
-        keep = profile == self.values.db and (
-            database == self.values.database or self.dialects.get(profile) == "sqlite"
-        )
+        keep = profile == self.values.db and (database == self.values.database or profile in self.files)
         scope = self.values.scope if keep else ()
-        sqlite = self.dialects.get(profile) == "sqlite"
-        label = self.files.get(profile, SQLITE_DATABASE) if sqlite else (database or "")
-        tree.load(Target(profile, None if sqlite else database, label), scope)
+        single = profile in self.files
+        label = self.files.get(profile, SQLITE_DATABASE) if single else (database or "")
+        tree.load(Target(profile, None if single else database, label), scope)
 
     @on(ScopeTree.Changed)
     def _scope_changed(self, event: ScopeTree.Changed) -> None:
@@ -481,9 +494,9 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
 
     def show_values(self, values: FormValues, names: set[str]) -> None:
         """Put `values` into the widgets of the fields in `names` (profiles and scope re-cascade)."""
-        for name in names & {"name", "at", "cron", "cap", "tz"}:
+        for name in names & {"name", "at", "cron", "cap", "settle", "tz"}:
             self.query_one(f"#{name}", Input).value = getattr(values, name)
-        for name in names & {"trigger", "review"}:
+        for name in names & {"trigger", "review", "statistics"}:
             self.query_one(f"#{name}", Choice).value = getattr(values, name)
         if "llm" in names and values.llm is not None:
             self.query_one("#llm", Select).value = values.llm

@@ -86,7 +86,7 @@ def zone_hint(text: str, detected: str, now: datetime) -> tuple[str, bool]:
 def cap_hint(text: str) -> str:
     if not text.strip():
         return "fires when the catalog sees a schema change in scope, at most once per this many hours"
-    return f"changes inside {text.strip()} h are coalesced into one run when the window ends"
+    return f"a change runs once it settled; the next run no sooner than {text.strip()} h after the last"
 
 
 @lru_cache(maxsize=1)

@@ -55,6 +55,24 @@ CASES = [
     ("huge cap", _add("--trigger", "change", "--cap-hours", "1e9", at=None), "cap-hours"),
     ("text cap", _add("--trigger", "change", "--cap-hours", "six", at=None), "cap-hours"),
     ("cap on cron", _add("--cap-hours", "6"), "cap-hours"),
+    (
+        "negative settle",
+        _add("--trigger", "change", "--cap-hours", "6", "--settle-minutes", "-1", at=None),
+        "settle-minutes",
+    ),
+    (
+        "text settle",
+        _add("--trigger", "change", "--cap-hours", "6", "--settle-minutes", "soon", at=None),
+        "settle-minutes",
+    ),
+    (
+        "huge settle",
+        _add("--trigger", "change", "--cap-hours", "6", "--settle-minutes", "1e9", at=None),
+        "settle-minutes",
+    ),
+    ("settle on cron", _add("--settle-minutes", "15"), "settle-minutes"),
+    ("cancel unknown run", ["runs", "cancel", "42"], "run"),
+    ("cancel run by a superscript", ["runs", "cancel", "²"], "run"),
     ("time on change", _add("--trigger", "change", "--cap-hours", "6"), "at"),
     ("empty name", _add(name=""), "name"),
     ("blank name", _add(name="   "), "name"),
@@ -105,6 +123,12 @@ CASES = [
     ("unknown missed policy", _add("--missed", "panic"), "missed"),
     ("unknown kind", _add("--kind", "vacuum"), "kind"),
     ("zero retries", _add("--retries", "0"), "retries"),
+    ("statistics on a cache refresh", _add("--kind", "cache_refresh", "--with-statistics"), "with-statistics"),
+    (
+        "edit into a cache refresh with statistics",
+        ["schedule", "edit", "existing", "--kind", "cache_refresh", "--with-statistics"],
+        "with-statistics",
+    ),
     ("edit running schedule", ["schedule", "edit", "busy", "--name", "other"], "id"),
     (
         "edit with stale version",

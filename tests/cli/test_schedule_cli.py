@@ -70,6 +70,12 @@ def test_add_list_show_edit_pause_resume_rm(amx):
 
     edited = json.loads(amx("schedule", "edit", sid, "--review", "auto", "--expect-version", "1", "--json").output)
     assert edited["review"] == "auto" and edited["version"] == 2
+    assert added["with_statistics"] is False and edited["with_statistics"] is False
+    dated = json.loads(amx("schedule", "edit", sid, "--with-statistics", "--json").output)
+    assert dated["with_statistics"] is True and dated["review"] == "auto"
+    assert "stated, dated and scoped" in amx("schedule", "show", sid).output
+    plain = json.loads(amx("schedule", "edit", sid, "--no-statistics", "--json").output)
+    assert plain["with_statistics"] is False and plain["version"] == 4
 
     assert "Paused" in amx("schedule", "pause", sid).output
     assert json.loads(amx("schedule", "list", "--status", "paused", "--json").output)[0]["id"] == added["id"]
@@ -81,6 +87,18 @@ def test_add_list_show_edit_pause_resume_rm(amx):
 
     amx("schedule", "rm", sid, "--yes")
     assert json.loads(amx("schedule", "list", "--json").output) == []
+
+
+def test_change_schedule_settle_minutes_add_edit_show(amx):
+    base = ["schedule", "add", "--name", "watch", "--trigger", "change", "--cap-hours", "6"]
+    added = json.loads(amx(*base, "--db-profile", "shop", "--llm-profile", "offline", "--json").output)
+    assert (added["settle_minutes"], added["cap_hours"], added["next_fire_utc"]) == (15, 6, None)
+    edited = json.loads(amx("schedule", "edit", "watch", "--settle-minutes", "0", "--json").output)
+    assert edited["settle_minutes"] == 0 and edited["version"] == 2
+    assert "settle minutes   0" in amx("schedule", "show", "watch").output
+    refused = amx("schedule", "edit", "watch", "--settle-minutes", "-5", code=2)
+    assert "settle-minutes: must be 0 or more" in refused.output
+    assert json.loads(amx("schedule", "show", "watch", "--json").output)["settle_minutes"] == 0
 
 
 def test_rm_asks_without_yes(amx):

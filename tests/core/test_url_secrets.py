@@ -11,21 +11,24 @@ from amx_core.secrets.url_secrets import refuse_url_secret, url_secret
 HIDDEN = "hunter2-Zq9"
 
 CARRYING = [
-    (f"postgresql://amx:{HIDDEN}@db/shop", "a password (in its user part)"),
-    (f"postgresql+psycopg://amx:{HIDDEN}@db:5432/shop?sslmode=require", "a password (in its user part)"),
-    (f"mysql+pymysql://root:{HIDDEN}@127.0.0.1/x", "a password (in its user part)"),
-    (f"postgresql://amx:pa/ss{HIDDEN}@db/shop", "a password (in its user part)"),  # SQLAlchemy reads '/' in it
-    (f"postgresql://u@h/db?password={HIDDEN}", "a secret (its 'password' query parameter)"),
-    (f"postgresql://u@h/db?sslmode=require&sslpassword={HIDDEN}", "a secret (its 'sslpassword' query parameter)"),
-    ("postgresql://u@h/db?passfile=/home/u/.pgpass", "a secret (its 'passfile' query parameter)"),
-    (f"postgresql://u@h/db?PASSWORD={HIDDEN}", "a secret (its 'PASSWORD' query parameter)"),
-    (f"postgresql://u@h/db?pass%77ord={HIDDEN}", "a secret (its 'password' query parameter)"),
-    (f"mysql+pymysql://u@h/db?ssl_key={HIDDEN}", "a secret (its 'ssl_key' query parameter)"),
-    (f"http://127.0.0.1:8080/v1?api_key={HIDDEN}", "a secret (its 'api_key' query parameter)"),
-    (f"https://llm.example/v1?x=1;token={HIDDEN}", "a secret (its 'token' query parameter)"),
-    (f"https://llm.example/v1#access_token={HIDDEN}", "a secret (its 'access_token' query parameter)"),
-    (f"https://llm.example/v1?client_secret={HIDDEN}", "a secret (its 'client_secret' query parameter)"),
-    (f"https://bob:{HIDDEN}@llm.example/v1", "a password (in its user part)"),
+    (f"postgresql://amx:{HIDDEN}@db/shop", "a password in its user part"),
+    (f"postgresql+psycopg://amx:{HIDDEN}@db:5432/shop?sslmode=require", "a password in its user part"),
+    (f"mysql+pymysql://root:{HIDDEN}@127.0.0.1/x", "a password in its user part"),
+    (f"postgresql://amx:pa/ss{HIDDEN}@db/shop", "a password in its user part"),  # SQLAlchemy reads '/' in it
+    (f"postgresql://u@h/db?password={HIDDEN}", "a secret in its query (the 'password' parameter)"),
+    (
+        f"postgresql://u@h/db?sslmode=require&sslpassword={HIDDEN}",
+        "a secret in its query (the 'sslpassword' parameter)",
+    ),
+    ("postgresql://u@h/db?passfile=/home/u/.pgpass", "a secret in its query (the 'passfile' parameter)"),
+    (f"postgresql://u@h/db?PASSWORD={HIDDEN}", "a secret in its query (the 'password' parameter)"),
+    (f"postgresql://u@h/db?pass%77ord={HIDDEN}", "a secret in its query (the 'password' parameter)"),
+    (f"mysql+pymysql://u@h/db?ssl_key={HIDDEN}", "a secret in its query (the 'ssl_key' parameter)"),
+    (f"http://127.0.0.1:8080/v1?api_key={HIDDEN}", "a secret in its query (the 'api_key' parameter)"),
+    (f"https://llm.example/v1?x=1;token={HIDDEN}", "a secret in its query (the 'token' parameter)"),
+    (f"https://llm.example/v1#access_token={HIDDEN}", "a secret in its query (the 'access_token' parameter)"),
+    (f"https://llm.example/v1?client_secret={HIDDEN}", "a secret in its query (the 'client_secret' parameter)"),
+    (f"https://bob:{HIDDEN}@llm.example/v1", "a password in its user part"),
 ]
 
 CLEAN = [
