@@ -25,7 +25,8 @@ _SQLITE_DISK = ("SQLITE_IOERR", "SQLITE_FULL")
 _PG_PERMISSION = ("42501",)
 _PG_READ_ONLY = ("25006",)
 _PG_LOCKED = ("55P03", "57014")  # lock_timeout, statement cancelled (a timeout)
-_PG_UNREACHABLE_CLASSES = ("08", "57P", "53")  # connection, operator intervention, insufficient resources
+_PG_UNREACHABLE_CLASSES = ("08", "57P")  # connection exceptions, operator intervention (shutdown, cannot connect now)
+_PG_RESOURCES_CLASS = "53"  # disk full, out of memory, too many connections
 _PG_LOGIN = ("28000", "28P01", "3D000")  # role refused, password refused, no such database
 
 
@@ -130,6 +131,8 @@ def postgres_fault(shown_url: str, exc: BaseException, secrets: list[str | None]
             f"store: {shown_url} stayed locked by another session for {busy_timeout_seconds():g} s ({text}); "
             "try again in a moment"
         )
+    if sqlstate.startswith(_PG_RESOURCES_CLASS):
+        return StoreError(f"store: {shown_url} is out of resources ({text}); try again later or ask its administrator")
     if sqlstate in _PG_LOGIN:
         return StoreError(f"store: {shown_url} refused the login ({text}); check AMX_STORE_URL and the password")
     if sqlstate.startswith(_PG_UNREACHABLE_CLASSES) or (not sqlstate and _is_operational(exc)):

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 MAX_RUN_ID = 2**63 - 1
+MAX_WORKERS = 64
 FLAGS = {"--dry-run": "dry_run", "--json": "json"}
 VALUED = {"--now": "now", "--workers": "workers", "--execute-run": "execute_run"}
 
@@ -94,9 +95,6 @@ def _bad_input(message: str) -> int:
 
     print(f"error: {shown(message)}", file=sys.stderr)
     return EXIT_BAD_INPUT
-
-
-MAX_WORKERS = 64
 
 
 def _number(text: str | None, field: str, maximum: int) -> int | None:
