@@ -7,7 +7,7 @@ Commands: `profile db|llm add|edit`, `schedule add|edit|preview|list|show`, `cat
 Values mix what the commands accept with what broke them before: digits of other scripts, ids beyond 64 bits,
 lone surrogates, zero-width and control characters, NaN and tiny numbers, odd URLs, and arbitrary text.
 
-`make test` runs a fixed sample (derandomized, 840 examples in all, about 10 s); for thousands of fresh ones:
+`make test` runs a fixed sample (derandomized, 840 examples in all, about 15 s); for thousands of fresh ones:
 `.venv/bin/python -m pytest tests/cli/test_fuzz_cli.py --hypothesis-profile=fuzz-long`.
 """
 
