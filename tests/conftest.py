@@ -7,6 +7,11 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# `pytest --hypothesis-profile=fuzz-long` runs the CLI fuzz tests (tests/cli/test_fuzz_cli.py) with thousands
+# of fresh examples instead of the suite's fixed, bounded sample.
+settings.register_profile("fuzz-long", max_examples=3000, deadline=None)
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PG_ADMIN_URL = os.environ.get("AMX_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -106,6 +111,16 @@ def any_store(request, amx_home, monkeypatch):
     if request.param == "postgresql":
         url = request.getfixturevalue("pg_url")
         monkeypatch.setenv("AMX_STORE_URL", url)
+    return open_store()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def cli_store(request, cli_call, monkeypatch):
+    """The store `cli_call` works on, once on SQLite and once on PostgreSQL."""
+    from amx_core.store import open_store
+
+    if request.param == "postgresql":
+        monkeypatch.setenv("AMX_STORE_URL", request.getfixturevalue("pg_url"))
     return open_store()
 
 

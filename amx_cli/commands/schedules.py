@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from amx_cli.app import AmxGroup, store
-from amx_cli.output import emit_json, pairs, table
+from amx_cli.output import emit_json, pairs, say, table
 
 
 @click.group("schedule", cls=AmxGroup)
@@ -145,7 +145,7 @@ def add(as_json, no_verify, **kw):
 
 @schedule_group.command("edit")
 @click.argument("ref")
-@click.option("--expect-version", type=int, help="Refuse if the schedule's version differs (optimistic edit)")
+@click.option("--expect-version", help="Refuse if the schedule's version differs (optimistic edit)")
 @schedule_options
 def edit(ref, expect_version, as_json, no_verify, **kw):
     """Edit a schedule (refused while it runs; a changed database or scope is checked unless --no-verify)."""
@@ -203,7 +203,7 @@ def _event_command(name: str, service: str, doc: str) -> None:
         if as_json:
             emit_json(view.to_json())
         else:
-            click.echo(f"{view.name}: {view.status.capitalize()}")
+            say(f"{view.name}: {view.status.capitalize()}")
 
 
 _event_command("pause", "pause_schedule", "Pause a schedule.")
@@ -225,7 +225,7 @@ def rm(ref, yes):
     if not yes and not click.confirm(f"Delete schedule {view.id} {view.name!r}?", default=False):
         raise SystemExit(1)
     delete_schedule(st, sid)
-    click.echo(f"deleted {view.name}")
+    say(f"deleted {view.name}")
 
 
 @schedule_group.command("preview")
@@ -244,5 +244,5 @@ def preview_cmd(cron, tz, start, count, as_json):
     if as_json:
         emit_json([f.to_json() for f in fires])
         return
-    click.echo(f"{cron}: {describe_cadence(cron)} ({tz or local_zone_name()})")
+    say(f"{cron}: {describe_cadence(cron)} ({tz or local_zone_name()})")
     table(("LOCAL", "UTC"), [(f.local.isoformat(), f.utc.isoformat()) for f in fires])

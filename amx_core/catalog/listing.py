@@ -23,6 +23,7 @@ from amx_core.errors import ActionError, NotFoundError, ValidationError
 from amx_core.scope.paths import MAX_DEPTH, format_path
 
 MAX_PAGE = 1000
+MAX_OFFSET = 2**63 - 1  # what SQL's OFFSET takes
 Path = tuple[str, ...]
 
 
@@ -236,8 +237,8 @@ def list_children(
     uncached branch lists as empty. A path that does not exist -> NotFoundError on `path`.
     """
     path = _check_path(path)
-    if offset < 0:
-        raise ValidationError("offset", "must be 0 or more")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise ValidationError("offset", f"must be between 0 and {MAX_OFFSET}")
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError("limit", f"must be between 1 and {MAX_PAGE}")
     target = resolve_target(store, profile, database)

@@ -25,8 +25,18 @@ from amx_core.schedule import rules
 from amx_core.schedule.ledger import record_missed, slots_between
 from amx_core.schedule.views import schedule_view
 from amx_core.scope.paths import normalize_scope
-from amx_core.services.validation import clean_name, one_of, positive_number, yes_no
+from amx_core.services.validation import (
+    clean_name,
+    looks_like_id,
+    one_of,
+    plain_text,
+    positive_number,
+    record_id,
+    whole_number,
+    yes_no,
+)
 from amx_core.store import Store
+from amx_core.text import storable
 from amx_core.tick.settings import TickSettings
 from amx_core.timing import (
     ensure_future,
@@ -41,6 +51,8 @@ from amx_core.timing import (
 from amx_core.views import ScheduleView
 
 MAX_CAP_HOURS = 24 * 366
+MIN_CAP_HOURS = 1 / 60  # the tick runs once a minute; a shorter cap could not be kept
+DATABASE_MAX = 255
 DEFAULT_SETTLE_MINUTES = 15.0
 MAX_SETTLE_MINUTES = 7 * 24 * 60
 MAX_RETRIES = 10
@@ -103,11 +115,13 @@ def get_row(session: Session, schedule_id: int, *, for_update: bool = False) -> 
 
 
 def resolve_ref(store: Store, ref: str | int) -> int:
-    """An id, or a unique name, to the schedule id (the CLI accepts either)."""
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        return int(ref)
-    with store.session() as s:
-        row = s.exec(select(Schedule.id).where(Schedule.name == ref)).first()
+    """An id (digits 0-9), or a unique name, to the schedule id (the CLI accepts either; names are never digits)."""
+    if isinstance(ref, int) or looks_like_id(ref.strip()):
+        return record_id(ref, field="id", what="schedule")
+    row = None
+    if storable(ref):
+        with store.session() as s:
+            row = s.exec(select(Schedule.id).where(Schedule.name == ref)).first()
     if row is None:
         raise NotFoundError("id", f"no schedule with id or name {ref!r} (`amx schedule list` shows them)")
     return row
@@ -125,7 +139,10 @@ def _scope(value) -> list[str]:
 
 
 def _cap(value) -> float:
-    return positive_number(value, field="cap-hours", maximum=MAX_CAP_HOURS)
+    hours = positive_number(value, field="cap-hours", maximum=MAX_CAP_HOURS)
+    if hours < MIN_CAP_HOURS:
+        raise ValidationError("cap-hours", f"must be at least one minute ({MIN_CAP_HOURS:.3f} hours), got {value!r}")
+    return hours
 
 
 def _settle(value) -> float:
@@ -195,10 +212,12 @@ def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: d
         db_row = kept
     else:
         raise ValidationError("db-profile", "is required")
-    database = inp.database if inp.database is not None else (current.database if current and db_name is None else None)
+    given_database = plain_text(inp.database, field="database", max_len=DATABASE_MAX)
+    kept_database = current.database if current and db_name is None else None
+    database = given_database if inp.database is not None else kept_database
     engine = engine_for_url(db_row.url)
     database = (database or db_row.default_database or None) if not engine.single_database else None
-    if inp.database and engine.single_database:
+    if given_database and engine.single_database:
         raise ValidationError("database", f"a {engine.label} profile has a single database; leave --database out")
     if not engine.single_database and not database and not sa.engine.make_url(db_row.url).database:
         raise ValidationError(
@@ -364,13 +383,15 @@ def edit_schedule(
     schedule_id: int,
     inp: ScheduleInput,
     *,
-    expected_version: int | None = None,
+    expected_version: int | str | None = None,
     now: datetime | None = None,
     verify: bool = True,
 ) -> ScheduleView:
     """Edit any field; refused while Running and when `expected_version` is stale; a changed database or scope is
     checked against the catalog unless `verify` is False."""
     now = _now(now)
+    if expected_version is not None:
+        expected_version = whole_number(expected_version, field="expect-version", minimum=1)
     if verify:
         _verify(store, inp, schedule_id, now)
     with store.write_session() as s:
@@ -532,6 +553,6 @@ def preview(cron: str, tz: str | None = None, *, start: datetime | None = None, 
     expr = validate_cadence(cron, field="cron")
     tz_name = tz or local_zone_name()
     resolve_zone(tz_name, field="tz")
-    count = int(positive_number(count, field="count", maximum=1000, integer=True))
+    count = whole_number(count, field="count", minimum=1, maximum=1000)
     start = _now(start)
     return [FirePreview(utc=u, local=to_local(u, tz_name)) for u in next_fires(expr, tz_name, start, count)]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
 from conftest import PG_ADMIN_URL, server_missing
+from store_support import sqlite_fingerprint
 
 from amx_cli.main import build_cli
 from amx_core.store import open_store, reset_stores
@@ -182,15 +182,6 @@ CASES = [
 ]
 
 
-def _fingerprint(db_path) -> tuple[str, str]:
-    """File bytes after a checkpoint, plus the logical dump (for a readable diff if it fails)."""
-    conn = sqlite3.connect(db_path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    dump = "\n".join(conn.iterdump())
-    conn.close()
-    return hashlib.sha256(db_path.read_bytes()).hexdigest(), dump
-
-
 @pytest.fixture
 def seeded(amx_home, tmp_path):
     runner = CliRunner()
@@ -226,10 +217,10 @@ def test_at_least_thirty_cases():
 def test_bad_input_exits_2_names_field_writes_nothing(seeded, label, args, field):
     if "pgserver" in args:
         _require_postgres()
-    before = _fingerprint(seeded)
+    before = sqlite_fingerprint(seeded)
     result = CliRunner().invoke(build_cli(), args)
     reset_stores()
-    after = _fingerprint(seeded)
+    after = sqlite_fingerprint(seeded)
     assert result.exit_code == 2, (label, result.exit_code, result.output)
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
