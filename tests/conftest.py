@@ -7,23 +7,20 @@ import uuid
 from pathlib import Path
 
 import pytest
+from ci import missing
 from hypothesis import settings
 
 # `pytest --hypothesis-profile=fuzz-long` runs the CLI fuzz tests (tests/cli/test_fuzz_cli.py) with thousands
 # of fresh examples instead of the suite's fixed, bounded sample.
 settings.register_profile("fuzz-long", max_examples=3000, deadline=None)
 
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PG_ADMIN_URL = os.environ.get("AMX_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 MYSQL_ADMIN_URL = os.environ.get("AMX_TEST_MYSQL", "mysql+pymysql://root@127.0.0.1:3306/")
 
 
 def server_missing(what: str, exc: Exception) -> None:
     """Fail in CI (a missing server is a defect there), skip with the reason elsewhere."""
-    message = f"{what} is not reachable: {type(exc).__name__}: {exc}"
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
+    missing(f"{what} is not reachable: {type(exc).__name__}: {exc}")
 
 
 @pytest.fixture
