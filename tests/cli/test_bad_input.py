@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
-from conftest import PG_ADMIN_URL, server_missing
 from store_support import sqlite_fingerprint
 
 from amx_cli.main import build_cli
@@ -192,7 +191,6 @@ def seeded(amx_home, tmp_path):
     setup = [
         ["profile", "db", "add", "shop", "--url", "postgresql://amx@db.example/shop"],
         ["profile", "db", "add", "lite", "--url", f"sqlite:///{tmp_path / 'lite.db'}"],
-        ["profile", "db", "add", "pgserver", "--url", PG_ADMIN_URL],
         ["profile", "db", "add", "wide", "--url", "postgresql://amx@db.example"],
         ["profile", "llm", "add", "offline", "--provider", "heuristic"],
         _add(name="existing"),
@@ -214,9 +212,13 @@ def test_at_least_thirty_cases():
 
 
 @pytest.mark.parametrize("label,args,field", CASES, ids=[c[0] for c in CASES])
-def test_bad_input_exits_2_names_field_writes_nothing(seeded, label, args, field):
-    if "pgserver" in args:
-        _require_postgres()
+def test_bad_input_exits_2_names_field_writes_nothing(request, seeded, label, args, field):
+    if "pgserver" in args:  # a profile on the real PostgreSQL server (a fresh database of its own)
+        added = CliRunner().invoke(
+            build_cli(), ["profile", "db", "add", "pgserver", "--url", request.getfixturevalue("pg_url")]
+        )
+        assert added.exit_code == 0, added.output
+        reset_stores()
     before = sqlite_fingerprint(seeded)
     result = CliRunner().invoke(build_cli(), args)
     reset_stores()
@@ -227,19 +229,6 @@ def test_bad_input_exits_2_names_field_writes_nothing(seeded, label, args, field
     assert lines[0].startswith(f"error: {field}:"), lines[0]
     assert after[1] == before[1], f"{label}: store contents changed"
     assert after[0] == before[0], f"{label}: store file bytes changed"
-
-
-def _require_postgres() -> None:
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(PG_ADMIN_URL)
-    try:
-        with engine.connect():
-            pass
-    except Exception as exc:  # noqa: BLE001 - any connection failure means no server
-        server_missing("PostgreSQL on 127.0.0.1:5432", exc)
-    finally:
-        engine.dispose()
 
 
 def test_a_scope_that_does_not_exist_names_the_nearest_one(seeded):
