@@ -40,5 +40,8 @@ class LlmProfile(SQLModel, table=True):
     max_concurrency: int = Field(default=4)
     timeout_seconds: float = Field(default=60.0)
     columns_per_request: int = Field(default=40)
+    # added by migration 0007: the price of a million input / output tokens (None: not known)
+    price_in: float | None = Field(default=None)
+    price_out: float | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))

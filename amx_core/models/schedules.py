@@ -49,3 +49,5 @@ class Schedule(SQLModel, table=True):
     prior_status: str | None = Field(default=None, max_length=16)
     # added by migration 0004: descriptions may state profile statistics, dated and scoped
     with_statistics: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # added by migration 0007: a run stops before a request that would pass this many tokens (in + out)
+    max_tokens: int | None = Field(default=None)

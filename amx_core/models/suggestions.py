@@ -36,6 +36,9 @@ class Suggestion(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
     # added by migration 0003: the target's structure when this was proposed (amx_core.analyze.structure)
     fingerprint: str | None = Field(default=None, max_length=64)
+    # added by migration 0007: the text as written (fitted to the backend), and the statement a revert ran
+    written_text: str | None = Field(default=None)
+    revert_sql: str | None = Field(default=None)
 
 
 class WrittenMark(SQLModel, table=True):
@@ -59,6 +62,7 @@ class WrittenMark(SQLModel, table=True):
     reviewed: bool = Field(
         default=False, sa_column_kwargs={"server_default": sa.false()}
     )  # a person accepted or edited
+    run_id: int | None = Field(default=None)  # added by migration 0007: the run whose suggestion wrote it
 
 
 class LocalComment(SQLModel, table=True):
