@@ -104,32 +104,56 @@ def refresh_cmd(profile, database, scope, quiet, as_json):
 @click.option("--limit", default=200, show_default=True, type=int)
 @click.option("--json", "as_json", is_flag=True)
 def show_cmd(profile, path, database, offset, limit, as_json):
-    """List the children of PATH (none: schemas; schema: tables; schema.table: columns) from the cache.
+    """List the children of PATH (none: schemas; schema: tables; schema.table: columns) from the cache, with
+    each table's and column's description read live and who wrote it (person, amx, reviewed).
 
     A branch never read is read live first.
     """
-    from amx_core.catalog.listing import list_children
     from amx_core.errors import ValidationError
     from amx_core.scope.paths import PathSyntaxError, parse_path
+    from amx_core.services.descriptions import catalog_children
 
     try:
         parts = parse_path(path) if path else ()
     except PathSyntaxError as exc:
         raise ValidationError("path", f"{path!r} is not a path like schema[.table[.column]]: {exc}") from None
-    page = list_children(store(), profile, database, parts, offset=offset, limit=limit)
+    page = catalog_children(store(), profile, database, parts, offset=offset, limit=limit)
     if as_json:
         emit_json(page.to_json())
         return
     table(
-        ("NAME", "KIND", "CHILDREN", "DETAIL", "COMMENT"),
+        ("NAME", "KIND", "CHILDREN", "DETAIL", "DESCRIPTION", "WRITTEN BY"),
         [
-            (n.name, n.kind, "?" if n.child_count is None else n.child_count, n.detail or "", (n.comment or "")[:60])
+            (
+                n.name,
+                n.kind,
+                "?" if n.child_count is None else n.child_count,
+                n.detail or "",
+                _short(n.description),
+                _written_by(n),
+            )
             for n in page.items
         ],
     )
     if page.has_more or page.offset:
         last = page.offset + len(page.items)
         say(f"({page.offset + 1}-{last} of {page.total}; more with --offset {last})", err=True)
+    if page.descriptions_from == "cache":
+        say("note: the database could not be reached; descriptions are those of the last refresh", err=True)
+
+
+def _short(text: str | None, width: int = 60) -> str:
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _written_by(node) -> str:
+    if node.kind == "schema":
+        return ""
+    if node.written_by is None:
+        return "-"
+    run = f" (run {node.written_run})" if node.written_run is not None and node.written_by != "person" else ""
+    return node.written_by + run
 
 
 @catalog_group.command("changes")

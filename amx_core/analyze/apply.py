@@ -51,6 +51,7 @@ class PlannedWrite:
     text: str
     reviewed: bool = False
     fingerprint: str | None = None  # the target's structure the text was written for
+    run_id: int | None = None  # the run that proposed it (recorded on the target's mark)
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,12 @@ _SET_APPLIED = (
     sa.update(_T)
     .where(_BY_ID)
     .values(
-        state=_B("b_state"), applied_sql=_B("b_sql"), old_value=_B("b_old"), error=_B("b_error"), updated_at=_B("b_at")
+        state=_B("b_state"),
+        applied_sql=_B("b_sql"),
+        old_value=_B("b_old"),
+        error=_B("b_error"),
+        updated_at=_B("b_at"),
+        written_text=_B("b_written"),
     )
 )
 _SET_STALE = (
@@ -220,16 +226,14 @@ def record_outcomes(
                 "b_old": o.live,
                 "b_error": note if o.state == "applied" else o.error,
                 "b_at": now,
+                **({"b_written": o.written} if o.state == "applied" else {}),
             }
         )
     conn = session.connection()
     for state, batch in rows.items():
         conn.execute(_STATEMENTS[state], batch)
-    marks = [
-        MarkWrite(o.target, o.written or "", planned[o.suggestion_id].fingerprint, planned[o.suggestion_id].reviewed)
-        for o in outcomes
-        if o.state == "applied"
-    ]
+    written = [(o, planned[o.suggestion_id]) for o in outcomes if o.state == "applied"]
+    marks = [MarkWrite(o.target, o.written or "", p.fingerprint, p.reviewed, p.run_id) for o, p in written]
     save_marks(session, dest.profile_id, dest.database, marks, now)
 
 

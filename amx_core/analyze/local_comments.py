@@ -30,6 +30,7 @@ _READ_TABLE = sa.select(_L.c.target, _L.c.text).where(
 )
 _READ_ONE = sa.select(_L.c.text).where(_ONE)
 _UPDATE = sa.update(_L).where(_ONE).values(text=_B("b_text"), written_at=_B("b_at"))
+_DELETE = sa.delete(_L).where(_ONE)
 _INSERT = sa.insert(_L)
 
 
@@ -77,8 +78,11 @@ class LocalWriter:
         return Prepared(cleaned, notes)
 
     def write(self, target: Target, kind: str, text: str) -> str:
+        """Write `text` there ("" removes the description: a revert to nothing)."""
         texts = self._texts(target)
-        if target.path in texts:
+        if not text:
+            self.conn.execute(_DELETE, {**self.key, "b_target": target.path})
+        elif target.path in texts:
             self.conn.execute(_UPDATE, {**self.key, "b_target": target.path, "b_text": text, "b_at": utcnow()})
         else:
             self.conn.execute(
@@ -91,7 +95,7 @@ class LocalWriter:
                     "written_at": utcnow(),
                 },
             )
-        if self.conn.execute(_READ_ONE, {**self.key, "b_target": target.path}).scalar() != text:
+        if (self.conn.execute(_READ_ONE, {**self.key, "b_target": target.path}).scalar() or "") != text:
             raise WriteRefused("the text read back differs from the text written; rolled back")
         texts[target.path] = text
         return LOCAL_SQL.format(path=target.path)

@@ -23,11 +23,13 @@ def text_hash(text: str) -> str:
 
 @dataclass(frozen=True)
 class Mark:
-    """One target's mark; `fingerprint` None for marks written before structures were recorded."""
+    """One target's mark; `fingerprint` None for marks written before structures were recorded, `run_id` None
+    for marks written before runs were recorded on them."""
 
     text_hash: str
     fingerprint: str | None = None
     reviewed: bool = False
+    run_id: int | None = None
 
     def holds(self, current: str | None) -> bool:
         """Is `current` exactly the text this mark was written for?"""
@@ -42,6 +44,7 @@ class MarkWrite:
     text: str
     fingerprint: str | None
     reviewed: bool
+    run_id: int | None = None
 
 
 def by_target(store, model, column, profile_id: int, database: str) -> dict[str, str]:
@@ -59,19 +62,25 @@ _MINE = (_M.c.profile_id == _B("b_profile")) & (_M.c.database == _B("b_database"
 _UPDATE = (
     sa.update(_M)
     .where(_MINE)
-    .values(text_hash=_B("b_hash"), written_at=_B("b_at"), fingerprint=_B("b_fp"), reviewed=_B("b_reviewed"))
+    .values(
+        text_hash=_B("b_hash"),
+        written_at=_B("b_at"),
+        fingerprint=_B("b_fp"),
+        reviewed=_B("b_reviewed"),
+        run_id=_B("b_run"),
+    )
 )
 _ADOPT = sa.update(_M).where(_MINE, _M.c.fingerprint.is_(None)).values(fingerprint=_B("b_fp"))
 
 
 def load_marks(store, profile_id: int, database: str) -> dict[str, Mark]:
     """target path -> its mark, for one (profile, database)."""
-    query = sa.select(_M.c.target, _M.c.text_hash, _M.c.fingerprint, _M.c.reviewed).where(
+    query = sa.select(_M.c.target, _M.c.text_hash, _M.c.fingerprint, _M.c.reviewed, _M.c.run_id).where(
         _M.c.profile_id == profile_id, _M.c.database == database
     )
     with store.session() as s:
         rows = s.connection().execute(query).all()
-    return {target: Mark(hash_, fingerprint, bool(reviewed)) for target, hash_, fingerprint, reviewed in rows}
+    return {target: Mark(hash_, fingerprint, bool(reviewed), run) for target, hash_, fingerprint, reviewed, run in rows}
 
 
 def save_marks(session: Session, profile_id: int, database: str, written: Iterable[MarkWrite], now: datetime) -> None:
@@ -91,6 +100,7 @@ def save_marks(session: Session, profile_id: int, database: str, written: Iterab
             "b_at": now,
             "b_fp": w.fingerprint,
             "b_reviewed": w.reviewed,
+            "b_run": w.run_id,
         }
         for w in latest.values()
         if w.target in existing
@@ -104,6 +114,7 @@ def save_marks(session: Session, profile_id: int, database: str, written: Iterab
             "written_at": now,
             "fingerprint": w.fingerprint,
             "reviewed": w.reviewed,
+            "run_id": w.run_id,
         }
         for w in latest.values()
         if w.target not in existing
@@ -121,3 +132,11 @@ def adopt_fingerprints(store, profile_id: int, database: str, found: dict[str, s
     key = {"b_profile": profile_id, "b_database": database}
     with store_write(store) as session:
         session.connection().execute(_ADOPT, [{**key, "b_target": t, "b_fp": fp} for t, fp in found.items()])
+
+
+def forget_marks(session: Session, profile_id: int, database: str, targets: Iterable[str]) -> None:
+    """Drop the marks of `targets` (what AMX wrote there is gone: a revert put a person's text back, or none)."""
+    names = list(targets)
+    if names:
+        mine = (_M.c.profile_id == profile_id) & (_M.c.database == database)
+        session.connection().execute(sa.delete(_M).where(mine, _M.c.target.in_(names)))

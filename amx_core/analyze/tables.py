@@ -223,7 +223,7 @@ def _saved(env: RunEnv, job: TableJob, reply: TableReply, described: Described) 
     proposed = _proposed(env, job, reply)
     ids = save_suggestions(env.store, env.key, proposed, env.now)
     writes = [
-        PlannedWrite(sid, p.target, p.current, p.proposal.text, fingerprint=p.fingerprint)
+        PlannedWrite(sid, p.target, p.current, p.proposal.text, fingerprint=p.fingerprint, run_id=env.key.run_id)
         for sid, p in zip(ids, proposed, strict=True)
         if p.verdict.apply
     ]

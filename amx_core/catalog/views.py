@@ -67,7 +67,11 @@ class CatalogNode:
     kind: str  # schema | table | view | materialized_view | column
     child_count: int | None
     detail: str | None = None  # a column's type (with NOT NULL / PK / FK marks)
-    comment: str | None = None
+    comment: str | None = None  # as the last refresh read it
+    # the description there now and who wrote it (services.descriptions fills them; schemas have none)
+    description: str | None = None
+    written_by: str | None = None  # person | amx | reviewed | None (no description)
+    written_run: int | None = None  # the run whose suggestion AMX wrote (amx, reviewed)
 
     def to_json(self) -> dict[str, Any]:
         from amx_core.scope.paths import format_path
@@ -79,6 +83,9 @@ class CatalogNode:
             "child_count": self.child_count,
             "detail": self.detail,
             "comment": self.comment,
+            "description": self.description,
+            "written_by": self.written_by,
+            "run": self.written_run,
         }
 
 
@@ -90,6 +97,7 @@ class ChildPage:
     items: tuple[CatalogNode, ...]
     total: int
     offset: int
+    descriptions_from: str | None = None  # database (read live), cache (the last refresh), None (not read)
 
     @property
     def has_more(self) -> bool:
@@ -102,6 +110,7 @@ class ChildPage:
             "path": format_path(self.path) if self.path else "",
             "total": self.total,
             "offset": self.offset,
+            "descriptions_from": self.descriptions_from,
             "items": [i.to_json() for i in self.items],
         }
 

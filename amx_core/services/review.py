@@ -373,6 +373,7 @@ def apply_suggestions(
                     r.proposed,
                     reviewed=True,
                     fingerprint=r.fingerprint,
+                    run_id=r.run_id,
                 ),
             )
             for r in rows

@@ -44,6 +44,7 @@ class ScheduleState:
     change_watermark: int | None
     prior_status: str | None
     with_statistics: bool
+    max_tokens: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,7 +64,11 @@ def test_show_levels(amx):
         "child_count": 3,
         "detail": None,
         "comment": None,
+        "description": None,
+        "written_by": None,
+        "run": None,
     }
+    assert tables["descriptions_from"] == "database"
     columns = amx("catalog", "show", "chinook", "main.Album")
     assert "ArtistId  column  0         INTEGER NOT NULL FK -> main.Artist.ArtistId" in columns.stdout
     paged = amx("catalog", "show", "chinook", "main", "--limit", "5")
