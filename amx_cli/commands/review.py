@@ -122,10 +122,15 @@ def apply_cmd(ids, run_id, as_json):
     from amx_core.services.review import apply_suggestions
 
     results = apply_suggestions(store(), run_id=run_id, ids=ids)
+    report_writes(results, as_json, nothing="nothing to apply")
+
+
+def report_writes(results, as_json: bool, *, nothing: str) -> None:
+    """Per-item results of apply or revert: JSON or a table; exit 1 when any item was not written."""
     if as_json:
         emit_json([r.to_json() for r in results])
     elif not results:
-        say("nothing to apply")
+        say(nothing)
     else:
         table(
             ("ID", "STATE", "TARGET", "DETAIL"),
@@ -133,3 +138,17 @@ def apply_cmd(ids, run_id, as_json):
         )
     if any(not r.ok for r in results):
         sys.exit(1)
+
+
+@review_group.command("revert")
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True)
+def revert_cmd(ids, as_json):
+    """Put back what applied suggestions replaced (or remove the description if there was none).
+
+    Only where the database still holds exactly what AMX wrote; otherwise the item is stale and left
+    alone. Exits 1 when any item was not reverted.
+    """
+    from amx_core.services.review import revert_suggestions
+
+    report_writes(revert_suggestions(store(), ids), as_json, nothing="nothing to revert")

@@ -100,6 +100,21 @@ def cancel_cmd(run_ref, as_json):
     )
 
 
+@runs_group.command("revert")
+@click.argument("run_ref", metavar="RUN")
+@click.option("--json", "as_json", is_flag=True)
+def revert_cmd(run_ref, as_json):
+    """Undo what a run wrote: put back each description it replaced (or remove the one it added).
+
+    Only where the database still holds exactly what AMX wrote; otherwise the item is stale and left
+    alone. Exits 1 when any item was not reverted.
+    """
+    from amx_cli.commands.review import report_writes
+    from amx_core.services.review import revert_run
+
+    report_writes(revert_run(store(), run_ref), as_json, nothing="the run wrote nothing that is still applied")
+
+
 def print_run(view) -> None:
     pairs(
         [

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import groupby
 from typing import Any
@@ -28,8 +28,18 @@ from amx_core.models import DbProfile, Suggestion
 from amx_core.models.base import saved_id, table_of
 from amx_core.services.validation import plain_text, record_id, whole_number
 
-STATES = ("pending", "accepted", "edited", "rejected", "applied", "apply_failed", "stale", "auto_applied")
-FINAL = ("applied", "auto_applied")
+STATES = (
+    "pending",
+    "accepted",
+    "edited",
+    "rejected",
+    "applied",
+    "apply_failed",
+    "stale",
+    "auto_applied",
+    "reverted",
+)
+FINAL = ("applied", "auto_applied", "reverted")
 ACCEPTABLE = ("pending", "rejected", "apply_failed", "stale", "accepted")
 EDITABLE = ("pending", "accepted", "edited", "rejected", "apply_failed", "stale")
 REJECTABLE = ("pending", "accepted", "edited", "apply_failed", "stale", "rejected")
@@ -349,11 +359,51 @@ def _selection(session: Session, run_id: int | None, ids: Sequence[int]) -> tupl
     return [r for r in rows if r.state in APPLICABLE], skipped
 
 
+def _per_destination(
+    store, names: dict, planned: list[tuple[int, str, Any]], work, *, state: str = "accepted"
+) -> list[ApplyResult]:
+    """Run `work(dest, items)` once per (DB profile, database) of `planned` ((profile id, database, item) triples);
+    items of a removed profile fail with a result saying so (and keep `state`)."""
+    results: list[ApplyResult] = []
+    planned.sort(key=lambda p: (p[0], p[1]))
+    for (profile_id, database), group in groupby(planned, key=lambda p: (p[0], p[1])):
+        items = [p[2] for p in group]
+        profile = names.get(profile_id)
+        if profile is None:
+            results += [
+                ApplyResult(i.suggestion_id, i.target.path, state, False, error="its DB profile was removed")
+                for i in items
+            ]
+            continue
+        from amx_core.analyze.apply import open_destination
+
+        with open_destination(store, profile, database or None) as dest:
+            outcomes = work(dest, items)
+        results += [
+            ApplyResult(
+                o.suggestion_id,
+                o.target,
+                o.state,
+                o.state == "applied",
+                error=o.error,
+                note="; ".join(o.notes) or None,
+                sql=o.sql,
+            )
+            for o in outcomes
+        ]
+    return results
+
+
+def _in_order(results: list[ApplyResult], numbers: Sequence[int]) -> list[ApplyResult]:
+    order = {n: i for i, n in enumerate(numbers)}
+    return sorted(results, key=lambda r: (order.get(r.id, 0), r.id))
+
+
 def apply_suggestions(
     store, *, run_id: int | str | None = None, ids: Sequence[int | str] = (), now: datetime | None = None
 ) -> list[ApplyResult]:
     """Write accepted and edited suggestions (all, one run's, or the named ones) the safe way; one result each."""
-    from amx_core.analyze.apply import PlannedWrite, apply_planned, open_destination
+    from amx_core.analyze.apply import PlannedWrite, apply_planned
     from amx_core.scope.targets import Target
 
     numbers = _ids(ids) if ids else []
@@ -378,29 +428,65 @@ def apply_suggestions(
             )
             for r in rows
         ]
-    planned.sort(key=lambda p: (p[0], p[1]))
-    for (profile_id, database), group in groupby(planned, key=lambda p: (p[0], p[1])):
-        items = [p[2] for p in group]
-        profile = names.get(profile_id)
-        if profile is None:
-            results += [
-                ApplyResult(i.suggestion_id, i.target.path, "accepted", False, error="its DB profile was removed")
-                for i in items
-            ]
-            continue
-        with open_destination(store, profile, database or None) as dest:
-            outcomes = apply_planned(store, dest, items, applied_state="applied", now=when)
-        results += [
-            ApplyResult(
-                o.suggestion_id,
-                o.target,
-                o.state,
-                o.state == "applied",
-                error=o.error,
-                note="; ".join(o.notes) or None,
-                sql=o.sql,
-            )
-            for o in outcomes
-        ]
-    order = {n: i for i, n in enumerate(numbers)}
-    return sorted(results, key=lambda r: (order.get(r.id, 0), r.id))
+    results += _per_destination(
+        store, names, planned, lambda dest, items: apply_planned(store, dest, items, applied_state="applied", now=when)
+    )
+    return _in_order(results, numbers)
+
+
+def _revert_rows(store, rows: Sequence[Suggestion], names: dict, now: datetime | None) -> list[ApplyResult]:
+    from amx_core.analyze.revert import RevertItem, revert_items, written_text
+    from amx_core.scope.targets import Target
+
+    when = _now(now)
+    planned = [
+        (r.db_profile_id, r.database, RevertItem(saved_id(r), Target.parse(r.target), written_text(r), r.old_value))
+        for r in rows
+    ]
+    results = _per_destination(
+        store, names, planned, lambda dest, items: revert_items(dest, items, now=when), state="applied"
+    )
+    return [replace(r, state="reverted") if r.ok else r for r in results]
+
+
+def revert_suggestions(store, ids: Iterable[int | str], *, now: datetime | None = None) -> list[ApplyResult]:
+    """Put back what each applied suggestion replaced (or remove the description when there was none), only
+    where the database still holds exactly what AMX wrote (else `stale`, left alone); one result each.
+
+    Every id must name an applied suggestion (else nothing is written: ConflictError on `id`)."""
+    from amx_core.analyze.revert import REVERTIBLE
+
+    numbers = _ids(ids)
+    with store.session() as s:
+        rows = _rows(s, numbers)
+        for row in rows:
+            if row.state not in REVERTIBLE:
+                raise ConflictError(
+                    "id", f"suggestion {row.id} is {row.state}; only applied suggestions can be reverted"
+                )
+        names = _profiles(s)
+        for row in rows:
+            s.expunge(row)
+    return _in_order(_revert_rows(store, rows, names, now), numbers)
+
+
+def revert_run(store, run_id: int | str, *, now: datetime | None = None) -> list[ApplyResult]:
+    """Revert every suggestion the run wrote (`auto` writes and reviewed ones applied since); see
+    `revert_suggestions`. A run that wrote nothing reverts nothing."""
+    from amx_core.analyze.revert import REVERTIBLE
+    from amx_core.models import Run
+
+    number = record_id(run_id, field="run", what="run")
+    with store.session() as s:
+        if s.get(Run, number) is None:
+            raise NotFoundError("run", f"no run with id {number} (`amx runs list` shows them)")
+        query = (
+            select(Suggestion)
+            .where(Suggestion.run_id == number, col(Suggestion.state).in_(REVERTIBLE))
+            .order_by(col(Suggestion.id))
+        )
+        rows = list(s.exec(query))
+        names = _profiles(s)
+        for row in rows:
+            s.expunge(row)
+    return _in_order(_revert_rows(store, rows, names, now), [saved_id(r) for r in rows])
