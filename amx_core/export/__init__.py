@@ -1,0 +1,1 @@
+"""Taking descriptions to where a team reads them: dbt properties files, a Markdown data dictionary, JSON."""
