@@ -41,6 +41,8 @@ class LlmProfileView:
     max_concurrency: int
     timeout_seconds: float
     columns_per_request: int
+    price_in: float | None = None  # per million input tokens (None: not known)
+    price_out: float | None = None  # per million output tokens
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -77,6 +79,7 @@ class ScheduleView:
     updated_at: datetime
     version: int
     settle_minutes: float | None = None  # change trigger only: minutes from the first unhandled change to the fire
+    max_tokens: int | None = None  # a run stops before a request that would pass this many tokens (in + out)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -103,6 +106,7 @@ class ScheduleView:
             "review": self.review,
             "missing_only": self.missing_only,
             "with_statistics": self.with_statistics,
+            "max_tokens": self.max_tokens,
             "missed_policy": self.missed_policy,
             "retry_max_attempts": self.retry_max_attempts,
             "last_fire_utc": iso(self.last_fire_utc),

@@ -67,6 +67,8 @@ def db_add(name, url, password_env, password_key, password_keyring, database, sa
 @click.option("--max-concurrency", default="4", show_default=True)
 @click.option("--timeout", default="60", show_default=True, help="Seconds per request")
 @click.option("--columns-per-request", default="40", show_default=True)
+@click.option("--price-in", help="Price of a million input tokens (for estimates; no price list is built in)")
+@click.option("--price-out", help="Price of a million output tokens")
 @click.option("--json", "as_json", is_flag=True)
 def llm_add(
     name,
@@ -80,6 +82,8 @@ def llm_add(
     max_concurrency,
     timeout,
     columns_per_request,
+    price_in,
+    price_out,
     as_json,
 ):
     """Add an LLM profile."""
@@ -96,6 +100,8 @@ def llm_add(
         max_concurrency=max_concurrency,
         timeout_seconds=timeout,
         columns_per_request=columns_per_request,
+        price_in=price_in,
+        price_out=price_out,
     )
     _report(view, as_json, f"added LLM profile {view.name} ({view.provider})")
 
@@ -193,6 +199,8 @@ def db_edit(name, url, password_env, password_key, password_keyring, database, s
 @click.option("--max-concurrency")
 @click.option("--timeout")
 @click.option("--columns-per-request")
+@click.option("--price-in", help="Price of a million input tokens (empty to clear)")
+@click.option("--price-out", help="Price of a million output tokens (empty to clear)")
 @click.option("--json", "as_json", is_flag=True)
 def llm_edit(
     name,
@@ -206,6 +214,8 @@ def llm_edit(
     max_concurrency,
     timeout,
     columns_per_request,
+    price_in,
+    price_out,
     as_json,
 ):
     """Change an LLM profile (only the options given)."""
@@ -220,6 +230,9 @@ def llm_edit(
         timeout_seconds=timeout,
         columns_per_request=columns_per_request,
     )
+    for key, value in (("price_in", price_in), ("price_out", price_out)):
+        if value is not None:
+            changes[key] = value
     if any(value is not None for value in (api_key_env, api_key_key, api_key_keyring)):
         changes["api_key"] = SecretSource(env=api_key_env, key=api_key_key, keyring=api_key_keyring)
     view = edit_llm_profile(store(), name, **changes)

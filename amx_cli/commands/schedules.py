@@ -43,6 +43,10 @@ def schedule_options(func):
         ),
         click.option("--retries", help="Attempts on transient errors (default 3)"),
         click.option(
+            "--max-tokens",
+            help="Stop a run before a request that would pass this many tokens, in + out (empty or 0 to clear)",
+        ),
+        click.option(
             "--no-verify",
             "no_verify",
             is_flag=True,
@@ -77,6 +81,7 @@ def _input(kw: dict, *, editing: bool):
         missing_only=(not kw["all_columns"]) if kw.get("all_columns") else None,
         with_statistics=kw.get("with_statistics"),
         retry_attempts=kw.get("retries"),
+        max_tokens=kw.get("max_tokens"),
     )
 
 
@@ -112,6 +117,7 @@ def print_schedule(view) -> None:
             ("review", view.review),
             ("missing only", "yes" if view.missing_only else "no (all columns)"),
             ("statistics", "stated, dated and scoped" if view.with_statistics else "not stated"),
+            ("token budget", f"{view.max_tokens:,} per run" if view.max_tokens else "none"),
             ("missed policy", view.missed_policy),
             ("last error", view.last_error or "-"),
             ("version", view.version),
@@ -226,6 +232,24 @@ def rm(ref, yes):
         raise SystemExit(1)
     delete_schedule(st, sid)
     say(f"deleted {view.name}")
+
+
+@schedule_group.command("estimate")
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True)
+def estimate_cmd(ref, as_json):
+    """What the schedule's next run would ask and cost: tables, columns, requests, tokens (asks no model)."""
+    from amx_core.services.estimate import estimate_schedule
+    from amx_core.services.schedules import resolve_ref
+
+    st = store()
+    estimate = estimate_schedule(st, resolve_ref(st, ref))
+    if as_json:
+        emit_json(estimate.to_json())
+        return
+    say(f"{estimate.schedule_name}: {estimate.line()}")
+    for note in estimate.notes:
+        say(f"note: {note}")
 
 
 @schedule_group.command("preview")

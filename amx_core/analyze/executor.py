@@ -19,17 +19,19 @@ from typing import TYPE_CHECKING
 
 from amx_core.analyze.apply import Destination, open_destination
 from amx_core.analyze.facts import fk_edges, neighbour_index, neighbours
-from amx_core.analyze.incremental import SKIPS, Known, plan_table, skip_totals
+from amx_core.analyze.incremental import SKIPS
 from amx_core.analyze.marks import adopt_fingerprints
 from amx_core.analyze.planning import plan_tables
 from amx_core.analyze.profiling import SAMPLE_ROWS, ProfileSettings
+from amx_core.analyze.runplan import plan_run
 from amx_core.analyze.suggestions import RunKey
 from amx_core.analyze.tables import Described, RunEnv, TableJob, TableResult, describe_stage, profile_stage, write_stage
 from amx_core.catalog.connect import CatalogConnectError
 from amx_core.catalog.resolve import resolve_scope
 from amx_core.errors import AmxError
 from amx_core.execution.context import RUN_COUNTERS, Executor, RunCancelled, RunContext, RunOutcome, TransientError
-from amx_core.llm.registry import Wiring, provider_for
+from amx_core.llm.budget import TokenBudget
+from amx_core.llm.registry import NEEDS_NETWORK, Wiring, provider_for
 from amx_core.profiles.rows import get_db_row, get_llm_row
 from amx_core.profiles.views import llm_view
 from amx_core.scope.targets import TableKey, Target
@@ -76,7 +78,9 @@ class _Progress:
         for name, value in pairs:
             self.counts[name] += value
         self.ctx.progress(**self.counts)
-        if result.ok:
+        if result.not_asked:
+            line = "not asked: the token budget had no room for it"
+        elif result.ok:
             line = (
                 f"{label}: {result.described} of {counted(result.planned, 'column')} described, "
                 f"{result.applied} applied, {result.queued} queued for review"
@@ -114,7 +118,7 @@ def _schedule(
     ):
         profiled = {key: profile_pool.submit(profile_stage, env, jobs[key]) for key in plan.order}
         while True:
-            if not ctx.cancel_event.is_set():
+            if not ctx.cancel_event.is_set() and not (env.budget is not None and env.budget.stopped):
                 for key in plan.ready(described, started)[: workers - len(asking)]:
                     started.add(key)
                     context = neighbours(near[key], texts)
@@ -149,15 +153,23 @@ def _skipped_text(skipped: dict[str, int]) -> str:
     )
 
 
-def _outcome(results: list[TableResult], jobs: dict[TableKey, TableJob], in_scope: int) -> RunOutcome:
+def _outcome(
+    results: list[TableResult], jobs: dict[TableKey, TableJob], in_scope: int, budget: TokenBudget | None
+) -> RunOutcome:
     failed = [r for r in results if not r.ok]
+    asked = [r for r in results if not r.not_asked]
     described = sum(r.described for r in results)
     applied = sum(r.applied for r in results)
     queued = sum(r.queued for r in results)
     note = (
-        f"{len(results) - len(failed)} of {counted(len(jobs), 'table')} described ({in_scope} in scope): "
+        f"{len(asked) - len(failed)} of {counted(len(jobs), 'table')} described ({in_scope} in scope): "
         f"{counted(described, 'column')} described, {applied} applied, {queued} queued for review"
     )
+    if budget is not None and budget.stopped:
+        note = f"{budget.note()}; {note}"
+        if failed and len(failed) == len(asked):
+            return RunOutcome(ok=False, error=f"every table asked failed: {failed[0].error}", note=note)
+        return RunOutcome(ok=True, note=note, stopped="budget")
     if failed:
         names = ", ".join(Target(*r.key).path for r in failed[:5]) + (" ..." if len(failed) > 5 else "")
         note += f"; {len(failed)} failed: {names}"
@@ -190,23 +202,16 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
     ctx.check_cancelled()
     workers = max(1, int(llm.max_concurrency))
     with open_destination(store, schedule.db_profile, resolved.database or None, pool_size=workers + 1) as dest:
-        known = Known.load(store, dest.profile_id, dest.database)
-        all_tables = {(t.schema, t.name): t for t in resolved.tables}
         only = ctx.changed_tables()  # a change-triggered run: only the tables its change events name
-        plans = {
-            key: plan_table(table, dest, known, schedule.missing_only)
-            for key, table in all_tables.items()
-            if only is None or key in only
-        }
-        jobs = {key: plan.job for key, plan in plans.items() if plan.job is not None}
-        skipped = skip_totals(plans.values())
-        adopt_fingerprints(
-            store, dest.profile_id, dest.database, {t: f for p in plans.values() for t, f in p.adopted.items()}
-        )
+        plan = plan_run(store, dest, resolved.tables, missing_only=schedule.missing_only, only=only)
+        all_tables, jobs, skipped = dict(plan.tables), dict(plan.jobs), dict(plan.skipped)
+        adopt_fingerprints(store, dest.profile_id, dest.database, dict(plan.adopted))
+        budget = TokenBudget(schedule.max_tokens) if schedule.max_tokens and llm.provider in NEEDS_NETWORK else None
         ctx.log(
             f"{counted(len(all_tables), 'table')} in scope, {len(jobs)} to describe with {llm.provider} "
             f"({workers} at a time, review {schedule.review}"
             + ("; descriptions may state dated statistics)" if schedule.with_statistics else ")")
+            + (f"; token budget {schedule.max_tokens:,}" if budget is not None else "")
             + f"; {_skipped_text(skipped)}"
         )
         env = RunEnv(
@@ -219,14 +224,17 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
             profile=ProfileSettings(sample_rows=options.sample_rows, sample_mode=sample_mode),
             now=ctx.now,
             with_statistics=schedule.with_statistics,
+            budget=budget,
         )
         results = _schedule(ctx, env, jobs, all_tables, workers, skipped)
+        if budget is not None and budget.stopped:
+            ctx.log(budget.note())
     if not jobs:
         return RunOutcome(
             ok=True,
             note=f"nothing to describe in {counted(len(all_tables), 'table')} in scope; {_skipped_text(skipped)}",
         )
-    return _outcome(results, jobs, len(all_tables))
+    return _outcome(results, jobs, len(all_tables), budget)
 
 
 def make_analyzer(options: AnalyzeOptions) -> Executor:

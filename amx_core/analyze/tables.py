@@ -25,13 +25,14 @@ from amx_core.analyze.policy import auto_verdict
 from amx_core.analyze.profiling import ProfileSettings, TableProfile, profile_table
 from amx_core.analyze.suggestions import Proposed, RunKey, save_suggestions
 from amx_core.llm.describe import describe_with_repair
-from amx_core.llm.errors import LlmError, TransientLlmError
+from amx_core.llm.errors import BudgetReached, LlmError, TransientLlmError
 from amx_core.llm.types import Proposal, TableReply
 from amx_core.scope.targets import TableKey, Target
 from amx_core.secrets.masking import mask_url
 
 if TYPE_CHECKING:
     from amx_core.catalog.views import ResolvedColumn, ResolvedTable
+    from amx_core.llm.budget import TokenBudget
     from amx_core.llm.providers.base import Provider
     from amx_core.store import Store
 
@@ -51,6 +52,7 @@ class RunEnv:
     profile: ProfileSettings
     now: datetime
     with_statistics: bool = False  # the schedule lets descriptions state statistics, dated and scoped
+    budget: TokenBudget | None = None  # the schedule's --max-tokens (networked providers only)
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ class TableResult:
     transient: bool = False
     retry_after: float | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    not_asked: bool = False  # the token budget had no room for its first request: nothing was sent
 
     @property
     def ok(self) -> bool:
@@ -115,14 +118,19 @@ class Profiled:
 
 def profile_stage(env: RunEnv, job: TableJob) -> Profiled:
     """Column statistics and declared codes; a failing read skips that part (with a note): describing goes on."""
+    return profile_job(env.dest, env.profile, job)
+
+
+def profile_job(dest: Destination, settings: ProfileSettings, job: TableJob) -> Profiled:
+    """`profile_stage` for a destination and profile settings (a run's, or an estimate's)."""
     columns = [(c.name, c.type) for c in job.columns]
     profile = TableProfile()
     codes: dict = {}
     notes: list[str] = []
     try:
-        with env.dest.reader.connect() as conn:
+        with dest.reader.connect() as conn:
             try:
-                profile = profile_table(conn, job.table.schema, job.table.name, columns, env.profile)
+                profile = profile_table(conn, job.table.schema, job.table.name, columns, settings)
                 notes.extend(profile.notes)
             except Exception as exc:  # noqa: BLE001 - statistics are optional; the table is still described
                 conn.rollback()
@@ -211,8 +219,12 @@ def describe_stage(env: RunEnv, job: TableJob, context: tuple[tuple[str, str], .
             as_of=env.now.date().isoformat() if env.with_statistics else None,
         )
         try:
-            reply = describe_with_repair(env.provider, facts, env.columns_per_request, want_table=job.want_table)
+            reply = describe_with_repair(
+                env.provider, facts, env.columns_per_request, want_table=job.want_table, budget=env.budget
+            )
             return Described(job, reply, notes=notes)
+        except BudgetReached:
+            return Described(job, None, TableResult(key=job.key, planned=len(job.columns), not_asked=True))
         except LlmError as error:
             return Described(job, None, _failure(job, error, notes))
     except Exception as exc:  # noqa: BLE001 - one table's failure must not take the run down

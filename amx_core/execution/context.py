@@ -86,11 +86,13 @@ class RunContext:
 
 @dataclass(frozen=True)
 class RunOutcome:
-    """The executor's verdict: `ok` with an optional note, or the error text kept as last_error."""
+    """The executor's verdict: `ok` with an optional note, or the error text kept as last_error; `stopped` says
+    why an `ok` run ended early with part of its work done (`budget`: its token budget), the note says more."""
 
     ok: bool
     error: str | None = None
     note: str | None = None
+    stopped: str | None = None
 
 
 Executor = Callable[[RunContext], RunOutcome]

@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from amx_core.llm.errors import InvalidReply, LlmError, TruncatedReply
+from amx_core.llm.errors import BudgetReached, InvalidReply, LlmError, TruncatedReply
 from amx_core.llm.types import Proposal, TableFacts, TableReply
 from amx_core.wording import counted
 
 if TYPE_CHECKING:
+    from amx_core.llm.budget import TokenBudget
     from amx_core.llm.providers.base import Provider
 
 log = logging.getLogger("amx.llm")
@@ -56,17 +57,43 @@ def _chunks(names: Sequence[str], size: int, want_table: bool) -> deque[_Chunk]:
     return deque(_Chunk(group, want_table=want_table and index == 0) for index, group in enumerate(groups))
 
 
-def _ask(provider: Provider, facts: TableFacts, chunk: _Chunk, tally: _Tally) -> TableReply:
+def _send(
+    provider: Provider, facts: TableFacts, chunk: _Chunk, budget: TokenBudget | None, hint: str | None = None
+) -> TableReply:
+    """One request; with a budget, only when it has room for the request's estimate (else BudgetReached)."""
+    if budget is None:
+        return provider.describe_table(facts, only=chunk.columns, want_table=chunk.want_table, repair_hint=hint)
+    from amx_core.llm.prompt import build_prompt
+    from amx_core.llm.tokens import request_tokens
+
+    estimate = request_tokens(build_prompt(facts, only=chunk.columns, want_table=chunk.want_table, repair_hint=hint))
+    if not budget.reserve(estimate):
+        raise BudgetReached(budget.note())
+    spent = 0
+    try:
+        reply = provider.describe_table(facts, only=chunk.columns, want_table=chunk.want_table, repair_hint=hint)
+        spent = reply.tokens_in + reply.tokens_out
+        return reply
+    except LlmError as error:
+        spent = error.tokens_in + error.tokens_out
+        raise
+    finally:
+        budget.settle(estimate, spent)
+
+
+def _ask(
+    provider: Provider, facts: TableFacts, chunk: _Chunk, tally: _Tally, budget: TokenBudget | None = None
+) -> TableReply:
     """One chunk, with one repair attempt after an invalid reply."""
     try:
-        return provider.describe_table(facts, only=chunk.columns, want_table=chunk.want_table)
+        return _send(provider, facts, chunk, budget)
     except InvalidReply as error:
         tally.spend(error.tokens_in, error.tokens_out)
         tally.notes.append(f"repair asked after: {error.message}")
         log.info("%s: invalid reply, asking once more (%s)", facts.path, error.message)
         hint = error.message
     try:
-        return provider.describe_table(facts, only=chunk.columns, want_table=chunk.want_table, repair_hint=hint)
+        return _send(provider, facts, chunk, budget, hint)
     except InvalidReply as error:
         tally.spend(error.tokens_in, error.tokens_out)
         error.message = f"{error.message} (after one repair attempt)"
@@ -81,16 +108,38 @@ def _split(chunk: _Chunk) -> tuple[_Chunk, _Chunk]:
     )
 
 
+def request_chunks(
+    column_names: Sequence[str], columns_per_request: int, want_table: bool = True
+) -> list[tuple[tuple[str, ...], bool]]:
+    """The requests a table needs before any reply: (columns, table wanted) per chunk (estimates plan with it)."""
+    return [(chunk.columns, chunk.want_table) for chunk in _chunks(column_names, columns_per_request, want_table)]
+
+
 def describe_with_repair(
-    provider: Provider, facts: TableFacts, columns_per_request: int, *, want_table: bool = True
+    provider: Provider,
+    facts: TableFacts,
+    columns_per_request: int,
+    *,
+    want_table: bool = True,
+    budget: TokenBudget | None = None,
 ) -> TableReply:
-    """Describe every column of `facts` (and the table, when `want_table`), merging chunk replies and summing tokens."""
+    """Describe every column of `facts` (and the table, when `want_table`), merging chunk replies and summing tokens.
+
+    With a `budget` a request it has no room for is not sent: the table keeps what it has (the rest is
+    reported missing), or, when nothing was asked yet, BudgetReached is raised.
+    """
     tally = _Tally()
     queue = _chunks(facts.column_names, columns_per_request, want_table)
     while queue:
         chunk = queue.popleft()
         try:
-            reply = _ask(provider, facts, chunk, tally)
+            reply = _ask(provider, facts, chunk, tally, budget)
+        except BudgetReached as error:
+            if not tally.columns and tally.table is None:
+                raise tally.fail(error) from None
+            tally.missing.extend(name for left in (chunk, *queue) for name in left.columns)
+            tally.notes.append("token budget reached: the rest of the table was not asked")
+            break
         except TruncatedReply as error:
             tally.spend(error.tokens_in, error.tokens_out)
             if len(chunk.columns) <= 1:

@@ -49,3 +49,7 @@ class InvalidReply(LlmError):
 
 class TruncatedReply(LlmError):
     """The model ran out of output tokens (finish_reason length / stop_reason max_tokens)."""
+
+
+class BudgetReached(LlmError):
+    """The run's token budget has no room for the next request: nothing was sent (amx_core.llm.budget)."""

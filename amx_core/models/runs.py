@@ -21,7 +21,7 @@ class Run(SQLModel, table=True):
     schedule_name: str | None = Field(default=None, max_length=200)
     kind: str = Field(default="analyze", max_length=32)
     reason: str = Field(max_length=16)  # time | change | run-now | catch-up | retry
-    status: str = Field(default="running", max_length=16)  # running | completed | failed | cancelled
+    status: str = Field(default="running", max_length=16)  # running | completed | failed | cancelled | stopped
     occurrence_utc: datetime | None = Field(default=None, sa_column=utc_column())
     attempt: int = Field(default=1)
     started_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))

@@ -39,4 +39,6 @@ def llm_view(row: LlmProfile) -> LlmProfileView:
         max_concurrency=row.max_concurrency,
         timeout_seconds=row.timeout_seconds,
         columns_per_request=row.columns_per_request,
+        price_in=row.price_in,
+        price_out=row.price_out,
     )

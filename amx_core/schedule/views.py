@@ -47,4 +47,5 @@ def schedule_view(row: Any, db_profile: str, llm_profile: str | None) -> Schedul
         updated_at=row.updated_at,
         version=row.version,
         settle_minutes=row.settle_minutes if row.trigger == "change" else None,
+        max_tokens=getattr(row, "max_tokens", None),
     )

@@ -136,6 +136,8 @@ def add_llm_profile(
     max_concurrency: int = 4,
     timeout_seconds: float = 60.0,
     columns_per_request: int = 40,
+    price_in: float | str | None = None,
+    price_out: float | str | None = None,
 ) -> LlmProfileView:
     name = profile_name(name)
     checked = _checked_llm_fields(
@@ -146,6 +148,8 @@ def add_llm_profile(
         max_concurrency=max_concurrency,
         timeout_seconds=timeout_seconds,
         columns_per_request=columns_per_request,
+        price_in=price_in,
+        price_out=price_out,
     )
     ref = api_key.to_ref("api-key")
     with store.write_session() as s:
@@ -156,8 +160,27 @@ def add_llm_profile(
         return llm_view(row)
 
 
+MAX_PRICE = 1_000_000.0
+
+
+def _price(value, field: str) -> float | None:
+    """A price per million tokens (0 allowed: a free or local model); "" clears it; None: not known."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return float(positive_number(value, field=field, maximum=MAX_PRICE, allow_zero=True))
+
+
 def _checked_llm_fields(
-    *, provider, model, base_url, temperature, max_concurrency, timeout_seconds, columns_per_request
+    *,
+    provider,
+    model,
+    base_url,
+    temperature,
+    max_concurrency,
+    timeout_seconds,
+    columns_per_request,
+    price_in=None,
+    price_out=None,
 ) -> dict:
     """Validate LLM settings (shared by add and edit); returns the normalised values."""
     one_of(provider, PROVIDERS, field="provider")
@@ -179,6 +202,8 @@ def _checked_llm_fields(
         columns_per_request=int(
             positive_number(columns_per_request, field="columns-per-request", maximum=500, integer=True)
         ),
+        price_in=_price(price_in, "price-in"),
+        price_out=_price(price_out, "price-out"),
     )
 
 
@@ -279,6 +304,8 @@ def edit_llm_profile(store: Store, name: str, **changes) -> LlmProfileView:
             max_concurrency=row.max_concurrency,
             timeout_seconds=row.timeout_seconds,
             columns_per_request=row.columns_per_request,
+            price_in=row.price_in,
+            price_out=row.price_out,
         )
         api_key = changes.pop("api_key", None)
         unknown = set(changes) - set(merged)

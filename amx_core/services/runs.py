@@ -19,7 +19,7 @@ from amx_core.store import Store
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 100_000
-RUN_STATUSES = ("running", "completed", "failed", "cancelled")
+RUN_STATUSES = ("running", "completed", "failed", "cancelled", "stopped")
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,7 @@ class ScheduleInput:
     missing_only: bool | None = None
     with_statistics: bool | None = None
     retry_attempts: int | None = None
+    max_tokens: int | str | None = None  # "" or 0 clears it on edit (no budget)
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,21 @@ def _settle(value) -> float:
     return positive_number(value, field="settle-minutes", maximum=MAX_SETTLE_MINUTES, allow_zero=True)
 
 
+MAX_TOKENS = 10**12
+
+
+def _max_tokens(inp: ScheduleInput, current: Schedule | None, kind: str) -> int | None:
+    """A run's token budget: a whole number of tokens (in + out), for analyze schedules; "" or 0 clears it."""
+    if inp.max_tokens is None:
+        return current.max_tokens if current is not None and kind == "analyze" else None
+    if isinstance(inp.max_tokens, str) and not inp.max_tokens.strip():
+        return None
+    number = int(positive_number(inp.max_tokens, field="max-tokens", maximum=MAX_TOKENS, integer=True, allow_zero=True))
+    if number and kind != "analyze":
+        raise ValidationError("max-tokens", "applies to analyze schedules only (they ask a language model)")
+    return number or None
+
+
 def _retries(value) -> int:
     number = positive_number(value, field="retries", maximum=MAX_RETRIES, integer=True)
     return int(number)
@@ -187,6 +203,7 @@ class _Plan:
     missed_policy: str
     retry_max_attempts: int
     time_changed: bool
+    max_tokens: int | None = None
 
 
 def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: datetime) -> _Plan:
@@ -200,6 +217,7 @@ def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: d
     missed = one_of(get("missed", current.missed_policy if current else "ask"), rules.MISSED_POLICIES, field="missed")
     missing_only = get("missing_only", current.missing_only if current else True)
     with_statistics = _statistics(inp, current, kind)
+    max_tokens = _max_tokens(inp, current, kind)
     retries = _retries(get("retry_attempts", current.retry_max_attempts if current else 3))
 
     db_name = inp.db_profile
@@ -298,6 +316,7 @@ def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: d
         missed_policy=missed,
         retry_max_attempts=retries,
         time_changed=time_changed,
+        max_tokens=max_tokens,
     )
 
 
@@ -325,6 +344,7 @@ def _apply(row: Schedule, plan: _Plan) -> None:
         "with_statistics",
         "missed_policy",
         "retry_max_attempts",
+        "max_tokens",
     ):
         setattr(row, attr, getattr(plan, attr))
     row.scope_json = json.dumps(plan.scope)
@@ -501,6 +521,26 @@ def delete_schedule(store: Store, schedule_id: int) -> ScheduleView:
         view = view_of(s, row)
         s.delete(row)
         return view
+
+
+def draft_view(
+    store: Store, inp: ScheduleInput, schedule_id: int | None = None, *, now: datetime | None = None
+) -> ScheduleView:
+    """The schedule `inp` describes (a new one, or `schedule_id` edited) as a view, checked but not saved:
+    what a form shows an estimate for before the person saves it."""
+    now = _now(now)
+    with store.session() as s:
+        current = get_row(s, schedule_id) if schedule_id is not None else None
+        plan = _plan(s, inp, current, now)
+        row = Schedule(name=plan.name, tz=plan.tz, db_profile_id=plan.db_profile_id, status=rules.PENDING)
+        _apply(row, plan)
+        row.id = schedule_id or 0
+        row.next_fire_utc = _first_fire(plan, now)
+        row.created_at = row.updated_at = now
+        row.version = current.version if current is not None else 1
+        view = view_of(s, row)
+        s.expunge_all()
+    return view
 
 
 def get_schedule(store: Store, schedule_id: int) -> ScheduleView:

@@ -27,7 +27,7 @@ from amx_core.tick.decide import REASON_RUN_NOW
 from amx_core.tick.logfile import tick_log
 from amx_core.tick.registry import executor_for
 from amx_core.tick.retry import RetryPolicy
-from amx_core.tick.settle import CANCELLED, COMPLETED, FAILED, Outcome, Settlement, finish_run
+from amx_core.tick.settle import CANCELLED, COMPLETED, FAILED, STOPPED, Outcome, Settlement, finish_run
 from amx_core.tick.sink import Observer, RunSink
 from amx_core.tick.statements import SCHEDULE
 from amx_core.views import ScheduleView
@@ -44,6 +44,8 @@ class Finished:
 
 
 def _from_executor(result: RunOutcome | None) -> Outcome:
+    if result is not None and result.ok and result.stopped:
+        return Outcome(status=STOPPED, error=result.note or f"stopped ({result.stopped})", note=result.note)
     if result is None or result.ok:
         return Outcome(status=COMPLETED, note=result.note if result else None)
     return Outcome(status=FAILED, error=result.error or "the run failed (no message)")

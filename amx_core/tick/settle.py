@@ -25,6 +25,7 @@ from amx_core.tick.rows import ScheduleState
 from amx_core.timing import next_fire_after
 
 COMPLETED, FAILED, CANCELLED = "completed", "failed", "cancelled"
+STOPPED = "stopped"  # ended early by its token budget; what it did is kept
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,15 @@ def _success(session, row, claim, outcome, now, grace) -> str:
     return rules.COMPLETED if one_shot else rules.PENDING
 
 
+def _stopped(session, row, claim, outcome, now, grace) -> str:
+    """A run its token budget stopped: the schedule moves on as after a completed run (its note kept as
+    last_error), but a change run consumes nothing, so the tables it did not reach arm it again."""
+    row.last_error = outcome.error
+    _rearm(session, row, claim, now, grace, consumed=False)
+    one_shot = row.trigger == "cron" and not row.cadence
+    return rules.COMPLETED if one_shot else rules.PENDING
+
+
 def _failure(session, row, claim, outcome, now, grace) -> str:
     row.last_error = outcome.error
     _rearm(session, row, claim, now, grace)
@@ -136,7 +146,7 @@ def _retry(row, claim: Claim, outcome: Outcome, retry_at: datetime) -> str:
     return rules.PENDING
 
 
-AFTER = {COMPLETED: _success, FAILED: _failure, CANCELLED: _cancelled}
+AFTER = {COMPLETED: _success, FAILED: _failure, CANCELLED: _cancelled, STOPPED: _stopped}
 
 
 def is_extra_run(row, claim: Claim) -> bool:
