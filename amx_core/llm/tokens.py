@@ -13,15 +13,18 @@ import math
 
 from amx_core.llm.prompt import Prompt
 
-# Calibrated on AMX's own prompts for Chinook (PostgreSQL, SQLite) against a real BPE tokenizer (cl100k):
-# their JSON-heavy text averages this many characters per token.
-CHARS_PER_TOKEN = 3.6
+# Calibrated once against a real BPE tokenizer (cl100k_base; o200k_base within 2 %) on AMX's requests for
+# the whole of Chinook: prompts (system text, JSON data, answer schema) average 3.7 characters per token,
+# replies (JSON prose) 4.3 (docs/ANALYZE.md, "Estimates and budgets").
+CHARS_PER_TOKEN = 3.7
+REPLY_CHARS_PER_TOKEN = 4.3
 MESSAGE_TOKENS = 4  # per chat message: its role and separators
-# A reply's length in characters: the JSON around the entries, one table entry, one column entry
-# (a one- or two-sentence description, a confidence, usually no alternative, a short reason).
+# A reply's length in characters: the JSON around the entries, one table entry, one column entry (a
+# description of a sentence or two, a confidence, usually no alternative, a short reason), measured on
+# the heuristic provider's Chinook descriptions written as a model's JSON answer.
 REPLY_BASE_CHARS = 30
 REPLY_TABLE_CHARS = 330
-REPLY_COLUMN_CHARS = 260
+REPLY_COLUMN_CHARS = 290
 PER_MILLION = 1_000_000
 
 
@@ -38,7 +41,7 @@ def prompt_tokens(prompt: Prompt) -> int:
 def reply_tokens(columns: int, want_table: bool) -> int:
     """The output tokens of a typical reply describing `columns` columns (and the table, when asked)."""
     chars = REPLY_BASE_CHARS + (REPLY_TABLE_CHARS if want_table else 0) + REPLY_COLUMN_CHARS * columns
-    return math.ceil(chars / CHARS_PER_TOKEN)
+    return math.ceil(chars / REPLY_CHARS_PER_TOKEN)
 
 
 def request_tokens(prompt: Prompt) -> int:
