@@ -147,6 +147,9 @@ def print_run(view) -> None:
             ("error", view.error or "-"),
         ]
     )
+    for notice in view.notices:
+        outcome = notice.status + (f" ({notice.error})" if notice.error else "")
+        say(f"notice {notice.event} to {notice.notifier}: {outcome}")
     if view.log_lines:
         say("log:")
         for line in view.log_lines:

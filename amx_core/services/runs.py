@@ -56,6 +56,7 @@ class RunView:
     skipped_pending: int = 0
     flagged: tuple[tuple[str, int], ...] = ()  # (flag, suggestions carrying it), most frequent first; `show` only
     cancel_requested_at: datetime | None = None
+    notices: tuple[Any, ...] = ()  # the notices its end queued (NoticeView); `show` only
 
     @property
     def duration_seconds(self) -> float | None:
@@ -103,6 +104,7 @@ class RunView:
         if with_log:
             data["log"] = list(self.log_lines)
             data["flagged"] = dict(self.flagged)
+            data["notifications"] = [notice.to_json() for notice in self.notices]
         return data
 
 
@@ -171,7 +173,10 @@ def get_run(store: Store, run_id: int | str) -> RunView:
         row = session.get(Run, run_id)
         if row is None:
             raise NotFoundError("run", f"no run with id {run_id}")
-        return replace(run_view(row), flagged=_flag_counts(session, saved_id(row)))
+        view = replace(run_view(row), flagged=_flag_counts(session, saved_id(row)))
+    from amx_core.services.notify import run_notices
+
+    return replace(view, notices=tuple(run_notices(store, run_id)))
 
 
 def cancel_run(store: Store, run_id: int | str, *, now: datetime | None = None) -> RunView:

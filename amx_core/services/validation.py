@@ -70,10 +70,10 @@ def plain_text(
     return value
 
 
-def profile_name(value: str | None, *, field: str = "name") -> str:
+def profile_name(value: str | None, *, field: str = "name", what: str = "profile") -> str:
     if value is None or not _PROFILE_NAME.fullmatch(value):
         raise ValidationError(
-            field, f"{value!r} is not a valid profile name (letters, digits, _ . -; up to 64, no leading symbol)"
+            field, f"{value!r} is not a valid {what} name (letters, digits, _ . -; up to 64, no leading symbol)"
         )
     return value
 

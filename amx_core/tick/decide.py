@@ -13,6 +13,8 @@ from sqlmodel import Session
 
 from amx_core.instants import iso
 from amx_core.models import Schedule
+from amx_core.models.base import saved_id
+from amx_core.notify.events import enqueue_missed
 from amx_core.schedule import rules
 from amx_core.schedule.ledger import record_missed, slots_between
 from amx_core.tick import statements as q
@@ -221,8 +223,20 @@ SETTLE = {MISS: _missed, SKIP: _skip, CANCEL: _cancel, FIRE: _arm}
 
 
 def apply_settlement(session: Session, row: Schedule, decision: Decision, now: datetime) -> None:
-    """Record the ledger and move the schedule as the decision says (a fire only re-arms its slot)."""
-    record_ledger(session, row, decision, now)
+    """Record the ledger and move the schedule as the decision says (a fire only re-arms its slot); newly
+    recorded missed slots are one `missed` notice per notifier listening."""
+    recorded = record_ledger(session, row, decision, now)
+    if recorded:
+        whys = sorted({why for _slot, why in decision.ledger})
+        enqueue_missed(
+            session,
+            schedule_id=saved_id(row),
+            schedule_name=row.name,
+            slots=recorded,
+            why=", ".join(whys),
+            action=decision.ledger_action or "ask",
+            now=now,
+        )
     SETTLE[decision.action](row, decision, now)
     row.updated_at = now
     session.add(row)

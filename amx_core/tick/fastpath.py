@@ -16,10 +16,11 @@ CLAIMABLE = ("pending", "failed")  # a Failed recurring schedule keeps its next 
 
 # One statement, every branch served by an index: ix_schedule_due (status, next_fire_utc) for due
 # and missed work and for change schedules (next_fire_utc NULL), ix_run_status_heartbeat
-# (status, heartbeat_at) for dead runs. A change schedule the catalog poll watches (Pending or Failed ones,
-# as amx_core.catalog.polling arms them) makes the pass busy unless its catalog's next check is
-# in the future; its catalog key is the schedule's database, else the profile's default ('' for
-# SQLite), else whichever database of the profile the poll recorded.
+# (status, heartbeat_at) for dead runs, ix_notification_status for notices waiting to be sent. A
+# change schedule the catalog poll watches (Pending or Failed ones, as amx_core.catalog.polling arms
+# them) makes the pass busy unless its catalog's next check is in the future; its catalog key is the
+# schedule's database, else the profile's default ('' for SQLite), else whichever database of the
+# profile the poll recorded.
 WORK_QUERY = """
 SELECT
   EXISTS (SELECT 1 FROM schedule
@@ -33,6 +34,7 @@ SELECT
                  WHERE c.profile_id = s.db_profile_id AND c.next_check_utc > {now}
                    AND c.database = CASE WHEN p.url LIKE 'sqlite%%' THEN ''
                                          ELSE COALESCE(s.database, p.default_database, c.database) END))
+  OR EXISTS (SELECT 1 FROM notification WHERE status = 'pending')
 """
 
 # The real passes' heartbeat is row 1 (the daemon status reads it); a pass with `--now` writes row 2

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from amx_core.instants import iso
 from amx_core.models import Run, Schedule
 from amx_core.models.base import saved_id, table_of
+from amx_core.notify.events import enqueue_run_end
 from amx_core.schedule import rules
 from amx_core.store import Store
 from amx_core.tick.claims import claim_of_run
@@ -71,6 +72,17 @@ def _recover_run(store: Store, run: Run, now: datetime, lease: timedelta, grace:
         )
         if conn.execute(stmt).rowcount != 1:
             return None  # it beat its heart meanwhile, or someone else recovered it
+        enqueue_run_end(
+            session,
+            run_id=saved_id(run),
+            schedule_id=run.schedule_id,
+            schedule_name=run.schedule_name,
+            status="failed",
+            error=error,
+            reason=run.reason,
+            retry_at=None,
+            now=now,
+        )
         if row is not None and row.status == rules.RUNNING:
             fail_running_schedule(session, row, claim_of_run(run), error, now, grace)
     return Recovered(run.id, run.schedule_id, since, error)

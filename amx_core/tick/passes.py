@@ -20,6 +20,7 @@ from amx_core.tick.heartbeat import previous_tick, record_heartbeat
 from amx_core.tick.leases import recover_expired
 from amx_core.tick.logfile import log_pass, tick_log
 from amx_core.tick.missed import settle_missed
+from amx_core.tick.notices import deliver_notices
 from amx_core.tick.plan import plan_pass
 from amx_core.tick.report import TickReport
 from amx_core.tick.retry import RetryPolicy
@@ -136,6 +137,7 @@ def run_pass(
     settled = settle_missed(store, clock(), grace, previous_tick_at)
     claimer = _Claimer(store, clock, grace, previous_tick_at)
     finished = Supervisor(store, clock, settings, policy, claim_more=claimer).run()
+    errors += deliver_notices(store, clock())
 
     duration_ms = round((time.perf_counter() - started) * 1000, 1)
     report = _report(at, recovered, settled + claimer.settled, finished, errors + claimer.errors, duration_ms)

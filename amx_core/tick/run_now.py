@@ -16,6 +16,7 @@ from amx_core.store import Store, open_store
 from amx_core.tick.claims import Claim, claim_of_run
 from amx_core.tick.clock import Clock, as_clock
 from amx_core.tick.fastpath import host_name
+from amx_core.tick.notices import deliver_notices
 from amx_core.tick.retry import RetryPolicy
 from amx_core.tick.settings import TickSettings
 from amx_core.tick.sink import Observer
@@ -32,6 +33,7 @@ def execute_claims(
 ) -> None:
     """Execute claims made elsewhere: one worker each; the calling thread keeps heartbeats fresh and sees Ctrl-C."""
     Supervisor(store, clock, settings, policy, observer=observer).run(claims)
+    deliver_notices(store, clock())
 
 
 def adopt_run(store: Store, run_id: int) -> Run:

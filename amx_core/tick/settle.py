@@ -14,6 +14,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session
 
 from amx_core.instants import iso
+from amx_core.notify.events import enqueue_run_end
 from amx_core.schedule import rules
 from amx_core.schedule.ledger import record_missed, slots_between
 from amx_core.store import Store
@@ -205,6 +206,17 @@ def finish_run(
         retry_at = _plan_retry(row, claim, outcome, now, policy)
         if not _close_run(conn, claim.run_id, outcome, now, retry_at, run_values or {}):
             return Settlement(run_status="lost", schedule_status=row.status if row else None, lost=True)
+        enqueue_run_end(
+            session,
+            run_id=claim.run_id,
+            schedule_id=claim.schedule_id,
+            schedule_name=claim.schedule_name,
+            status=outcome.status,
+            error=outcome.error,
+            reason=claim.reason,
+            retry_at=retry_at,
+            now=now,
+        )
         if row is None or row.status != rules.RUNNING:
             return Settlement(run_status=outcome.status, schedule_status=row.status if row else None)
         status = _next_status(session, row, claim, outcome, now, grace, retry_at)
