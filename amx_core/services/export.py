@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from amx_core.catalog.verify import check_database, check_scope
 from amx_core.errors import ActionError, ValidationError
 from amx_core.scope.paths import normalize_scope
 from amx_core.services.validation import one_of, plain_text
@@ -123,6 +124,9 @@ def export_catalog(
     if overwrite and merged_file is None:
         raise ValidationError("overwrite", "applies to --merge only (a new file has no descriptions to keep)")
     existing = _read(merged_file, "merge") if merged_file is not None else None
+    if database:
+        check_database(store, profile, database)
+    check_scope(store, profile, database, paths)  # a name that does not exist is bad input, with the nearest ones
     doc = read_document(store, profile, database, paths)
     merged = None
     if existing is not None:
