@@ -63,6 +63,7 @@ class ScheduleView:
     llm_profile: str | None
     review: str
     missing_only: bool
+    with_statistics: bool
     missed_policy: str
     retry_max_attempts: int
     next_fire_utc: datetime | None
@@ -97,6 +98,7 @@ class ScheduleView:
             "llm_profile": self.llm_profile,
             "review": self.review,
             "missing_only": self.missing_only,
+            "with_statistics": self.with_statistics,
             "missed_policy": self.missed_policy,
             "retry_max_attempts": self.retry_max_attempts,
             "last_fire_utc": iso(self.last_fire_utc),

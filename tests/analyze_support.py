@@ -92,6 +92,7 @@ def make_schedule(
     missing_only: bool = True,
     database: str | None = None,
     name: str = "analyze test",
+    with_statistics: bool = False,
 ):
     """A schedule firing in an hour (the tests call the executor themselves)."""
     from amx_core.services.schedules import ScheduleInput, create_schedule
@@ -108,6 +109,7 @@ def make_schedule(
             llm_profile="llm",
             review=review,
             missing_only=missing_only,
+            with_statistics=with_statistics,
         ),
         now=NOW,
     )

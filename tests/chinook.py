@@ -127,6 +127,17 @@ def pascal(snake: str) -> str:
     return "".join(part.capitalize() for part in snake.split("_"))
 
 
+def execute_sql(url: str, *statements: str) -> None:
+    """Run DDL/DML statements in one transaction on a throwaway engine."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
+
+
 class ChinookDb:
     """One loaded Chinook: its URL, dialect, schema, its spelling of names, and DDL helpers for change tests."""
 
@@ -145,13 +156,7 @@ class ChinookDb:
         return sa.create_engine(self.url).dialect.identifier_preparer.quote(self.name(snake))
 
     def execute(self, *statements: str) -> None:
-        engine = sa.create_engine(self.url, poolclass=sa.pool.NullPool)
-        try:
-            with engine.begin() as conn:
-                for statement in statements:
-                    conn.exec_driver_sql(statement)
-        finally:
-            engine.dispose()
+        execute_sql(self.url, *statements)
 
     def add_column(self, table: str, column: str, type_: str) -> None:
         self.execute(f"ALTER TABLE {self.quote(table)} ADD COLUMN {self.quote(column)} {type_}")

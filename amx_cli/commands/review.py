@@ -24,8 +24,20 @@ def _short(text: str | None, width: int = PREVIEW) -> str:
 
 def _print_views(views) -> None:
     table(
-        ("ID", "RUN", "STATE", "BAND", "CONF", "TARGET", "PROPOSED"),
-        [(v.id, v.run_id, v.state, v.band, f"{v.confidence:.2f}", v.target, _short(v.proposed)) for v in views],
+        ("ID", "RUN", "STATE", "BAND", "CONF", "FLAGS", "TARGET", "PROPOSED"),
+        [
+            (
+                v.id,
+                v.run_id,
+                v.state,
+                v.band,
+                f"{v.confidence:.2f}",
+                ",".join(v.flags) or "-",
+                v.target,
+                _short(v.proposed),
+            )
+            for v in views
+        ],
     )
 
 
@@ -60,6 +72,7 @@ def show_cmd(suggestion_id, as_json):
     data = view.to_json()
     data["alternatives"] = " | ".join(view.alternatives) or "-"
     data["flags"] = ", ".join(view.flags) or "-"
+    data["quality"] = "; ".join(f"{q['flag']}: {q['message']}" for q in view.quality) or "passes every check"
     pairs([(key, "-" if value is None else value) for key, value in data.items()])
 
 

@@ -105,6 +105,7 @@ def print_run(view) -> None:
                 f"{view.columns_applied} applied, {view.columns_queued} queued, {view.columns_failed} failed",
             ),
             ("tokens", f"{view.tokens_in} in, {view.tokens_out} out"),
+            ("flagged", ", ".join(f"{flag} {count}" for flag, count in view.flagged) or "none"),
             ("error", view.error or "-"),
         ]
     )

@@ -32,6 +32,12 @@ def schedule_options(func):
         click.option(
             "--all-columns", is_flag=True, default=None, help="Describe every column, not only undescribed ones"
         ),
+        click.option(
+            "--with-statistics/--no-statistics",
+            "with_statistics",
+            default=None,
+            help="Let descriptions state profile statistics, dated and scoped (default: no statistics)",
+        ),
         click.option("--retries", help="Attempts on transient errors (default 3)"),
         click.option("--json", "as_json", is_flag=True),
     ]
@@ -59,6 +65,7 @@ def _input(kw: dict, *, editing: bool):
         kind=kw.get("kind"),
         missed=kw.get("missed"),
         missing_only=(not kw["all_columns"]) if kw.get("all_columns") else None,
+        with_statistics=kw.get("with_statistics"),
         retry_attempts=kw.get("retries"),
     )
 
@@ -93,6 +100,7 @@ def print_schedule(view) -> None:
             ("llm profile", view.llm_profile or "-"),
             ("review", view.review),
             ("missing only", "yes" if view.missing_only else "no (all columns)"),
+            ("statistics", "stated, dated and scoped" if view.with_statistics else "not stated"),
             ("missed policy", view.missed_policy),
             ("last error", view.last_error or "-"),
             ("version", view.version),

@@ -32,6 +32,7 @@ from amx_core.execution.context import Executor, RunCancelled, RunContext, RunOu
 from amx_core.llm.registry import Wiring, provider_for
 from amx_core.profiles.rows import get_db_row, get_llm_row
 from amx_core.profiles.views import llm_view
+from amx_core.wording import counted
 
 if TYPE_CHECKING:
     from amx_core.llm.registry import Wiring
@@ -109,8 +110,8 @@ class _Progress:
         self.ctx.progress(**self.counts)
         if result.ok:
             line = (
-                f"{label}: {result.described} of {result.planned} columns described, {result.applied} applied, "
-                f"{result.queued} queued for review"
+                f"{label}: {result.described} of {counted(result.planned, 'column')} described, "
+                f"{result.applied} applied, {result.queued} queued for review"
             )
         else:
             line = f"{label}: failed: {result.error}"
@@ -177,8 +178,8 @@ def _outcome(results: list[TableResult], jobs: dict[TableKey, TableJob], in_scop
     applied = sum(r.applied for r in results)
     queued = sum(r.queued for r in results)
     note = (
-        f"{len(results) - len(failed)} of {len(jobs)} tables described ({in_scope} in scope): {described} columns "
-        f"described, {applied} applied, {queued} queued for review"
+        f"{len(results) - len(failed)} of {counted(len(jobs), 'table')} described ({in_scope} in scope): "
+        f"{counted(described, 'column')} described, {applied} applied, {queued} queued for review"
     )
     if failed:
         names = ", ".join(Target(*r.key).path for r in failed[:5]) + (" ..." if len(failed) > 5 else "")
@@ -221,8 +222,9 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
             if (job := plan_job(table, dest, marks, local, schedule.missing_only)) is not None
         }
         ctx.log(
-            f"{len(all_tables)} tables in scope, {len(jobs)} to describe with {llm.provider} "
-            f"({workers} at a time, review {schedule.review})"
+            f"{counted(len(all_tables), 'table')} in scope, {len(jobs)} to describe with {llm.provider} "
+            f"({workers} at a time, review {schedule.review}"
+            + ("; descriptions may state dated statistics)" if schedule.with_statistics else ")")
         )
         env = RunEnv(
             store=store,
@@ -233,11 +235,13 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
             review=schedule.review,
             profile=ProfileSettings(sample_rows=options.sample_rows, sample_mode=sample_mode),
             now=ctx.now,
+            with_statistics=schedule.with_statistics,
         )
         results = _schedule(ctx, env, jobs, all_tables, workers)
     if not jobs:
         return RunOutcome(
-            ok=True, note=f"nothing to describe: all {len(all_tables)} tables in scope already have descriptions"
+            ok=True,
+            note=f"nothing to describe: all {counted(len(all_tables), 'table')} in scope already have descriptions",
         )
     return _outcome(results, jobs, len(all_tables))
 

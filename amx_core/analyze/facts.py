@@ -46,8 +46,15 @@ def build_facts(
     stats: Mapping[str, Mapping[str, Any]],
     context: tuple[tuple[str, str], ...],
     currents: Mapping[str | None, str | None],
+    *,
+    codes: Mapping[str, tuple[str, ...]] | None = None,
+    as_of: str | None = None,
 ) -> TableFacts:
-    """TableFacts for `columns` of a ResolvedTable; `currents` maps column name (None: the table) to its text."""
+    """TableFacts for `columns` of a ResolvedTable; `currents` maps column name (None: the table) to its text.
+
+    `as_of` (the run's ISO date) is given when the schedule lets descriptions state statistics.
+    """
+    codes = codes or {}
     return TableFacts(
         schema=table.schema,
         name=table.name,
@@ -62,8 +69,12 @@ def build_facts(
                 fk_target=c.fk_target,
                 comment=currents.get(c.name),
                 stats=dict(stats.get(c.name) or {}),
+                default=c.default,
+                codes=tuple(codes.get(c.name) or ()),
             )
             for c in columns
         ),
         neighbours=context,
+        with_statistics=as_of is not None,
+        as_of=as_of,
     )

@@ -3,8 +3,9 @@
 A proposal is written only when all hold: the strategy is `auto`; the target is empty or
 holds text AMX wrote itself (recognised by its WrittenMark hash); its confidence is at least
 AUTO_MIN_CONFIDENCE (band medium or high: the heuristic provider's 0.5-0.75 qualifies, a
-model's "not sure" below 0.5 does not); and it carries no review flag (restates the name,
-URL, SQL, instructions, control characters, truncated). Everything else is queued.
+model's "not sure" below 0.5 does not); and it carries no flag of the quality check
+(amx_core.llm.quality: restates the name, volatile facts, missing unit, length, URL, SQL,
+instructions, control characters, truncated). Everything else is queued.
 """
 
 from __future__ import annotations

@@ -46,6 +46,15 @@ class RunKey:
     database: str
 
 
+def _note(p: Proposed) -> str | None:
+    """Why the suggestion waits for review, and what had to change in its text to keep it."""
+    notes = [] if p.verdict.apply else [f"queued: {p.verdict.reason}"]
+    notes += p.proposal.notes
+    if any("\x00" in text for text in (p.proposal.text, *p.proposal.alternatives)):
+        notes.append("NUL characters removed from the proposed text (no store or catalog can hold them)")
+    return NOTE_PREFIX + (store_text("; ".join(notes)) or "") if notes else None
+
+
 def save_suggestions(store, key: RunKey, proposed: Sequence[Proposed], now: datetime) -> list[int]:
     """Insert one pending suggestion per proposal; returns their ids in the same order."""
     rows = [
@@ -64,7 +73,7 @@ def save_suggestions(store, key: RunKey, proposed: Sequence[Proposed], now: date
             "reason": store_text(p.proposal.reason) or "",
             "flags_json": json.dumps(list(p.proposal.flags)),
             "state": "pending",
-            "error": None if p.verdict.apply else NOTE_PREFIX + (store_text(f"queued: {p.verdict.reason}") or ""),
+            "error": _note(p),
             "created_at": now,
             "updated_at": now,
         }

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from amx_core.analyze.apply import Destination, PlannedWrite, apply_planned
+from amx_core.analyze.codes import declared_codes
 from amx_core.analyze.facts import build_facts
 from amx_core.analyze.policy import auto_verdict
 from amx_core.analyze.profiling import ProfileSettings, profile_table
@@ -49,6 +50,7 @@ class RunEnv:
     review: str
     profile: ProfileSettings
     now: datetime
+    with_statistics: bool = False  # the schedule lets descriptions state statistics, dated and scoped
 
 
 @dataclass(frozen=True)
@@ -99,16 +101,35 @@ class TableResult:
         return self.error is None
 
 
-def profile_stage(env: RunEnv, job: TableJob) -> tuple[dict, tuple[str, ...]]:
-    """Column statistics, or none (with a note) when the sample query fails: describing goes on."""
+@dataclass(frozen=True)
+class Profiled:
+    """What the first stage learnt about a table: column statistics, declared codes, and notes on what failed."""
+
+    stats: Mapping[str, Mapping]
+    codes: Mapping[str, tuple[str, ...]]
+    notes: tuple[str, ...] = ()
+
+
+def profile_stage(env: RunEnv, job: TableJob) -> Profiled:
+    """Column statistics and declared codes; a failing read skips that part (with a note): describing goes on."""
+    columns = [(c.name, c.type) for c in job.columns]
+    stats: dict = {}
+    codes: dict = {}
+    notes: list[str] = []
     try:
         with env.dest.engine.connect() as conn:
-            stats = profile_table(
-                conn, job.table.schema, job.table.name, [(c.name, c.type) for c in job.columns], env.profile
-            )
-        return stats, ()
-    except Exception as exc:  # noqa: BLE001 - statistics are optional; the table is still described
-        return {}, (f"profiling skipped: {_first_line(exc)}",)
+            try:
+                stats = profile_table(conn, job.table.schema, job.table.name, columns, env.profile)
+            except Exception as exc:  # noqa: BLE001 - statistics are optional; the table is still described
+                conn.rollback()
+                notes.append(f"profiling skipped: {_first_line(exc)}")
+            try:
+                codes = declared_codes(conn, job.table.schema, job.table.name, columns)
+            except Exception as exc:  # noqa: BLE001 - declared codes are optional too
+                notes.append(f"declared codes not read: {_first_line(exc)}")
+    except Exception as exc:  # noqa: BLE001 - no connection: described from the catalog alone
+        notes.append(f"profiling skipped: {_first_line(exc)}")
+    return Profiled(stats, codes, tuple(notes))
 
 
 def _proposed(env: RunEnv, job: TableJob, reply: TableReply) -> list[Proposed]:
@@ -172,8 +193,17 @@ def _crash(job: TableJob, exc: Exception) -> TableResult:
 def describe_stage(env: RunEnv, job: TableJob, context: tuple[tuple[str, str], ...], profiled: Future) -> Described:
     """Ask the model with the table's statistics (from `profile_stage`); retries, splits and one repair inside."""
     try:
-        stats, notes = profiled.result()
-        facts = build_facts(job.table, job.columns, stats, context, job.currents)
+        found: Profiled = profiled.result()
+        notes = found.notes
+        facts = build_facts(
+            job.table,
+            job.columns,
+            found.stats,
+            context,
+            job.currents,
+            codes=found.codes,
+            as_of=env.now.date().isoformat() if env.with_statistics else None,
+        )
         try:
             return Described(job, describe_with_repair(env.provider, facts, env.columns_per_request), notes=notes)
         except LlmError as error:

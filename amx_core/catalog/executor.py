@@ -6,6 +6,7 @@ from amx_core.catalog.connect import CatalogConnectError
 from amx_core.catalog.refresh import refresh_catalog
 from amx_core.errors import AmxError
 from amx_core.execution.context import RunContext, RunOutcome, TransientError
+from amx_core.wording import counted
 
 
 def failure_outcome(exc: AmxError) -> RunOutcome:
@@ -42,8 +43,8 @@ def run_cache_refresh(ctx: RunContext) -> RunOutcome:
     for change in report.changes:
         ctx.log(f"{change.kind} {change.path}" + (f" ({change.detail})" if change.detail else ""))
     note = (
-        f"{report.tables} tables, {report.columns} columns; {report.reflected} re-read; "
-        f"{len(report.changes)} change(s) in {report.duration_seconds:.2f}s"
+        f"{counted(report.tables, 'table')}, {counted(report.columns, 'column')}; {report.reflected} re-read; "
+        f"{counted(len(report.changes), 'change')} in {report.duration_seconds:.2f}s"
     )
     ctx.log(note)
     return RunOutcome(ok=True, note=note)

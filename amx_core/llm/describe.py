@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from amx_core.llm.errors import InvalidReply, LlmError, TruncatedReply
 from amx_core.llm.types import Proposal, TableFacts, TableReply
+from amx_core.wording import counted
 
 if TYPE_CHECKING:
     from amx_core.llm.providers.base import Provider
@@ -93,7 +94,7 @@ def describe_with_repair(provider: Provider, facts: TableFacts, columns_per_requ
             if len(chunk.columns) <= 1:
                 raise tally.fail(error) from None
             first, second = _split(chunk)
-            tally.notes.append(f"reply truncated for {len(chunk.columns)} columns; split in two")
+            tally.notes.append(f"reply truncated for {counted(len(chunk.columns), 'column')}; split in two")
             queue.extendleft((second, first))
             continue
         except LlmError as error:

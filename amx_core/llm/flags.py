@@ -1,7 +1,8 @@
-"""Checks that send a proposed description to review whatever the strategy.
+"""Checks on the text alone that send a proposed description to review whatever the strategy.
 
 A flag never rejects text by itself; it marks the proposal so `auto` review queues it
-for a person instead of writing it.
+for a person instead of writing it. The checks that need the table's facts (profile
+numbers, units, length) live in amx_core.llm.quality; FLAG_MEANINGS explains every flag.
 """
 
 from __future__ import annotations
@@ -17,6 +18,24 @@ SQL = "sql"
 INSTRUCTIONS = "instructions"
 CONTROL_CHARACTERS = "control_characters"
 TRUNCATED = "truncated"
+VOLATILE_FACTS = "volatile_facts"
+MISSING_UNIT = "missing_unit"
+TOO_SHORT = "too_short"
+TOO_LONG = "too_long"
+
+# What each flag means, as the review queue shows it.
+FLAG_MEANINGS: dict[str, str] = {
+    RESTATES_NAME: "says nothing beyond the object's own name and type",
+    VOLATILE_FACTS: "states sample values or profile numbers (ranges, counts, percentages) that go stale",
+    MISSING_UNIT: "leaves out the unit the name makes evident",
+    TOO_SHORT: "is too short to say what the object means",
+    TOO_LONG: "is too long for a catalog description",
+    URL: "holds a URL or web address",
+    SQL: "holds SQL",
+    INSTRUCTIONS: "holds instructions (possible prompt injection)",
+    CONTROL_CHARACTERS: "holds control or invisible formatting characters",
+    TRUNCATED: "was cut to the length limit",
+}
 
 _URL = re.compile(
     r"(?i)\b(?:https?|ftp|file)://|\bwww\.[\w-]+\.\w|\b(?:javascript|mailto|data:text):|"
@@ -48,6 +67,15 @@ _INSTRUCTIONS = re.compile(
     """
 )
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# A zero-width joiner inside an emoji sequence (👩‍💻, ❤️‍🔥, 🏳️‍🌈) is how those emoji are spelled, not hidden text.
+_EMOJI = "\u2600-\u27bf\u2b00-\u2bff\ufe0f\U0001f000-\U0001faff"
+_EMOJI_JOINER = re.compile(f"(?<=[{_EMOJI}])\u200d(?=[{_EMOJI}])")
+
+
+def has_control_characters(text: str) -> bool:
+    """Control or invisible formatting characters, except the joiners inside emoji sequences."""
+    return bool(_CONTROL.search(_EMOJI_JOINER.sub("", text)))
+
 
 _FILLER = {
     "the",
@@ -158,7 +186,7 @@ _CHECKS: tuple[tuple[str, Callable[[str, str | None, str], bool]], ...] = (
     (URL, lambda _n, _t, text: bool(_URL.search(text))),
     (SQL, lambda _n, _t, text: bool(_SQL.search(text))),
     (INSTRUCTIONS, lambda _n, _t, text: bool(_INSTRUCTIONS.search(text))),
-    (CONTROL_CHARACTERS, lambda _n, _t, text: bool(_CONTROL.search(text))),
+    (CONTROL_CHARACTERS, lambda _n, _t, text: has_control_characters(text)),
 )
 
 

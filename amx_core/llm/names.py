@@ -173,6 +173,41 @@ def entity(table_name: str) -> str:
     return " ".join(words)
 
 
+_PLURAL_IRREGULAR = {"person": "people", "child": "children", "man": "men", "woman": "women", "data": "data"}
+_SILENT_H = ("hour", "honest", "honour", "honor", "heir")
+_YOU_SOUND = ("uni", "use", "usa", "usu", "ure", "eu", "one", "once")
+
+
+def plural(noun: str) -> str:
+    """A noun phrase with its last word in the plural: `product category` -> 'product categories'."""
+    head, _, last = noun.rpartition(" ")
+    lower = last.lower()
+    if lower in _PLURAL_IRREGULAR:
+        word = _PLURAL_IRREGULAR[lower]
+    elif lower.endswith("y") and lower[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        word = last[:-1] + "ies"
+    elif lower.endswith(("s", "x", "z", "ch", "sh")):
+        word = last + "es"
+    else:
+        word = last + "s"
+    return f"{head} {word}" if head else word
+
+
+def article(noun: str) -> str:
+    """'a' or 'an' for a noun phrase, by how it sounds: an employee, a unit, an hour."""
+    lower = noun.lower()
+    if lower.startswith(_SILENT_H):
+        return "an"
+    if lower.startswith(_YOU_SOUND):
+        return "a"
+    return "an" if lower[:1] in ("a", "e", "i", "o", "u") else "a"
+
+
+def possessive(noun: str) -> str:
+    """`customer` -> "customer's"; entities are singular, so "address's" too."""
+    return noun + "'s"
+
+
 def stem(word: str) -> str:
     """A comparison key: lower case, abbreviation expanded, singular."""
     return singular(expand(word.lower())).lower()

@@ -24,8 +24,10 @@ class ColumnFacts:
     """One column as the profiler saw it; `stats` values are already masked and safe to send.
 
     `fk_target` is the referenced column's path (`schema.table.column` or `table.column`).
-    `stats` keys: null_ratio, distinct_count, distinct_capped, min, max, min_length,
-    max_length, top_values (list; only for low-cardinality columns).
+    `stats` keys: sample_rows, null_ratio, distinct_count, distinct_capped, min, max,
+    min_length, max_length, shape, personal, top_values (list; only for low-cardinality
+    columns). They are inputs for the writer, never text to copy (see amx_core.llm.quality).
+    `codes` are the values the schema itself allows (an enum type or a CHECK ... IN list).
     """
 
     name: str
@@ -35,11 +37,17 @@ class ColumnFacts:
     fk_target: str | None = None
     comment: str | None = None
     stats: Mapping[str, Any] = field(default_factory=dict)
+    default: str | None = None
+    codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class TableFacts:
-    """One table (or view) to describe; `neighbours` are (path, description) of FK-related tables."""
+    """One table (or view) to describe; `neighbours` are (path, description) of FK-related tables.
+
+    `with_statistics`: the schedule lets descriptions state profile statistics, dated with
+    `as_of` (an ISO date) and scoped to the sample; off by default.
+    """
 
     schema: str | None
     name: str
@@ -47,6 +55,8 @@ class TableFacts:
     comment: str | None = None
     columns: tuple[ColumnFacts, ...] = ()
     neighbours: tuple[tuple[str, str], ...] = ()
+    with_statistics: bool = False
+    as_of: str | None = None
 
     @property
     def path(self) -> str:
@@ -70,13 +80,15 @@ class TableFacts:
 
 @dataclass(frozen=True)
 class Proposal:
-    """A proposed description: `flags` name the review checks it failed (empty = clean)."""
+    """A proposed description: `flags` name the review checks it failed (empty = clean); `notes` say
+    what had to change in the text to keep it (cut to the length limit, NUL removed)."""
 
     text: str
     confidence: float
     alternatives: tuple[str, ...] = ()
     reason: str = ""
     flags: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def band(self) -> str:

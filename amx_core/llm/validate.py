@@ -2,7 +2,9 @@
 
 Tolerant about the wrapping (code fences, prose around the JSON), strict about the
 content: invented column names are dropped, missing ones reported, confidence clamped,
-text trimmed and capped, and every proposal carries the review flags it earned.
+text trimmed and capped (with a note saying so), and every proposal carries the flags of
+the quality check (amx_core.llm.quality): a reply that copies sample values or profile
+numbers is flagged `volatile_facts`, so `auto` review queues it instead of writing it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Any
 
 from amx_core.llm.errors import InvalidReply
 from amx_core.llm.flags import TRUNCATED, review_flags
-from amx_core.llm.types import Proposal, TableFacts
+from amx_core.llm.quality import proposal_flags
+from amx_core.llm.types import ColumnFacts, Proposal, TableFacts
 
 __all__ = ["CheckedReply", "MAX_TEXT", "check_reply", "parse_json_text", "parse_reply", "review_flags"]
 
@@ -90,7 +93,9 @@ def _description(entry: dict[str, Any]) -> Any:
     return next((entry[key] for key in _DESCRIPTION_KEYS if key in entry), None)
 
 
-def _proposal(target: str, type_: str | None, entry: Any, notes: list[str]) -> Proposal | None:
+def _proposal(facts: TableFacts, column: ColumnFacts | None, entry: Any, notes: list[str]) -> Proposal | None:
+    """One proposal for `column` of `facts` (the table itself when None), or None with a note saying why not."""
+    target = column.name if column is not None else facts.name
     if isinstance(entry, str):
         entry = {"description": entry}
     if not isinstance(entry, dict):
@@ -101,6 +106,7 @@ def _proposal(target: str, type_: str | None, entry: Any, notes: list[str]) -> P
         notes.append(f"{target}: no description text")
         return None
     text, cut = _clip(raw_text, MAX_TEXT)
+    cut_note = (f"proposed text cut from {len(raw_text.strip()):,} to {len(text):,} characters (limit {MAX_TEXT:,})",)
     confidence, adjusted = _confidence(entry.get("confidence"))
     if adjusted:
         notes.append(f"{target}: confidence {entry.get('confidence')!r} taken as {confidence}")
@@ -109,8 +115,15 @@ def _proposal(target: str, type_: str | None, entry: Any, notes: list[str]) -> P
     )[:MAX_ALTERNATIVES]
     reason = entry.get("reason")
     reason_text = _clip(reason, MAX_REASON)[0] if isinstance(reason, str) else ""
-    flags = review_flags(target, type_, text) + ((TRUNCATED,) if cut else ())
-    return Proposal(text=text, confidence=confidence, alternatives=alternatives, reason=reason_text, flags=flags)
+    flags = proposal_flags(text, facts, column) + ((TRUNCATED,) if cut else ())
+    return Proposal(
+        text=text,
+        confidence=confidence,
+        alternatives=alternatives,
+        reason=reason_text,
+        flags=flags,
+        notes=cut_note if cut else (),
+    )
 
 
 def _columns_object(data: dict[str, Any]) -> dict[str, Any]:
@@ -146,11 +159,11 @@ def check_reply(data: dict[str, Any], facts: TableFacts, *, expected: Sequence[s
     """Validate a decoded reply against the asked columns of `facts`."""
     notes: list[str] = []
     matched = _match_names(_columns_object(data), expected, notes)
-    types = {c.name: c.type for c in facts.columns}
+    by_name = {c.name: c for c in facts.columns}
     columns: dict[str, Proposal] = {}
     for name in expected:
         if name in matched:
-            proposal = _proposal(name, types.get(name), matched[name], notes)
+            proposal = _proposal(facts, by_name.get(name) or ColumnFacts(name, ""), matched[name], notes)
             if proposal is not None:
                 columns[name] = proposal
     missing = tuple(name for name in expected if name not in columns)
@@ -158,7 +171,7 @@ def check_reply(data: dict[str, Any], facts: TableFacts, *, expected: Sequence[s
         notes.append("missing columns: " + ", ".join(missing))
     table = None
     if want_table:
-        table = _proposal(facts.name, facts.kind, data.get("table"), notes) if "table" in data else None
+        table = _proposal(facts, None, data.get("table"), notes) if "table" in data else None
         if table is None and "table" not in data:
             notes.append("no table description")
     return CheckedReply(table=table, columns=columns, missing=missing, notes=tuple(notes))

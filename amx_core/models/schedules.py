@@ -41,3 +41,5 @@ class Schedule(SQLModel, table=True):
     version: int = Field(default=1)
     # added by migration 0002: the first schema change seen and not yet fired (change trigger)
     change_seen_utc: datetime | None = Field(default=None, sa_column=utc_column())
+    # added by migration 0004: descriptions may state profile statistics, dated and scoped
+    with_statistics: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})

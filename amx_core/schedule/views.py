@@ -35,6 +35,7 @@ def schedule_view(row: Any, db_profile: str, llm_profile: str | None) -> Schedul
         llm_profile=llm_profile,
         review=row.review,
         missing_only=row.missing_only,
+        with_statistics=bool(row.with_statistics),
         missed_policy=row.missed_policy,
         retry_max_attempts=row.retry_max_attempts,
         next_fire_utc=row.next_fire_utc,

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from amx_core.analyze.suggestions import NOTE_PREFIX
 from amx_core.errors import ConflictError, NotFoundError, ValidationError
 from amx_core.instants import iso
+from amx_core.llm.flags import FLAG_MEANINGS
 from amx_core.models import DbProfile, Suggestion
 from amx_core.models.base import saved_id, table_of
 
@@ -61,6 +62,11 @@ class SuggestionView:
     created_at: datetime
     updated_at: datetime
 
+    @property
+    def quality(self) -> list[dict[str, str]]:
+        """The quality check's findings, one per flag with what it means (empty: the text passed)."""
+        return [{"flag": flag, "message": FLAG_MEANINGS.get(flag, flag.replace("_", " "))} for flag in self.flags]
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -74,6 +80,7 @@ class SuggestionView:
             "alternatives": list(self.alternatives),
             "reason": self.reason,
             "flags": list(self.flags),
+            "quality": self.quality,
             "target_kind": self.target_kind,
             "schedule_id": self.schedule_id,
             "db_profile": self.db_profile,

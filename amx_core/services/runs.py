@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +12,7 @@ from sqlmodel import col, select
 
 from amx_core.errors import NotFoundError
 from amx_core.instants import iso
-from amx_core.models import Run
+from amx_core.models import Run, Suggestion
 from amx_core.models.base import saved_id
 from amx_core.store import Store
 
@@ -46,6 +48,7 @@ class RunView:
     tokens_out: int
     error: str | None
     log_lines: tuple[str, ...] = ()
+    flagged: tuple[tuple[str, int], ...] = ()  # (flag, suggestions carrying it), most frequent first; `show` only
 
     @property
     def duration_seconds(self) -> float | None:
@@ -88,6 +91,7 @@ class RunView:
         }
         if with_log:
             data["log"] = list(self.log_lines)
+            data["flagged"] = dict(self.flagged)
         return data
 
 
@@ -135,9 +139,19 @@ def list_runs(
         return [run_view(row, with_log=False) for row in session.exec(stmt).all()]
 
 
+def _flag_counts(session, run_id: int) -> tuple[tuple[str, int], ...]:
+    """How many of the run's suggestions carry each quality or review flag."""
+    stmt = select(Suggestion.flags_json).where(Suggestion.run_id == run_id, Suggestion.flags_json != "[]")
+    counts: Counter[str] = Counter()
+    for flags in session.exec(stmt):
+        counts.update(set(json.loads(flags or "[]")))
+    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
 def get_run(store: Store, run_id: int) -> RunView:
+    """One run with its log lines and the count of its flagged suggestions by flag."""
     with store.session() as session:
         row = session.get(Run, int(run_id))
         if row is None:
             raise NotFoundError("run", f"no run with id {run_id}")
-        return run_view(row)
+        return replace(run_view(row), flagged=_flag_counts(session, saved_id(row)))

@@ -23,7 +23,7 @@ from amx_core.schedule import rules
 from amx_core.schedule.ledger import record_missed, slots_between
 from amx_core.schedule.views import schedule_view
 from amx_core.scope.paths import normalize_scope
-from amx_core.services.validation import clean_name, one_of, positive_number
+from amx_core.services.validation import clean_name, one_of, positive_number, yes_no
 from amx_core.store import Store
 from amx_core.timing import (
     ensure_future,
@@ -59,6 +59,7 @@ class ScheduleInput:
     kind: str | None = None
     missed: str | None = None
     missing_only: bool | None = None
+    with_statistics: bool | None = None
     retry_attempts: int | None = None
 
 
@@ -126,6 +127,16 @@ def _retries(value) -> int:
     return int(number)
 
 
+def _statistics(inp: ScheduleInput, current: Schedule | None, kind: str) -> bool:
+    """Whether descriptions may state dated statistics: an analyze schedule's choice, off by default."""
+    if inp.with_statistics is not None:
+        wanted = yes_no(inp.with_statistics, field="with-statistics")
+        if wanted and kind != "analyze":
+            raise ValidationError("with-statistics", "applies to analyze schedules only (they write descriptions)")
+        return wanted
+    return bool(current.with_statistics) if current is not None and kind == "analyze" else False
+
+
 @dataclass
 class _Plan:
     """The fully validated target state of a schedule, before it touches a row."""
@@ -143,6 +154,7 @@ class _Plan:
     llm_profile_id: int | None
     review: str
     missing_only: bool
+    with_statistics: bool
     missed_policy: str
     retry_max_attempts: int
     time_changed: bool
@@ -158,6 +170,7 @@ def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: d
     review = one_of(get("review", current.review if current else "manual"), rules.REVIEWS, field="review")
     missed = one_of(get("missed", current.missed_policy if current else "ask"), rules.MISSED_POLICIES, field="missed")
     missing_only = get("missing_only", current.missing_only if current else True)
+    with_statistics = _statistics(inp, current, kind)
     retries = _retries(get("retry_attempts", current.retry_max_attempts if current else 3))
 
     db_name = inp.db_profile
@@ -238,6 +251,7 @@ def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: d
         llm_profile_id=llm_id,
         review=review,
         missing_only=bool(missing_only),
+        with_statistics=with_statistics,
         missed_policy=missed,
         retry_max_attempts=retries,
         time_changed=time_changed,
@@ -264,6 +278,7 @@ def _apply(row: Schedule, plan: _Plan) -> None:
         "llm_profile_id",
         "review",
         "missing_only",
+        "with_statistics",
         "missed_policy",
         "retry_max_attempts",
     ):

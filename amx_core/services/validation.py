@@ -38,6 +38,22 @@ def one_of(value: str, choices: tuple[str, ...], *, field: str) -> str:
     return value
 
 
+_YES = ("yes", "true", "on", "1")
+_NO = ("no", "false", "off", "0")
+
+
+def yes_no(value, *, field: str) -> bool:
+    """A switch: a bool, or yes/no, true/false, on/off, 1/0 as text (forms and scripts send text)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower() if isinstance(value, (str, int)) else None
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValidationError(field, f"{value!r} is not yes or no")
+
+
 def positive_number(value, *, field: str, maximum: float | None = None, integer: bool = False):
     try:
         number = int(value) if integer else float(value)

@@ -40,6 +40,7 @@ class ScheduleState:
     updated_at: datetime
     version: int
     change_seen_utc: datetime | None
+    with_statistics: bool
 
 
 @dataclass(frozen=True, slots=True)

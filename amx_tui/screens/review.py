@@ -22,6 +22,7 @@ from textual.widgets import Static
 from amx_core.services import review as core
 from amx_core.services.review import ApplyResult, SuggestionView
 from amx_core.store import Store
+from amx_core.wording import counted
 from amx_tui.formatting import SUGGESTION_WORDS
 from amx_tui.screens.apply_results import ApplyResultsDialog
 from amx_tui.screens.confirm import ConfirmDialog
@@ -65,10 +66,6 @@ CHANGES: dict[str, tuple[Callable[[Store, list[int]], list[SuggestionView]], str
     "accept": (lambda store, ids: core.accept_suggestions(store, ids), "Accepted"),
     "reject": (lambda store, ids: core.reject_suggestions(store, ids), "Rejected"),
 }
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
 
 
 class ReviewScreen(VerbScreen):
@@ -146,7 +143,7 @@ class ReviewScreen(VerbScreen):
                 else f"{scope} · loading…"
             )
         marked = f" · {len(self.marked)} marked" if self.marked else ""
-        return f"{scope} · {_plural(len(self.order), 'suggestion')}{marked}"
+        return f"{scope} · {counted(len(self.order), 'suggestion')}{marked}"
 
     @property
     def table(self) -> SuggestionTable:
@@ -281,9 +278,9 @@ class ReviewScreen(VerbScreen):
         )
         text.append("Reason: ", "bold")
         text.append(f"{view.reason or '—'}\n")
-        if view.flags:
-            text.append("Flags: ", "bold yellow")
-            text.append(", ".join(view.flags) + "\n")
+        for finding in view.quality:
+            text.append(f"Quality: {finding['flag']}: ", "bold yellow")
+            text.append(finding["message"] + "\n")
         if view.error:
             text.append("Error: ", "bold red")
             text.append(view.error + "\n", "red")
@@ -345,7 +342,7 @@ class ReviewScreen(VerbScreen):
             return
         question = ConfirmDialog(
             "Accept all high-confidence suggestions?",
-            f"Accept {_plural(len(ids), 'pending suggestion')} of high confidence shown in this queue. "
+            f"Accept {counted(len(ids), 'pending suggestion')} of high confidence shown in this queue. "
             "Nothing is written until you apply.",
             "Accept",
         )
@@ -379,7 +376,7 @@ class ReviewScreen(VerbScreen):
         if not self.loads:  # the rest of the queue was being read: read it again, with this change
             self.request_load()
         words = CHANGES[message.verb][1] if message.verb in CHANGES else "Edited"
-        what = views[0].target if len(views) == 1 else _plural(len(views), "suggestion")
+        what = views[0].target if len(views) == 1 else counted(len(views), "suggestion")
         self.notify(f"{words} {what}.", markup=False)
 
     def action_edit(self) -> None:
@@ -409,7 +406,7 @@ class ReviewScreen(VerbScreen):
             return
         scope = "the marked suggestions" if marked else (self.run_label or "all runs")
         body = (
-            f"Write {_plural(len(ready), 'accepted or edited suggestion')} of {scope} to the database. "
+            f"Write {counted(len(ready), 'accepted or edited suggestion')} of {scope} to the database. "
             "Each target is re-read first: one whose text changed since the suggestion was made is reported "
             "stale and not written."
         )

@@ -185,6 +185,12 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
                         key="review",
                         hint="Manual: suggestions wait in the review queue · Auto: confident ones are applied",
                     )
+                    yield FormField(
+                        "Statistics",
+                        Choice([("off", "Not stated"), ("on", "Dated")], v.statistics, id="statistics"),
+                        key="statistics",
+                        hint='Dated: descriptions may end "As of <date>, in a sample of N rows: …"',
+                    )
                 with Vertical(id="scope-pane"):
                     yield Static("Scope  (space ticks, enter/→ opens, ← closes)", classes="pane-title", markup=False)
                     yield ScopeTree(self.store_getter, id="scope-tree")
@@ -234,6 +240,7 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
             scope=tuple(self.query_one("#scope-tree", ScopeTree).scope),
             llm=self._select_value("llm"),
             review=self.query_one("#review", Choice).value,
+            statistics=self.query_one("#statistics", Choice).value,
         )
 
     # --- adapting the form -------------------------------------------------------------------------------
@@ -483,7 +490,7 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
         """Put `values` into the widgets of the fields in `names` (profiles and scope re-cascade)."""
         for name in names & {"name", "at", "cron", "cap", "tz"}:
             self.query_one(f"#{name}", Input).value = getattr(values, name)
-        for name in names & {"trigger", "review"}:
+        for name in names & {"trigger", "review", "statistics"}:
             self.query_one(f"#{name}", Choice).value = getattr(values, name)
         if "llm" in names and values.llm is not None:
             self.query_one("#llm", Select).value = values.llm

@@ -25,6 +25,7 @@ FIELD_OF_ERROR = {
     "scope": "scope",
     "llm-profile": "llm",
     "review": "review",
+    "with-statistics": "statistics",
 }
 
 
@@ -43,6 +44,7 @@ class FormValues:
     scope: tuple[str, ...] = ()
     llm: str | None = None
     review: str = "manual"
+    statistics: str = "off"  # "on": descriptions may state dated statistics
 
     @classmethod
     def of_view(cls, view: ScheduleView) -> FormValues:
@@ -59,6 +61,7 @@ class FormValues:
             scope=tuple(view.scope),
             llm=view.llm_profile,
             review=view.review,
+            statistics="on" if view.with_statistics else "off",
         )
 
     def changed(self, other: FormValues) -> set[str]:
@@ -101,5 +104,6 @@ def build_input(values: FormValues, initial: FormValues | None = None) -> Schedu
         scope=tuple(values.scope) if "scope" in changed else None,
         llm_profile=values.llm if "llm" in changed else None,
         review=values.review if "review" in changed else None,
+        with_statistics=values.statistics == "on" if "statistics" in changed else None,
         kind=None if editing else "analyze",
     )

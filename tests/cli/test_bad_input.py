@@ -106,6 +106,12 @@ CASES = [
     ("unknown missed policy", _add("--missed", "panic"), "missed"),
     ("unknown kind", _add("--kind", "vacuum"), "kind"),
     ("zero retries", _add("--retries", "0"), "retries"),
+    ("statistics on a cache refresh", _add("--kind", "cache_refresh", "--with-statistics"), "with-statistics"),
+    (
+        "edit into a cache refresh with statistics",
+        ["schedule", "edit", "existing", "--kind", "cache_refresh", "--with-statistics"],
+        "with-statistics",
+    ),
     ("edit running schedule", ["schedule", "edit", "busy", "--name", "other"], "id"),
     (
         "edit with stale version",

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from amx_cli.main import build_cli
 from amx_core.analyze.executor import run_analyze
+from amx_core.llm.flags import FLAG_MEANINGS
 
 SUGGESTION_KEYS = {
     "id",
@@ -52,7 +53,7 @@ def test_list_and_show_give_the_documented_shapes(amx):
     assert len(listed) == 6 and all(SUGGESTION_KEYS <= set(s) for s in listed)
     assert {s["state"] for s in listed} == {"pending"}
     text = amx("review", "list").output
-    assert text.splitlines()[0].split() == ["ID", "RUN", "STATE", "BAND", "CONF", "TARGET", "PROPOSED"]
+    assert text.splitlines()[0].split() == ["ID", "RUN", "STATE", "BAND", "CONF", "FLAGS", "TARGET", "PROPOSED"]
     assert "main.Genre.Name" in text
     one = json.loads(amx("review", "show", str(listed[0]["id"]), "--json").output)
     assert one["id"] == listed[0]["id"] and SUGGESTION_KEYS <= set(one)
@@ -103,3 +104,34 @@ def test_bad_input_exits_2_naming_the_field(amx):
     amx("review", "apply", str(ids["main.Genre"]))
     out = amx("review", "reject", str(ids["main.Genre"]), code=2).output
     assert f"suggestion {ids['main.Genre']} is applied" in out
+
+
+def test_quality_flags_are_shown_in_review_and_counted_by_runs_show(store, chinook_sqlite, llm_server):  # noqa: F811
+    """A model's reply that copies profile numbers is flagged; review and runs show say so, --json too."""
+    from llm_server import Reply, description_json, openai_reply
+
+    answer = description_json(
+        {"GenreId": "Identifier of the genre, from 1 to 25.", "Name": "Name of the music genre."},
+        table="One row per music genre.",
+    )
+    llm_server.respond("/chat/completions", lambda request: Reply(openai_reply(answer)))
+    add_profiles(store, chinook_sqlite, llm="openai", base_url=llm_server.url)
+    handle = start_run(store, make_schedule(store, scope=["main.Genre"], review="auto"))
+    assert run_analyze(handle.ctx).ok
+    runner, cli = CliRunner(), build_cli()
+
+    listed = json.loads(runner.invoke(cli, ["review", "list", "--json"]).output)
+    flagged = next(s for s in listed if s["target"] == "main.Genre.GenreId")
+    assert flagged["flags"] == ["volatile_facts"] and flagged["state"] == "pending"
+    assert flagged["quality"] == [
+        {"flag": "volatile_facts", "message": FLAG_MEANINGS["volatile_facts"]},
+    ]
+    assert all(s["quality"] == [] for s in listed if s["target"] != "main.Genre.GenreId")
+    rows = runner.invoke(cli, ["review", "list"]).output.splitlines()
+    assert any("volatile_facts" in row and "main.Genre.GenreId" in row for row in rows)
+    shown = runner.invoke(cli, ["review", "show", str(flagged["id"])]).output
+    assert f"volatile_facts: {FLAG_MEANINGS['volatile_facts']}" in shown
+
+    run = json.loads(runner.invoke(cli, ["runs", "show", str(handle.run_id), "--json"]).output)
+    assert run["flagged"] == {"volatile_facts": 1}
+    assert "volatile_facts 1" in runner.invoke(cli, ["runs", "show", str(handle.run_id)]).output

@@ -70,6 +70,12 @@ def test_add_list_show_edit_pause_resume_rm(amx):
 
     edited = json.loads(amx("schedule", "edit", sid, "--review", "auto", "--expect-version", "1", "--json").output)
     assert edited["review"] == "auto" and edited["version"] == 2
+    assert added["with_statistics"] is False and edited["with_statistics"] is False
+    dated = json.loads(amx("schedule", "edit", sid, "--with-statistics", "--json").output)
+    assert dated["with_statistics"] is True and dated["review"] == "auto"
+    assert "stated, dated and scoped" in amx("schedule", "show", sid).output
+    plain = json.loads(amx("schedule", "edit", sid, "--no-statistics", "--json").output)
+    assert plain["with_statistics"] is False and plain["version"] == 4
 
     assert "Paused" in amx("schedule", "pause", sid).output
     assert json.loads(amx("schedule", "list", "--status", "paused", "--json").output)[0]["id"] == added["id"]

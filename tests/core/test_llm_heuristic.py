@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from amx_core.llm.describe import describe_with_repair
 from amx_core.llm.flags import restates_name
 from amx_core.llm.names import entity, phrase, split_words
@@ -78,32 +81,117 @@ def test_deterministic_and_says_it_is_a_heuristic():
     assert first.tokens_in == first.tokens_out == 0
 
 
-def test_chinook_like_names_described_sensibly():
+def test_chinook_like_names_described_by_meaning():
     line = HeuristicProvider().describe_table(INVOICE_LINE)
     texts = {name: p.text for name, p in line.columns.items()}
-    assert texts["InvoiceLineId"] == "Unique identifier of the invoice line."
-    assert texts["InvoiceId"].startswith("The invoice of this invoice line; references Invoice.InvoiceId")
-    assert texts["UnitPrice"].startswith("Unit price of the invoice line, a monetary amount.")
-    assert "from 0.99 to 1.99" in texts["UnitPrice"] and "Never empty" in texts["UnitPrice"]
-    assert "Always 1" in texts["Quantity"]
+    assert texts["InvoiceLineId"] == (
+        "Unique number identifying each invoice line; a surrogate key with no meaning of its own."
+    )
+    assert texts["InvoiceId"] == "The invoice of the invoice line; references Invoice.InvoiceId."
+    assert texts["UnitPrice"] == "Unit price of the invoice line (a sum of money)."
+    assert texts["Quantity"] == "Number of units on the invoice line."
     assert line.columns["InvoiceLineId"].confidence > line.columns["Quantity"].confidence
     assert "invoice line" in line.table.text and "an invoice (through InvoiceId)" in line.table.text
 
     customer = HeuristicProvider().describe_table(CUSTOMER).columns
-    assert customer["SupportRepId"].text.startswith(
-        "The support representative of this customer, an employee; references Employee.EmployeeId."
+    assert customer["SupportRepId"].text == (
+        "The employee acting as the customer's support representative; references Employee.EmployeeId. "
+        "Empty when the customer has no support representative."
     )
-    assert customer["Email"].text.startswith("Email address of the customer")
-    assert customer["cust_addr"].text.startswith("Address of the customer, as text. Optional")
-    assert customer["is_active"].text == "Whether the customer is active."
-    assert customer["created_at"].text == "Date and time when the customer was created."
-    assert "'active', 'closed'" in customer["status"].text
+    assert customer["Email"].text == "Email address of the customer."
+    assert customer["cust_addr"].text == "Address of the customer. May be empty."
+    assert customer["is_active"].text == "Whether the customer is active. May be empty."
+    assert (
+        customer["created_at"].text
+        == "Date and time the customer row was added, without time zone; an audit column. May be empty."
+    )
+    assert customer["status"].text == "Status of the customer: one of a fixed list of customer statuses. May be empty."
 
     assert EMPLOYEE.column("ReportsTo").fk_target
-    assert "another employee" in HeuristicProvider().describe_table(EMPLOYEE).columns["ReportsTo"].text
+    assert HeuristicProvider().describe_table(EMPLOYEE).columns["ReportsTo"].text == (
+        "The employee's manager: the employee this one reports to; references Employee.EmployeeId. "
+        "Empty for an employee who reports to no one."
+    )
     link = HeuristicProvider().describe_table(PLAYLIST_TRACK)
-    assert link.table.text.startswith("Link table connecting playlist and track")
-    assert link.columns["TrackId"].text == "Part of the primary key; references the track (Track.TrackId)."
+    assert link.table.text == "Links playlists to tracks: each row pairs one playlist with one track."
+    assert link.columns["TrackId"].text == "The track linked to the playlist in this row; references Track.TrackId."
+
+
+def test_profile_statistics_steer_the_words_but_never_appear():
+    """UnitPrice's range, Quantity's single value and status's sampled codes are inputs, not text."""
+    for facts in (INVOICE_LINE, CUSTOMER):
+        for proposal in HeuristicProvider().describe_table(facts).columns.values():
+            assert not re.search(r"\d|sample|distinct|range|common|'\w+'", proposal.text), proposal.text
+    flag = TableFacts(
+        "public",
+        "product",
+        columns=(
+            ColumnFacts("discontinued", "INTEGER", False, stats={"top_values": [0, 1], "min": 0, "max": 1}),
+            ColumnFacts("reviewed", "INTEGER", False, stats={"min": 0, "max": 250, "distinct_count": 80}),
+        ),
+    )
+    texts = {name: p.text for name, p in HeuristicProvider().describe_table(flag).columns.items()}
+    assert texts["discontinued"] == "Whether the product is discontinued (yes/no, stored as a number)."
+    assert not texts["reviewed"].startswith("Whether")
+
+
+def test_units_money_codes_and_audit_columns():
+    film = TableFacts(
+        "public",
+        "film",
+        columns=(
+            ColumnFacts("film_id", "INTEGER", False, True),
+            ColumnFacts("length_minutes", "SMALLINT", False),
+            ColumnFacts("size_mb", "DOUBLE PRECISION", False),
+            ColumnFacts("rating", "mpaa_rating", codes=("G", "PG", "PG-13")),
+            ColumnFacts("replacement_cost", "NUMERIC(5,2)", False),
+            ColumnFacts("currency_cd", "CHAR(3)", False, stats={"min_length": 3, "max_length": 3}),
+            ColumnFacts("last_update", "TIMESTAMP WITHOUT TIME ZONE", False, default="now()"),
+            ColumnFacts("deleted_at", "TIMESTAMPTZ"),
+            ColumnFacts("prequel_id", "INTEGER", True, fk_target="public.film.film_id"),
+        ),
+    )
+    texts = {name: p.text for name, p in HeuristicProvider().describe_table(film).columns.items()}
+    assert texts["length_minutes"] == "Length of the film, in minutes."
+    assert texts["size_mb"] == "Size of the film, in megabytes."
+    assert texts["rating"] == "Rating of the film: one of 'G', 'PG' or 'PG-13'. May be empty."
+    assert texts["replacement_cost"] == "Replacement cost of the film (in the currency given by currency_cd)."
+    assert texts["currency_cd"] == "Currency of the film, as a three-letter code."
+    assert texts["last_update"] == (
+        "Date and time the film row was last changed, without time zone; an audit column the database fills in "
+        "by default."
+    )
+    assert texts["deleted_at"] == (
+        "Date and time (with time zone) when the film was deleted. Empty while the film has not been deleted."
+    )
+    assert texts["prequel_id"] == (
+        "Another film that is this one's prequel; references film.film_id. Empty when there is none."
+    )
+
+
+def test_statistics_only_when_the_schedule_opts_in_and_then_dated():
+    stats = {
+        "sample_rows": 1000,
+        "null_ratio": 0.0,
+        "min": 1,
+        "max": 1000,
+        "distinct_count": 100,
+        "distinct_capped": True,
+    }
+    track = TableFacts("main", "Track", columns=(ColumnFacts("TrackId", "INTEGER", False, True, stats=stats),))
+    plain = HeuristicProvider().describe_table(track).columns["TrackId"]
+    assert "1,000" not in plain.text and "As of" not in plain.text
+    dated = HeuristicProvider().describe_table(replace(track, with_statistics=True, as_of="2026-12-06"))
+    proposal = dated.columns["TrackId"]
+    assert proposal.text.endswith(
+        "As of 2026-12-06, in a sample of 1,000 rows: values from 1 to 1,000; more than 100 distinct values; "
+        "never empty."
+    )
+    assert proposal.flags == ()
+    one = {"sample_rows": 1, "distinct_count": 1, "min": 5, "max": 5, "null_ratio": 0.0}
+    single = replace(track, with_statistics=True, as_of="2026-12-06", columns=(ColumnFacts("n", "INTEGER", stats=one),))
+    text = HeuristicProvider().describe_table(single).columns["n"].text
+    assert "in a sample of 1 row: always 5; 1 distinct value; never empty." in text
 
 
 def test_never_just_the_name_and_no_review_flags():
@@ -112,6 +200,7 @@ def test_never_just_the_name_and_no_review_flags():
         for name, proposal in reply.columns.items():
             assert not restates_name(name, facts.column(name).type, proposal.text), proposal.text
             assert proposal.flags == ()
+        assert reply.table.flags == ()
 
 
 def test_chunked_heuristic_matches_one_shot():

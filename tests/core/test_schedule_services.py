@@ -117,6 +117,25 @@ def test_edit_bumps_version_and_refuses_stale(ready):
     assert svc.get_schedule(ready, view.id).review == "manual"
 
 
+def test_statistics_are_off_by_default_and_an_analyze_schedules_choice(ready):
+    view = _create(ready)
+    assert view.with_statistics is False and view.to_json()["with_statistics"] is False
+    on = svc.edit_schedule(ready, view.id, ScheduleInput(with_statistics=True), now=NOW)
+    assert on.with_statistics is True and on.to_json()["with_statistics"] is True and on.version == 2
+    kept = svc.edit_schedule(ready, view.id, ScheduleInput(review="auto"), now=NOW)
+    assert kept.with_statistics is True
+    assert svc.edit_schedule(ready, view.id, ScheduleInput(with_statistics="no"), now=NOW).with_statistics is False
+    assert _create(ready, name="dated", with_statistics="yes").with_statistics is True
+    with pytest.raises(ValidationError) as bad:
+        _create(ready, name="unsure", with_statistics="maybe")
+    assert bad.value.field == "with-statistics" and str(bad.value) == "with-statistics: 'maybe' is not yes or no"
+    with pytest.raises(ValidationError) as refresh:
+        _create(ready, name="refresh", kind="cache_refresh", with_statistics=True)
+    assert refresh.value.field == "with-statistics"
+    assert svc.edit_schedule(ready, view.id, ScheduleInput(kind="cache_refresh"), now=NOW).with_statistics is False
+    assert [v.name for v in svc.list_schedules(ready)] == ["dated", "nightly"]
+
+
 def test_edit_zone_keeps_wall_time(ready):
     view = _create(ready)
     moved = svc.edit_schedule(ready, view.id, ScheduleInput(tz="America/New_York"), now=NOW)

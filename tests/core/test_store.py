@@ -79,6 +79,7 @@ def test_upgrade_from_first_migration_keeps_rows(amx_home):
     assert view.db_profile == "shop" and view.llm_profile == "h"
     assert view.version == 4
     assert view.cadence == "0 2 * * *"
+    assert view.with_statistics is False  # migration 0004: existing schedules state no statistics
     assert view.next_fire_utc == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     names = sa.inspect(store.engine).get_table_names()
     assert {"run", "occurrence", "missed_slot", "suggestion", "catalog_table"} <= set(names)

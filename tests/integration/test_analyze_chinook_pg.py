@@ -69,7 +69,7 @@ def test_auto_schedule_fired_by_the_tick_leaves_readable_descriptions(store, amx
     written = {k: v for k, v in comments.items() if v}
     assert len(written) >= run.columns_applied
     assert comments["album.title"] and "album" in comments["album.title"].lower()
-    assert comments["track"] and comments["track"].startswith("Table holding one row per track")
+    assert comments["track"] and comments["track"].startswith("One row per track")
     listed = _cli(amx_home, "amx", "review", "list", "--run", str(run.id), "--state", "auto_applied", "--json")
     applied = json.loads(listed.stdout)
     assert {f"{s['target'].split('.', 1)[1]}" for s in applied} <= set(written)

@@ -12,7 +12,7 @@ from llm_server import Reply, auto_openai, description_json, openai_reply
 from amx_core.analyze.executor import AnalyzeOptions, make_analyzer
 from amx_core.execution.context import TransientError
 from amx_core.llm.client import RetryPolicy
-from amx_core.llm.prompt import fenced_data
+from amx_core.llm.prompt import NO_STATISTICS_TEXT, fenced_data
 from amx_core.llm.registry import Wiring
 from amx_core.services.review import list_suggestions
 
@@ -46,14 +46,14 @@ class ByTable:
 def analyze(store, chinook_sqlite, llm_server):  # noqa: F811
     """Run an analyze schedule over `scope` against the replay server; returns (outcome, handle, sleeps)."""
 
-    def run(scripted=None, *, scope=SCOPE, review="auto", concurrency=1, timeout=5.0, default=None):
+    def run(scripted=None, *, scope=SCOPE, review="auto", concurrency=1, timeout=5.0, default=None, stats=False):
         add_profiles(
             store, chinook_sqlite, llm="openai", base_url=llm_server.url, concurrency=concurrency, timeout=timeout
         )
         llm_server.respond(PATH, ByTable(scripted or {}, default))
         sleeps: list[float] = []
         options = AnalyzeOptions(wiring=Wiring(retry=RetryPolicy(attempts=2, base_delay=0.01), sleep=sleeps.append))
-        handle = start_run(store, make_schedule(store, scope=scope, review=review))
+        handle = start_run(store, make_schedule(store, scope=scope, review=review, with_statistics=stats))
         outcome = make_analyzer(options)(handle.ctx)
         return outcome, handle, sleeps
 
@@ -187,6 +187,63 @@ def test_hostile_text_is_kept_exactly_but_queued_not_applied(analyze, store):
     assert {"url", "sql", "instructions"} <= set(view.flags)
     assert view.note.startswith("queued: flagged")
     assert _targets(store, handle.run_id)["main.Artist.ArtistId"].state == "auto_applied"
+
+
+def test_a_reply_that_copies_profile_numbers_is_flagged_and_queued(analyze, store):
+    """Issue #18: "Values range from 1 to 1000" is false the day a table grows; auto review must not write it."""
+    volatile = _bad(
+        description_json(
+            {
+                "ArtistId": "Unique identifier of the artist. Values range from 1 to 1000.",
+                "Name": "Stage name of the artist.",
+            }
+        )
+    )
+    outcome, handle, _ = analyze({"Artist": [volatile]})
+    assert outcome.ok
+    targets = _targets(store, handle.run_id)
+    flagged = targets["main.Artist.ArtistId"]
+    assert flagged.flags == ("volatile_facts",) and flagged.state == "pending"
+    assert flagged.note == "queued: flagged: volatile_facts"
+    assert flagged.quality[0]["flag"] == "volatile_facts"
+    assert targets["main.Artist.Name"].state == "auto_applied"
+    assert handle.sink.counts["columns_applied"] == 5 and handle.sink.counts["columns_queued"] == 1
+
+
+def test_the_prompt_says_whether_statistics_may_be_stated(analyze, store, llm_server):
+    analyze(scope=["main.Artist"])
+    plain = next(m["content"] for m in llm_server.requests[-1].body["messages"] if m["role"] == "user")
+    assert NO_STATISTICS_TEXT in plain and "As of" not in plain
+
+
+def test_a_schedule_with_statistics_lets_the_model_state_them_dated(analyze, store, llm_server):
+    dated = "Unique number of the artist. As of 2026-03-02, in a sample of 275 rows: values from 1 to 275."
+    reply = _bad(description_json({"ArtistId": dated, "Name": "Stage name of the artist."}))
+    outcome, handle, _ = analyze({"Artist": [reply]}, scope=["main.Artist"], stats=True)
+    assert outcome.ok
+    asked = next(m["content"] for m in llm_server.requests[-1].body["messages"] if m["role"] == "user")
+    assert "As of 2026-03-02, in a sample of" in asked and NO_STATISTICS_TEXT not in asked
+    view = _targets(store, handle.run_id)["main.Artist.ArtistId"]
+    assert view.flags == () and view.state == "auto_applied"
+
+
+def test_nul_removal_and_cuts_are_noted_on_the_suggestion(analyze, store):
+    """What had to change to keep a reply's text is said on the suggestion, not done silently."""
+    long_text = "Name under which the artist records and performs. " * 100
+    reply = _bad(description_json({"ArtistId": "Artist number in\x00 the catalogue.", "Name": long_text}))
+    outcome, handle, _ = analyze({"Artist": [reply]})
+    assert outcome.ok
+    targets = _targets(store, handle.run_id)
+    nul = targets["main.Artist.ArtistId"]
+    assert nul.proposed == "Artist number in the catalogue." and nul.state == "pending"
+    assert "control_characters" in nul.flags
+    assert "NUL characters removed from the proposed text" in nul.note
+    cut = targets["main.Artist.Name"]
+    assert len(cut.proposed) <= 1000 and cut.proposed.endswith("…") and "truncated" in cut.flags
+    assert (
+        f"proposed text cut from {len(long_text.strip()):,} to {len(cut.proposed):,} characters (limit 1,000)"
+        in cut.note
+    )
 
 
 def test_parents_descriptions_are_given_to_children(analyze, store, llm_server):

@@ -239,6 +239,20 @@ def test_refusal_and_non_json_are_invalid_replies(llm_server, sleeps):
     assert caught.value.tokens_in == 100 and caught.value.raw == "I think the columns are nice."
 
 
+@pytest.mark.parametrize("choices", [[], None, ["not an object"]])
+def test_a_reply_without_choices_names_the_llm_profile(llm_server, sleeps, choices):
+    """The profile is what the user can fix (its base URL, its model), not the provider kind."""
+    body = openai_reply("{}")
+    body["choices"] = choices
+    llm_server.script(PATH, Reply(body))
+    from amx_core.llm.errors import InvalidReply
+
+    with pytest.raises(InvalidReply) as caught:
+        make_provider(llm_server, sleeps, name="team-vllm").describe_table(FACTS)
+    assert caught.value.message == "LLM profile 'team-vllm': the reply has no choices"
+    assert caught.value.tokens_in == 100
+
+
 def test_ping(llm_server, sleeps):
     llm_server.script(PATH, Reply(openai_reply("pong")))
     text = make_provider(llm_server, sleeps).ping()

@@ -78,6 +78,33 @@ async def test_change_trigger_shows_the_cap_and_saves_it(demo):
         assert (saved.trigger, saved.cap_hours, saved.fire_at_utc) == ("change", 6.0, None)
 
 
+async def test_the_statistics_choice_is_saved_and_shown_when_editing(demo):
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dialog = await open_dialog(pilot)
+        await paste_into(pilot, "#name", "Dated statistics")
+        assert dialog.query_one("#statistics", Choice).value == "off"
+        dialog.query_one("#statistics", Choice).focus()
+        await press(pilot, "right")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, MainScreen)
+        saved = next(v for v in list_schedules(demo) if v.name == "Dated statistics")
+        assert saved.with_statistics is True
+        assert all(not v.with_statistics for v in list_schedules(demo) if v.name != "Dated statistics")
+
+        await settle(pilot)
+        assert app.screen.table.move_to_key(str(saved.id))
+        await press(pilot, "e")
+        assert isinstance(app.screen, ScheduleDialog)
+        assert app.screen.query_one("#statistics", Choice).value == "on"
+        app.screen.query_one("#statistics", Choice).focus()
+        await press(pilot, "left")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, MainScreen)
+        assert get_schedule(demo, saved.id).with_statistics is False
+
+
 async def test_edit_refuses_a_stale_version_and_says_it_changed_underneath(demo):
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:

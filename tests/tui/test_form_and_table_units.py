@@ -58,6 +58,13 @@ def test_switching_to_change_sends_the_cap_and_no_time():
     assert (inp.trigger, inp.cap_hours, inp.at, inp.cron) == ("change", "6", None, None)
 
 
+def test_statistics_are_sent_on_create_and_only_when_switched_on_edit():
+    assert build_input(FormValues(name="n", db="p", llm="l")).with_statistics is False
+    assert build_input(FormValues(name="n", db="p", llm="l", statistics="on")).with_statistics is True
+    assert build_input(FormValues(**{**STORED.__dict__, "name": "Renamed"}), STORED).with_statistics is None
+    assert build_input(FormValues(**{**STORED.__dict__, "statistics": "on"}), STORED).with_statistics is True
+
+
 def test_changing_the_profile_resends_the_database():
     values = FormValues(**{**STORED.__dict__, "db": "warehouse", "database": "sales_db", "scope": ()})
     inp = build_input(values, STORED)

@@ -258,6 +258,32 @@ async def test_user_and_model_text_is_never_markup(queue):
         assert text.count("[bold red]Genres[/] of [link=x]tracks[/link]") >= 2  # in the row and side by side
 
 
+async def test_the_quality_checks_findings_show_beside_the_proposal(queue):
+    """A proposal the quality check flagged says which check failed and what that means."""
+    from amx_core.analyze.policy import Verdict
+    from amx_core.analyze.suggestions import Proposed, RunKey, save_suggestions
+    from amx_core.analyze.targets import Target
+    from amx_core.llm.flags import FLAG_MEANINGS
+    from amx_core.llm.types import Proposal
+    from amx_core.services.profiles import show_db_profile
+
+    store = queue.store
+    key = RunKey(queue.run_id, None, show_db_profile(store, "db").id, "")
+    proposal = Proposal("Identifier of the genre, from 1 to 25.", 0.9, flags=("volatile_facts", "too_short"))
+    proposed = Proposed(Target("main", "Genre", "GenreId"), None, proposal, Verdict(False, "flagged: volatile_facts"))
+    (flagged,) = save_suggestions(store, key, [proposed], ANALYZE_NOW)
+    app = review_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_queue(pilot)
+        await highlight(pilot, screen, flagged)
+        text = " ".join(screen_text(app).split())  # the pane wraps long lines
+        for flag in ("volatile_facts", "too_short"):
+            first_words = " ".join(FLAG_MEANINGS[flag].split()[:3])
+            assert f"Quality: {flag}: {first_words}" in text
+        await highlight(pilot, screen, _ids(store)["main.Genre.Name"])
+        assert "Quality:" not in screen_text(app)
+
+
 async def test_the_palette_offers_the_review_verbs(queue):
     ids = _ids(queue.store)
     app = review_app(queue.store)

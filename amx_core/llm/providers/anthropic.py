@@ -52,11 +52,11 @@ class AnthropicProvider(ChatProvider):
         )
         tokens_out = as_int(usage.get("output_tokens"))
         if data.get("stop_reason") == "refusal":
-            raise refused(self.name, _text(data.get("content"))).with_tokens(tokens_in, tokens_out)
+            raise refused(self.profile_name, _text(data.get("content"))).with_tokens(tokens_in, tokens_out)
         if "content" not in data:
-            raise InvalidReply(f"{self.name}: the reply has no content", raw=str(data)[:2000]).with_tokens(
-                tokens_in, tokens_out
-            )
+            raise InvalidReply(
+                f"LLM profile {self.profile_name!r}: the reply has no content", raw=str(data)[:2000]
+            ).with_tokens(tokens_in, tokens_out)
         return Completion(
             text=_text(data.get("content")),
             tokens_in=tokens_in,

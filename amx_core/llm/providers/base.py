@@ -10,6 +10,7 @@ from amx_core.llm.errors import InvalidReply, LlmError, TruncatedReply
 from amx_core.llm.prompt import Prompt, build_prompt
 from amx_core.llm.types import TableFacts, TableReply
 from amx_core.llm.validate import parse_reply
+from amx_core.wording import counted
 
 if TYPE_CHECKING:
     from amx_core.llm.client import LlmHttp
@@ -72,6 +73,11 @@ class ChatProvider:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(model={self.model!r}, base_url={self.base_url!r})"
 
+    @property
+    def profile_name(self) -> str:
+        """The LLM profile this provider serves: what reply errors name, so the user knows which to fix."""
+        return self._http.profile_name
+
     def complete(self, prompt: Prompt) -> Completion:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -88,7 +94,8 @@ class ChatProvider:
         completion = self.complete(prompt)
         if completion.truncated:
             raise TruncatedReply(
-                f"{facts.path}: the reply was cut off at the output limit ({len(prompt.columns)} columns asked)"
+                f"{facts.path}: the reply was cut off at the output limit "
+                f"({counted(len(prompt.columns), 'column')} asked)"
             ).with_tokens(completion.tokens_in, completion.tokens_out)
         try:
             checked = parse_reply(completion.text, facts, expected=prompt.columns, want_table=want_table)
@@ -105,6 +112,6 @@ class ChatProvider:
         )
 
 
-def refused(name: str, raw: str) -> LlmError:
-    """The error for a model that declined to answer."""
-    return InvalidReply(f"{name}: the model refused to answer", raw=raw)
+def refused(profile_name: str, raw: str) -> LlmError:
+    """The error for a model that declined to answer, naming the LLM profile."""
+    return InvalidReply(f"LLM profile {profile_name!r}: the model refused to answer", raw=raw)

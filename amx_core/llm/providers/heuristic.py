@@ -1,74 +1,34 @@
 """The `heuristic` provider: offline and deterministic, for the demo and for machines without a model.
 
-It describes from names (split and with abbreviations expanded), types, keys,
-relationships and profile statistics, says so in every reason, and stays in a moderate
-confidence range (0.5-0.75) so `auto` review only applies it where the policy allows.
+It describes what tables and columns mean from names (split and with abbreviations
+expanded), types, keys, relationships and siblings; profile statistics only steer its
+choice of words and appear in the text only when the schedule opted in, dated and scoped.
+Every reason says so, and confidence stays in a moderate range (0.5-0.75) so `auto` review
+only applies it where the policy allows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from amx_core.llm.flags import review_flags
-from amx_core.llm.heuristic_columns import article, describe_column, split_path
-from amx_core.llm.names import entity
+from amx_core.llm.heuristic_columns import describe_column
+from amx_core.llm.heuristic_statistics import dated_statistics
+from amx_core.llm.heuristic_tables import describe_table_text
+from amx_core.llm.quality import proposal_flags
 from amx_core.llm.types import ColumnFacts, Proposal, TableFacts, TableReply
 
-REASON = "Heuristic description from names, types, keys, relationships and profile statistics (no language model)"
-_KINDS = {
-    "table": "Table",
-    "view": "View",
-    "materialized view": "Materialized view",
-    "materialized_view": "Materialized view",
-}
+REASON = (
+    "Heuristic description from names, types, keys and relationships, with profile statistics as clues only "
+    "(no language model)"
+)
+_CATEGORICAL_CLUES = ("codes declared by the schema", "code by name", "category by name", "yes/no name and values")
 
 
-def _table_names(paths: Sequence[str], *, ends_with_column: bool) -> list[str]:
-    """Distinct table names from paths (`schema.table.column` when `ends_with_column`, else `schema.table`)."""
-    seen: list[str] = []
-    for path in paths:
-        parts = split_path(path) or [path]
-        name = parts[-2] if ends_with_column and len(parts) >= 2 else parts[-1]
-        if name not in seen:
-            seen.append(name)
-    return seen
-
-
-def _join(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _link(facts: TableFacts, column: ColumnFacts, owner: str) -> str:
-    """`an employee (through SupportRepId)`, or `another employee (...)` for a self-reference."""
-    target = _table_names([column.fk_target or ""], ends_with_column=True)[0]
-    if target == facts.name:
-        return f"another {owner} (through {column.name})"
-    noun = entity(target)
-    return f"{article(noun)} {noun} (through {column.name})"
-
-
-def describe_table_text(facts: TableFacts) -> tuple[str, float]:
-    """(description, confidence) for the table itself, from its name, keys and relationships."""
-    owner = entity(facts.name)
-    kind = _KINDS.get(facts.kind.lower(), facts.kind.capitalize() or "Table")
-    keys = [c.name for c in facts.columns if c.primary_key]
-    targets = _table_names([c.fk_target for c in facts.columns if c.fk_target], ends_with_column=True)
-    link_table = len(targets) >= 2 and all(c.fk_target or c.primary_key for c in facts.columns)
-    if link_table:
-        parts = [f"Link {kind.lower()} connecting {_join([entity(t) for t in targets])}: one row per combination."]
-    else:
-        parts = [f"{kind} holding one row per {owner}" + (f", identified by {_join(keys)}." if keys else ".")]
-        links = [_link(facts, column, owner) for column in facts.columns if column.fk_target]
-        if links:
-            parts.append(f"Each {owner} refers to {_join(links)}.")
-    neighbours = _table_names([path for path, _ in facts.neighbours], ends_with_column=False)
-    related = [n for n in neighbours if n not in targets and n != facts.name]
-    if related:
-        parts.append(f"Related tables: {_join(related)}.")
-    others = [c.name for c in facts.columns if not c.primary_key and not c.fk_target][:6]
-    if others:
-        parts.append(f"{len(facts.columns)} columns, including {_join(others)}.")
-    return " ".join(parts), 0.7 if keys or targets else 0.6
+def _with_statistics(facts: TableFacts, column: ColumnFacts, text: str, clue: str) -> str:
+    if not facts.with_statistics:
+        return text
+    said = dated_statistics(column.stats or {}, facts.as_of, categorical=clue in _CATEGORICAL_CLUES)
+    return f"{text} {said}" if said else text
 
 
 class HeuristicProvider:
@@ -94,18 +54,17 @@ class HeuristicProvider:
             if wanted is not None and column.name not in wanted:
                 continue
             text, confidence, clue = describe_column(facts, column)
+            text = _with_statistics(facts, column, text, clue)
             columns[column.name] = Proposal(
                 text=text,
                 confidence=confidence,
                 reason=f"{REASON}; main clue: {clue}.",
-                flags=review_flags(column.name, column.type, text),
+                flags=proposal_flags(text, facts, column),
             )
         table = None
         if want_table:
             text, confidence = describe_table_text(facts)
-            table = Proposal(
-                text=text, confidence=confidence, reason=f"{REASON}.", flags=review_flags(facts.name, facts.kind, text)
-            )
+            table = Proposal(text=text, confidence=confidence, reason=f"{REASON}.", flags=proposal_flags(text, facts))
         return TableReply(table=table, columns=columns, notes=("heuristic provider: no language model used",))
 
     def ping(self) -> str:

@@ -101,13 +101,13 @@ class OpenAiProvider(ChatProvider):
         tokens_in, tokens_out = as_int(usage.get("prompt_tokens")), as_int(usage.get("completion_tokens"))
         choices = data.get("choices")
         if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
-            raise InvalidReply(f"{self.name}: the reply has no choices", raw=str(data)[:2000]).with_tokens(
-                tokens_in, tokens_out
-            )
+            raise InvalidReply(
+                f"LLM profile {self.profile_name!r}: the reply has no choices", raw=str(data)[:2000]
+            ).with_tokens(tokens_in, tokens_out)
         choice = choices[0]
         message = choice.get("message") or {}
         if message.get("refusal"):
-            raise refused(self.name, str(message["refusal"])).with_tokens(tokens_in, tokens_out)
+            raise refused(self.profile_name, str(message["refusal"])).with_tokens(tokens_in, tokens_out)
         return Completion(
             text=_message_text(message.get("content")),
             tokens_in=tokens_in,
