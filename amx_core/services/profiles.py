@@ -52,7 +52,9 @@ def _check_url(url: str, field: str = "url") -> str:
         ) from None
     if parsed.password:
         raise ValidationError(
-            field, "must not contain a password; use --password-env VAR or --password-key KEY instead"
+            field,
+            "must not contain a password; give it by reference instead "
+            "(an environment variable, a secrets.env key or the keyring)",
         )
     try:
         parsed.get_dialect()
@@ -130,7 +132,10 @@ def _checked_llm_fields(
         if not base_url.startswith(("http://", "https://")):
             raise ValidationError("base-url", f"{base_url!r} must start with http:// or https://")
         if "@" in base_url.split("//", 1)[1].split("/", 1)[0]:
-            raise ValidationError("base-url", "must not carry credentials; use --api-key-env or --api-key-key")
+            raise ValidationError(
+                "base-url",
+                "must not carry credentials; give the API key by reference (environment, secrets.env, keyring)",
+            )
     try:
         temperature = float(temperature)
     except (TypeError, ValueError):

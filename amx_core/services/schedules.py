@@ -118,13 +118,19 @@ def _scope(value) -> list[str]:
     return normalize_scope(list(value), field="scope")
 
 
-def _cap(value) -> float:
+def check_cap_hours(value) -> float:
+    """The change cap ("at most every N hours") as saving checks it; forms use it for their live hints."""
     return positive_number(value, field="cap-hours", maximum=MAX_CAP_HOURS)
 
 
-def _retries(value) -> int:
+def check_retries(value) -> int:
+    """Attempts on transient errors as saving checks it; forms use it for their live hints."""
     number = positive_number(value, field="retries", maximum=MAX_RETRIES, integer=True)
     return int(number)
+
+
+_cap = check_cap_hours
+_retries = check_retries
 
 
 def _statistics(inp: ScheduleInput, current: Schedule | None, kind: str) -> bool:

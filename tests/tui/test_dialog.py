@@ -6,6 +6,7 @@ import pytest
 from tui_support import SIZE, make_app, open_dialog, paste_into, press, settle
 
 from amx_core.services.schedules import ScheduleInput, edit_schedule, get_schedule, list_schedules
+from amx_tui.screens.confirm import ConfirmDialog
 from amx_tui.screens.main import MainScreen
 from amx_tui.screens.schedule_dialog import ScheduleDialog
 from amx_tui.widgets.choice import Choice
@@ -135,7 +136,15 @@ async def test_escape_cancels_without_saving(demo):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_dialog(pilot)
+        await press(pilot, "escape")
+        assert isinstance(app.screen, MainScreen), "an untouched dialog closes at once"
+
+        dialog = await open_dialog(pilot)
         await paste_into(pilot, "#name", "Never saved")
         await press(pilot, "escape")
+        assert isinstance(app.screen, ConfirmDialog), "a changed dialog asks before discarding"
+        await press(pilot, "n")
+        assert app.screen is dialog and dialog.query_one("#name").value == "Never saved", "n keeps the dialog"
+        await press(pilot, "escape", "y")
         assert isinstance(app.screen, MainScreen)
         assert "Never saved" not in [v.name for v in list_schedules(demo)]
