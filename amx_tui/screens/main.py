@@ -308,7 +308,7 @@ class MainScreen(RowActions):
         bar.display = True
         bar.focus()
 
-    def on_search_bar_changed(self, message: SearchBar.Changed) -> None:
+    def on_search_bar_typed(self, message: SearchBar.Typed) -> None:
         self.search = message.text
         self.apply_filter()
 

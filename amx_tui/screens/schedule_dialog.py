@@ -48,6 +48,7 @@ from amx_tui.widgets.scope_tree import ScopeTree, Target
 from amx_tui.workers import deliver
 
 PREVIEW_DELAY = 0.15
+NUMBER_HINTS = {"cap": cap_hint, "retries": retries_hint}  # field -> the core's check as a live hint
 NARROW_WIDTH = 110  # below this the form and the scope tree stack
 SQLITE_DATABASE = "main (the SQLite file)"
 
@@ -303,7 +304,9 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
         key = event.input.id or ""
         if key in ("name", "at", "cron", "cap", "tz", "retries"):
             self.field(key).set_error(None)
-        if key in ("at", "cron", "tz", "cap", "retries"):
+        if key in NUMBER_HINTS:  # cheap: shown as typed
+            self.field(key).set_hint(*NUMBER_HINTS[key](event.value))
+        if key in ("at", "cron", "tz"):
             if self._preview_timer is not None:
                 self._preview_timer.stop()
             self._preview_timer = self.set_timer(PREVIEW_DELAY, self.update_previews)

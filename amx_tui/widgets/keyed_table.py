@@ -47,6 +47,7 @@ class Column:
     grow: int = 0
     drop_order: int | None = None
     sortable: bool = True
+    comfort: int | None = None  # a column that stays asks for this much (None: its content) before others drop
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,9 @@ def _span(width: int) -> int:
 def column_widths(columns: Sequence[Column], natural: Sequence[int], available: int) -> list[int]:
     """Content widths (padding excluded; 0 = hidden) for `natural` content widths in `available` cells.
 
-    Each column wants its content (within its bounds); when that does not fit, the widest columns give
-    way first (never below their minimum), after dropping what must go for the minimums to fit.
+    Each column wants its content (within its bounds). Droppable columns go (lowest `drop_order` first) until
+    the others fit at their content's width and the droppable ones left at their minimum; then, if still too
+    wide, the widest columns give way first (never below their minimum).
     """
     low = [c.width if c.width is not None else c.min_width for c in columns]
     want = [
@@ -82,7 +84,12 @@ def column_widths(columns: Sequence[Column], natural: Sequence[int], available: 
     droppable = sorted(
         (i for i, c in enumerate(columns) if c.drop_order is not None), key=lambda i: columns[i].drop_order or 0
     )
-    while droppable and sum(_span(low[i]) for i in shown) > available:
+    # the columns that always stay get their content's width before a droppable one gets even its minimum
+    needed = [
+        low[i] if c.drop_order is not None else min(want[i], max(low[i], c.comfort or want[i]))
+        for i, c in enumerate(columns)
+    ]
+    while droppable and sum(_span(needed[i]) for i in shown) > available:
         shown.remove(droppable.pop(0))
     widths = [want[i] if i in shown else 0 for i in range(len(columns))]
     excess = sum(_span(widths[i]) for i in shown) - available

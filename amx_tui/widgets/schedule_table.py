@@ -19,7 +19,7 @@ FAR_FUTURE = datetime.max.replace(tzinfo=None)
 # Narrow terminals drop Actions first, then Review, LLM profile, DB profile and Scope (Name, Fire time and
 # Status always stay). Fire time gives way before Name when both are wider than the room.
 SCHEDULE_COLUMNS = (
-    Column("name", "Name", min_width=12, max_width=40, grow=2),
+    Column("name", "Name", min_width=12, max_width=40, grow=2, comfort=20),
     Column("fire", "Fire time (local)", min_width=16, max_width=36),
     Column("scope", "Scope", min_width=10, max_width=60, grow=3, drop_order=5),
     Column("status", "Status", min_width=11, max_width=24),

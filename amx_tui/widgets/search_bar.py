@@ -8,7 +8,7 @@ from textual.widgets import Input
 
 
 class SearchBar(Input):
-    """Posts `Changed` on every edit; `enter` keeps the filter and gives the focus back, `esc` clears it."""
+    """Posts `Typed` on every edit; `enter` keeps the filter and gives the focus back, `esc` clears it."""
 
     BINDINGS = [
         Binding("escape", "clear_search", "Clear filter", tooltip="Clear the filter and show every schedule"),
@@ -16,7 +16,9 @@ class SearchBar(Input):
         Binding("down", "done", "To the list", show=False),
     ]
 
-    class Changed(Message):
+    class Typed(Message):
+        """The filter's text changed (Input's own Changed is stopped here)."""
+
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
@@ -32,7 +34,7 @@ class SearchBar(Input):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.post_message(self.Changed(event.value))
+        self.post_message(self.Typed(event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -146,3 +146,24 @@ def test_first_line_gives_the_cores_words_or_the_error_type():
 
     assert first_line(ConflictError("id", "the schedule is running")) == "the schedule is running"
     assert first_line(RuntimeError("first\nsecond")) == "RuntimeError: first"
+
+
+def test_footer_fit_keeps_the_always_keys_and_the_screens_keys_in_order():
+    from textual.binding import Binding
+
+    from amx_tui.widgets.quiet_footer import fit
+
+    items = [
+        (Binding(key, key, label, show=show), key, True, "")
+        for key, label, show in (
+            ("n", "New", True),
+            ("e", "Edit", True),
+            ("p", "Pause/Resume", True),
+            ("h", "History", False),
+            ("q", "Quit", True),
+            ("f1", "Help", True),
+        )
+    ]
+    assert [b.key for b, *_ in fit(items, 200, False)] == ["n", "e", "p", "h", "q", "f1"]
+    assert [b.key for b, *_ in fit(items, 30, True)] == ["n", "e", "q", "f1"]
+    assert [b.key for b, *_ in fit(items, 10, True)] == ["q", "f1"]
