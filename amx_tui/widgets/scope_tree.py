@@ -341,8 +341,8 @@ class ScopeTree(Tree[ScopeNode]):
         data.loaded = page.offset + len(page.items)
         data.total = page.total
         self._populate(node, [item for item in page.items if tuple(item.path) not in known])
-        if data.loaded and self.count is None and self.target is not None:
-            self._count(self._changes, self.target, self.selection.scope())  # the cache holds this branch now
+        if self.target is not None:  # the cache holds this branch now: count again
+            self._count(self._changes, self.target, self.selection.scope())
 
     def _populate(self, node: TreeNode[ScopeNode], fresh: list[CatalogNode] | None = None) -> None:
         """Add the children that match the node's filter (only `fresh` ones, or all again when None)."""
