@@ -384,7 +384,13 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
 
     def dirty(self) -> bool:
         """Anything typed, chosen or ticked that differs from what the dialog opened with (and picked itself)."""
-        baseline = replace(self.values, **self._picked)  # type: ignore[arg-type]  # db, database, llm: str
+        picked, values = self._picked, self.values
+        baseline = replace(
+            values,
+            db=picked.get("db", values.db),
+            database=picked.get("database", values.database),
+            llm=picked.get("llm", values.llm),
+        )
         mine = self.read_values()
         if mine.db is not None and self.dialects.get(mine.db) == "sqlite":
             baseline = replace(baseline, database=None)

@@ -105,7 +105,7 @@ class HistoryTable(KeyedTable[HistoryEntry]):
         item = _item(entry)
         run = item if isinstance(item, RunView) else None
         if column == "when":
-            return (run.started_at if run is not None else item.slot_utc).timestamp()  # type: ignore[union-attr]
+            return item.started_at.timestamp() if isinstance(item, RunView) else item.slot_utc.timestamp()
         if column == "duration":
             return run_duration(run, self.clock()) if run is not None else None
         numbers = {

@@ -109,6 +109,11 @@ def column_widths(columns: Sequence[Column], natural: Sequence[int], available: 
     return widths
 
 
+def _width(text: str) -> int:
+    """Cells a text takes (plain ASCII: its length, without asking Rich)."""
+    return len(text) if text.isascii() else cell_len(text)
+
+
 def _sortable(value: Any) -> tuple[bool, Any]:
     """None sorts last in either direction's natural reading (`(True, …)` after every real value)."""
     return (value is None, value if value is not None else 0)
@@ -216,7 +221,7 @@ class KeyedTable(Generic[Row], ScrollView, can_focus=True):
         self._objects: dict[str, Row] = {}
         self._versions: dict[str, int] = {}
         self._cells: dict[str, tuple[int, tuple[Text, ...]]] = {}
-        self._measures: dict[str, tuple[int, tuple[int, ...]]] = {}
+        self._measures: dict[str, tuple[Row, tuple[int, ...]]] = {}  # key -> (the object measured, cell widths)
         self._natural: list[int] = [0] * len(self.columns)
         self._strips: dict[tuple[object, ...], Strip] = {}
         self._inks: dict[str, Style] = {}
@@ -301,7 +306,6 @@ class KeyedTable(Generic[Row], ScrollView, can_focus=True):
         for key in removed:
             self._versions.pop(key, None)
             self._cells.pop(key, None)
-            self._measures.pop(key, None)
         for key in changed:
             self._versions[key] = self._versions.get(key, 0) + 1
         survivors_old = [k for k in old_keys if k in new_objects]
@@ -376,13 +380,16 @@ class KeyedTable(Generic[Row], ScrollView, can_focus=True):
     # --- measuring ----------------------------------------------------------------------------------
 
     def _measure_all(self) -> None:
-        """Each column's widest cell (label and sort mark included) over the rows shown; new rows are measured."""
-        measures, versions, objects = self._measures, self._versions, self._objects
+        """Each column's widest cell (label and sort mark included) over the rows shown.
+
+        A row is measured once per object: rows that leave (a filter) and come back are not measured again.
+        """
+        measures, objects = self._measures, self._objects
         for key in self._keys:
-            version = versions.get(key, 0)
+            obj = objects[key]
             cached = measures.get(key)
-            if cached is None or cached[0] != version:
-                measures[key] = (version, tuple(cell_len(text) for text in self.cells(key, objects[key])))
+            if cached is None or cached[0] is not obj:
+                measures[key] = (obj, tuple(_width(text) for text in self.cells(key, obj)))
         labels = [cell_len(c.label) + 2 for c in self.columns]
         if self._keys:
             widest = [max(column) for column in zip(*(measures[k][1] for k in self._keys), strict=True)]
