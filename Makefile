@@ -1,4 +1,4 @@
-# Two entry points: `make run` (the app on the demo workspace) and `make test` (the whole suite).
+# Entry points: `make run` (the app on the demo workspace), `make test` (the suite) and `make test-systemd`.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-.PHONY: run test bench lint
+.PHONY: run test test-systemd bench lint
 run: $(STAMP)
 	$(BIN)/amx-tui --demo
 
@@ -23,7 +23,11 @@ lint: $(STAMP)
 	$(BIN)/lint-imports --config pyproject.toml
 
 test: lint
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 -q -m "not systemd"
+
+# The systemd --user timer on a real user manager: boots a debootstrapped Debian with systemd-nspawn (root).
+test-systemd: $(STAMP)
+	$(BIN)/python -m pytest -q -m systemd tests/systemd
 
 bench: $(STAMP)
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done

@@ -37,14 +37,6 @@ def ensure_home() -> Path:
     return home
 
 
-def store_url() -> str:
-    """The store's SQLAlchemy URL: `AMX_STORE_URL`, else the SQLite file in the home."""
-    env = os.environ.get("AMX_STORE_URL")
-    if env:
-        return env
-    return f"sqlite:///{amx_home() / STORE_FILE}"
-
-
 def secrets_path() -> Path:
     return amx_home() / SECRETS_FILE
 

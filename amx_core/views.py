@@ -74,6 +74,7 @@ class ScheduleView:
     created_at: datetime
     updated_at: datetime
     version: int
+    settle_minutes: float | None = None  # change trigger only: minutes from the first unhandled change to the fire
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -91,6 +92,7 @@ class ScheduleView:
             "cadence": self.cadence,
             "cadence_text": self.cadence_text,
             "cap_hours": self.cap_hours,
+            "settle_minutes": self.settle_minutes,
             "scope": list(self.scope),
             "scope_summary": self.scope_summary,
             "db_profile": self.db_profile,

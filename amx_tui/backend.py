@@ -1,8 +1,9 @@
 """The services the app reaches through one injectable object, so tests swap the OS-facing ones for fakes.
 
-Every verb on a schedule (pause, resume, skip, delete, run now) goes through `Backend.schedule_verb`, and so
-does everything that touches the operating system (daemon hook, tick subprocess, detached run-now worker);
-each default is the core's own function. Reads (the list, history, review queue, profiles) call amx_core.
+Every verb on a schedule (pause, resume, skip, delete, run now, cancel its run) goes through
+`Backend.schedule_verb`, and so does everything that touches the operating system (daemon hook, tick
+subprocess, detached run-now worker); each default is the core's own function. Reads (the list, history,
+review queue, profiles) call amx_core.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from amx_core.daemon import DaemonStatus, daemon_status, install_daemon, uninstall_daemon
+from amx_core.services.runs import cancel_schedule_run
 from amx_core.services.schedules import delete_schedule, pause_schedule, resume_schedule, skip_schedule
 from amx_core.store import Store
 from amx_core.store import open_store as open_core_store
@@ -137,7 +139,8 @@ class Backend:
     ensure_demo: bool = False
 
     def schedule_verb(self, verb: str, store: Store, schedule_id: int) -> VerbOutcome:
-        """`pause`, `resume`, `skip`, `delete` or `run_now` on one schedule: the TUI's one way to the core's verbs."""
+        """`pause`, `resume`, `skip`, `delete`, `run_now` or `cancel_run` on one schedule: the TUI's one way to the
+        core's verbs."""
         return SCHEDULE_VERBS[verb](self, store, schedule_id)
 
 
@@ -148,4 +151,5 @@ SCHEDULE_VERBS: dict[str, Callable[[Backend, Store, int], VerbOutcome]] = {
     "skip": lambda backend, store, i: VerbOutcome(view=skip_schedule(store, i, now=backend.clock())),
     "delete": lambda _backend, store, i: VerbOutcome(view=delete_schedule(store, i), deleted=True),
     "run_now": lambda backend, store, i: VerbOutcome(run_id=backend.run_now(store, i).run_id),
+    "cancel_run": lambda backend, store, i: VerbOutcome(run_id=cancel_schedule_run(store, i, now=backend.clock()).id),
 }

@@ -85,7 +85,7 @@ TABLE_VERBS: tuple[Verb, ...] = (
         show=False,
     ),
     Verb("sort_reverse", "O", "Reverse", "Reverse the sort", "Sort the other way round", "", show=False),
-    Verb("copy_row", "c", "Copy", "Copy the row", "Copy the highlighted row's text to the clipboard", "", show=False),
+    Verb("copy_row", "y", "Copy", "Copy the row", "Copy the highlighted row's text to the clipboard", "", show=False),
 )
 
 VERBS: tuple[Verb, ...] = (
@@ -115,6 +115,15 @@ VERBS: tuple[Verb, ...] = (
         "Run schedule now",
         "Start the highlighted schedule now, in the background",
         "amx schedule run-now ID",
+    ),
+    Verb(
+        "verb('cancel_run')",
+        "c",
+        "Cancel run",
+        "Cancel running run",
+        "Stop the highlighted schedule's running run at its next table or request; it returns to its prior status",
+        "amx runs cancel RUN",
+        show=False,
     ),
     Verb(
         "verb('skip')",
@@ -246,6 +255,14 @@ HISTORY_VERBS: tuple[Verb, ...] = (
         "Review this run's suggestions",
         "Open the review queue of the highlighted run",
         "amx review list --run RUN",
+    ),
+    Verb(
+        "cancel_run",
+        "c",
+        "Cancel run",
+        "Cancel the highlighted run",
+        "Stop the highlighted running run at its next table or request; its suggestions so far stay",
+        "amx runs cancel RUN",
     ),
     Verb(
         "refresh",

@@ -23,11 +23,15 @@ def _seconds_since(moment: datetime | None, now: datetime) -> float | None:
 
 
 def render_status(status: DaemonStatus, now: datetime | None = None) -> str:
-    """The status as a few aligned lines: badge, unit, switches, log, last tick, warnings."""
+    """The status as a few aligned lines: badge, unit files, user bus, store, switches, log, last tick, warnings."""
     now = now or datetime.now(UTC)
     how = ", ".join(part for part in (status.mechanism, status.platform) if part)
     lines = [f"Daemon:     {badge_text(status.state)} ({how})"]
     lines.extend(f"unit:       {path}" for path in status.unit_files)
+    if status.user_bus:
+        lines.append(f"user bus:   {status.user_bus}")
+    if status.store:
+        lines.append(f"store:      {status.store}")
     switches = [f"enabled: {YES_NO[status.enabled]}"]
     if status.linger is not None:
         switches.append(f"linger: {YES_NO[status.linger]}")

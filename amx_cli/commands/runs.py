@@ -1,4 +1,4 @@
-"""`amx runs list|show`: run history (every attempt is a run), plus the startup notice `amx` prints."""
+"""`amx runs list|show|cancel`: run history (every attempt is a run), plus the startup notice `amx` prints."""
 
 from __future__ import annotations
 
@@ -83,6 +83,23 @@ def show_cmd(run_id, as_json):
     print_run(view)
 
 
+@runs_group.command("cancel")
+@click.argument("run_ref", metavar="RUN")
+@click.option("--json", "as_json", is_flag=True)
+def cancel_cmd(run_ref, as_json):
+    """Ask a running run to stop at its next table or request boundary (from any process or machine)."""
+    from amx_core.services.runs import cancel_run
+
+    view = cancel_run(store(), run_ref)
+    if as_json:
+        emit_json(view.to_json(with_log=False))
+        return
+    click.echo(
+        f"run {view.id} ({view.schedule_name or 'no schedule'}): cancel requested; it stops at its next table or "
+        f"request boundary and ends cancelled (`amx runs show {view.id}`)"
+    )
+
+
 def print_run(view) -> None:
     pairs(
         [
@@ -105,6 +122,7 @@ def print_run(view) -> None:
                 f"{view.columns_applied} applied, {view.columns_queued} queued, {view.columns_failed} failed",
             ),
             ("tokens", f"{view.tokens_in} in, {view.tokens_out} out"),
+            ("cancel requested (UTC)", _when(view.cancel_requested_at)),
             ("flagged", ", ".join(f"{flag} {count}" for flag, count in view.flagged) or "none"),
             ("error", view.error or "-"),
         ]

@@ -22,6 +22,9 @@ def schedule_options(func):
         click.option("--tz", help="IANA zone (default: this machine's)"),
         click.option("--cron", help="Cadence: 5-field cron evaluated in the zone (empty to clear on edit)"),
         click.option("--cap-hours", help="Change trigger: run at most every N hours"),
+        click.option(
+            "--settle-minutes", help="Change trigger: fire this long after the first change (default 15; 0 allowed)"
+        ),
         click.option("--db-profile"),
         click.option("--database"),
         click.option("--scope", multiple=True, help="schema[.table[.column]]; repeat for more"),
@@ -57,6 +60,7 @@ def _input(kw: dict, *, editing: bool):
         tz=kw.get("tz"),
         cron=kw.get("cron"),
         cap_hours=kw.get("cap_hours"),
+        settle_minutes=kw.get("settle_minutes"),
         db_profile=kw.get("db_profile"),
         database=kw.get("database"),
         scope=tuple(scope) if scope else (None if editing else ()),
@@ -95,6 +99,7 @@ def print_schedule(view) -> None:
                 else "-",
             ),
             ("cap hours", view.cap_hours if view.cap_hours is not None else "-"),
+            ("settle minutes", f"{view.settle_minutes:g}" if view.settle_minutes is not None else "-"),
             ("db profile", f"{view.db_profile}" + (f" / {view.database}" if view.database else "")),
             ("scope", ", ".join(view.scope) if view.scope else "whole database"),
             ("llm profile", view.llm_profile or "-"),

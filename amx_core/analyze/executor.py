@@ -216,10 +216,12 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
         marks = load_marks(store, dest.profile_id, dest.database)
         local = read_local(store, dest.profile_id, dest.database)
         all_tables = {(t.schema, t.name): t for t in resolved.tables}
+        only = ctx.changed_tables()  # a change-triggered run: only the tables its change events name
         jobs = {
             key: job
             for key, table in all_tables.items()
-            if (job := plan_job(table, dest, marks, local, schedule.missing_only)) is not None
+            if (only is None or key in only)
+            and (job := plan_job(table, dest, marks, local, schedule.missing_only)) is not None
         }
         ctx.log(
             f"{counted(len(all_tables), 'table')} in scope, {len(jobs)} to describe with {llm.provider} "

@@ -1,25 +1,24 @@
-"""Change-triggered schedules: poll the catalogs they watch and arm them per their cap.
+"""Change-triggered schedules: poll the catalogs they watch and arm them per their settle time and cap.
 
-Decision (docs/ARCHITECTURE.md §5.9: at most once per cap; changes inside the cap coalesce into one fire when
-the cap ends): the cap is a debounce that starts at the first change not yet fired.
+Decision (docs/ARCHITECTURE.md §5.9): "at most every N hours" is a throttle with a settle period.
 
 - The tick calls `poll_due_catalogs(store, now)`. For every (profile, database) watched by a Pending
-  change schedule whose CatalogState.next_check_utc is due or unset, it refreshes that catalog
-  (the union of the schedules' scopes; the whole database when one of them has no scope), and
-  sets next_check_utc = now + interval (default 15 min), also when the refresh failed.
-- Then, for every Pending change schedule, it looks at the change events in its scope after
-  `since = last_fire_utc or created_at`. If there are any: change_seen_utc is set to the first
-  one's time (kept if already set) and next_fire_utc = change_fire_time(change_seen_utc,
-  last_fire_utc, cap_hours) = max(change_seen + cap, last_fire + cap).
-- Later changes while armed do not move next_fire_utc: three changes 1 h apart under a 6 h cap
-  fire once, 6 h after the first.
-- The tick claims the schedule when next_fire_utc <= now (reason "change"); after the run it
-  clears change_seen_utc, sets next_fire_utc = None and last_fire_utc = the fire time. The
-  schedule then waits: only an event after last_fire_utc arms it again.
+  or Failed change schedule whose CatalogState.next_check_utc is due or unset, it refreshes that
+  catalog (the union of the schedules' scopes; the whole database when one of them has no scope)
+  and sets next_check_utc = now + interval (default 15 min), also when the refresh failed.
+- Then every such schedule is armed from its unhandled changes: the events in its scope above its
+  watermark (catalog/watermark.py). change_seen_utc = the first one's time, next_fire_utc =
+  max(change_seen + settle, last fire + cap). A change after a quiet period fires `settle`
+  minutes after it was seen (default 15: a burst of migration statements is one run); a change
+  soon after a fire waits for the cap. No unhandled change, nothing armed: no change, no fire.
+- The tick claims the schedule when next_fire_utc <= now (reason "change"). The run consumes every
+  event its catalog held when it read it (the run's watermark); after a completed run the
+  schedule's watermark moves there and only later events arm it again, so a change caught in
+  the very tick that fires is covered by that fire, not a second one.
 - A change's time is when a refresh saw it (CatalogChange.at), not when the DDL ran. The first
   refresh of a branch is a baseline and records no change, so it never fires a schedule.
-- Only Pending schedules are armed; a Paused one is looked at again once resumed (its events
-  since the last fire are still there).
+- Only Pending and Failed schedules are armed; a Paused one is looked at again once resumed (its
+  unhandled events are still there). A planned retry is left as armed.
 """
 
 from __future__ import annotations
@@ -31,28 +30,20 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import col
 
-from amx_core.catalog.changes import catalog_key, schedule_changes
+from amx_core.catalog.changes import catalog_key
 from amx_core.catalog.connect import CatalogTarget
 from amx_core.catalog.refresh import run_refresh
 from amx_core.catalog.scopespec import ScopeSpec
 from amx_core.catalog.store_cache import ST, ensure_state_row, of_target
 from amx_core.catalog.views import PollReport
+from amx_core.catalog.watermark import arm_from_changes
 from amx_core.errors import AmxError
-from amx_core.models import DbProfile, Schedule
+from amx_core.models import DbProfile, Run, Schedule
 from amx_core.scope.paths import parse_path
 
 DEFAULT_INTERVAL = timedelta(minutes=15)
 ARMED_STATUSES = ("pending", "failed")  # a Failed change schedule stays armed (docs/ARCHITECTURE.md §5.1)
 CHANGE = "change"
-
-
-def change_fire_time(change_seen_utc: datetime, last_fire_utc: datetime | None, cap_hours: float | None) -> datetime:
-    """When a change schedule armed by a change first seen at `change_seen_utc` fires."""
-    cap = timedelta(hours=cap_hours or 0)
-    fire = change_seen_utc + cap
-    if last_fire_utc is not None:
-        fire = max(fire, last_fire_utc + cap)
-    return fire
 
 
 @dataclass(frozen=True)
@@ -126,8 +117,16 @@ def _set_next_check(store, target: CatalogTarget, when: datetime) -> None:
         s.connection().execute(sa.update(ST).where(of_target(ST, target)).values(next_check_utc=when))
 
 
+def _retry_armed(s, row) -> bool:
+    """The schedule's next fire is the planned retry of its last failed run: the throttle must not move it."""
+    last = s.execute(
+        sa.select(col(Run.retry_at)).where(col(Run.schedule_id) == row.id).order_by(col(Run.id).desc()).limit(1)
+    ).scalar()
+    return last is not None and last == row.next_fire_utc
+
+
 def _arm(store, schedule_id: int) -> bool:
-    """Set change_seen/next_fire from the events in scope; True when the schedule row was changed.
+    """Set change_seen/next_fire from the unhandled events in scope; True when the schedule row was changed.
 
     Read, decide and write in one write transaction, so a tick that fires the schedule meanwhile
     is never undone with values read before it.
@@ -139,16 +138,12 @@ def _arm(store, schedule_id: int) -> bool:
         row = s.scalars(query).first()
         if row is None or row.status not in ARMED_STATUSES or row.trigger != CHANGE:
             return False
-        events = schedule_changes(s, row, row.last_fire_utc or row.created_at)
-        if not events:
+        if row.next_fire_utc is not None and _retry_armed(s, row):
             return False
-        seen = row.change_seen_utc or min(e.at for e in events)
-        fire = change_fire_time(seen, row.last_fire_utc, row.cap_hours)
-        if seen == row.change_seen_utc and fire == row.next_fire_utc:
+        if not arm_from_changes(s.connection(), row):
             return False
-        row.change_seen_utc, row.next_fire_utc = seen, fire
         s.add(row)
-    return True
+    return row.next_fire_utc is not None
 
 
 def poll_due_catalogs(store, now: datetime, *, interval: timedelta = DEFAULT_INTERVAL) -> PollReport:

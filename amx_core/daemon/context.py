@@ -10,6 +10,7 @@ import getpass
 import hashlib
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from amx_core import config
 from amx_core.daemon.files import FileWriter
 from amx_core.daemon.runner import CommandRunner, SubprocessRunner
 from amx_core.errors import ValidationError
+from amx_core.storelocation import StoreLocation
 
 PLATFORMS = ("darwin", "linux", "windows")
 SYS_PLATFORM_NAMES = {"darwin": "darwin", "linux": "linux", "win32": "windows"}
@@ -28,6 +30,7 @@ SYSTEM_BIN_DIRS = {
     "linux": ("/usr/local/bin", "/usr/bin", "/bin"),
 }
 PATH_SEPARATORS = {"darwin": ":", "linux": ":", "windows": ";"}
+USER_RUNTIME_ROOT = Path("/run/user")
 
 
 def current_platform() -> str:
@@ -71,12 +74,12 @@ class DaemonNames:
         return f"# amx-tick {self.label}"
 
 
-def _default_unit_dir(platform: str, user_home: Path, amx_home: Path, use_env: bool) -> Path:
+def _default_unit_dir(platform: str, user_home: Path, amx_home: Path, env: Mapping[str, str] | None) -> Path:
     if platform == "darwin":
         return user_home / "Library" / "LaunchAgents"
     if platform == "windows":
         return amx_home / "daemon"
-    xdg = os.environ.get("XDG_CONFIG_HOME") if use_env else None
+    xdg = env.get("XDG_CONFIG_HOME") if env is not None else None
     base = Path(xdg) if xdg and Path(xdg).is_absolute() else user_home / ".config"
     return base / "systemd" / "user"
 
@@ -95,6 +98,9 @@ class DaemonSetup:
     uid: int
     user: str
     system_root: str = "C:\\Windows"
+    store: StoreLocation = field(default_factory=StoreLocation)
+    runtime_dir: Path | None = None  # XDG_RUNTIME_DIR of the caller, when set
+    runtime_root: Path = USER_RUNTIME_ROOT  # where user managers live when XDG_RUNTIME_DIR is unset
 
     @classmethod
     def current(
@@ -110,16 +116,26 @@ class DaemonSetup:
         uid: int | None = None,
         user: str | None = None,
         system_root: str | None = None,
+        store: StoreLocation | None = None,
+        environ: Mapping[str, str] | None = None,
+        runtime_dir: Path | str | None = None,
+        runtime_root: Path | str | None = None,
     ) -> DaemonSetup:
-        """This machine's values, each replaceable (tests pass a platform, folders and a scripted runner)."""
+        """This machine's values, each replaceable (tests pass a platform, folders and a scripted runner).
+
+        `environ` (default: this process's) gives XDG_RUNTIME_DIR, SystemRoot and the store's location
+        (AMX_STORE_URL and its password reference); ValidationError when AMX_STORE_URL holds a secret.
+        """
+        env = os.environ if environ is None else environ
         platform = platform or current_platform()
         home = Path(amx_home).expanduser().resolve() if amx_home is not None else config.amx_home()
         user_dir = Path(user_home) if user_home is not None else Path.home()
         folder = (
             Path(unit_dir)
             if unit_dir is not None
-            else _default_unit_dir(platform, user_dir, home, use_env=user_home is None)
+            else _default_unit_dir(platform, user_dir, home, env if user_home is None else None)
         )
+        runtime = str(runtime_dir) if runtime_dir is not None else env.get("XDG_RUNTIME_DIR", "")
         return cls(
             platform=platform,
             amx_home=home,
@@ -130,7 +146,10 @@ class DaemonSetup:
             files=files or FileWriter(),
             uid=uid if uid is not None else (os.getuid() if hasattr(os, "getuid") else 0),
             user=user or getpass.getuser(),
-            system_root=system_root or os.environ.get("SystemRoot", "C:\\Windows"),
+            system_root=system_root or env.get("SystemRoot", "C:\\Windows"),
+            store=store if store is not None else StoreLocation.from_environ(env),
+            runtime_dir=Path(runtime) if runtime and Path(runtime).is_absolute() else None,
+            runtime_root=Path(runtime_root) if runtime_root is not None else USER_RUNTIME_ROOT,
         )
 
     @property
@@ -164,8 +183,12 @@ class DaemonSetup:
 
     @property
     def hook_environment(self) -> dict[str, str]:
-        """The only variables a hook carries: never the caller's whole environment (it may hold secrets)."""
-        return {"AMX_HOME": str(self.amx_home), "PATH": self.hook_path_env}
+        """The only variables a hook carries: never the caller's whole environment (it may hold secrets).
+
+        In team mode that adds the store it was installed for: AMX_STORE_URL (no secret inside) and the
+        names of the password reference, so the OS timer ticks the same store that status reads.
+        """
+        return {"AMX_HOME": str(self.amx_home), **self.store.environment(), "PATH": self.hook_path_env}
 
 
 def _refuse_unwritable(field_name: str, text: str) -> None:
@@ -184,6 +207,8 @@ def check_setup(setup: DaemonSetup) -> None:
             "platform", f"no daemon support for {setup.platform!r} (supported: {', '.join(PLATFORMS)})"
         )
     _refuse_unwritable("AMX_HOME", str(setup.amx_home))
+    for name, value in setup.store.environment().items():
+        _refuse_unwritable(name, value)
     _refuse_unwritable("python", str(setup.python))
     if not str(setup.python) or not setup.python.is_absolute():
         raise ValidationError("python", f"the interpreter path {str(setup.python)!r} is not absolute")

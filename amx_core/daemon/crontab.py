@@ -74,12 +74,19 @@ class CrontabBackend:
             _write_crontab(setup, kept + [wanted])
 
     def uninstall(self, setup: DaemonSetup) -> None:
+        """Drop our line; when it was the only one, remove the crontab, as it was before the install."""
         result, lines = read_crontab(setup)
         if lines is None:
             return
         kept = [line for line in lines if not _is_ours(line, setup)]
-        if kept != lines:
+        if kept == lines:
+            return
+        if kept:
             _write_crontab(setup, kept)
+            return
+        removed = setup.runner.run(["crontab", "-r"])
+        if not removed.ok and NO_CRONTAB_TEXT not in removed.text:
+            raise ActionError(f"cannot remove the crontab: crontab said: {removed.summary()}")
 
     def inspect_lines(self, setup: DaemonSetup, lines: list[str]) -> HookState:
         ours = [line for line in lines if _is_ours(line, setup)]

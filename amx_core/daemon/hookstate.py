@@ -28,6 +28,7 @@ class HookState:
     linger: bool | None = None
     disabled_by_user: bool | None = None
     installed_at: float | None = None
+    bus: str | None = None  # the user manager socket found without XDG_RUNTIME_DIR, in words
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
 

@@ -53,6 +53,8 @@ def _child(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) 
 def task_arguments(setup: DaemonSetup) -> str:
     """The launcher's command line (Task Scheduler cannot set environment variables, so they go as arguments)."""
     argv = ["-m", LAUNCH_MODULE, "--amx-home", str(setup.amx_home), "--path", setup.hook_path_env]
+    for name, value in setup.store.environment().items():
+        argv += ["--set", f"{name}={value}"]
     return subprocess.list2cmdline(argv)
 
 

@@ -61,7 +61,7 @@ class ScriptedRunner:
 
 @dataclass
 class FakeCrontab:
-    """A user crontab kept in memory, answering `crontab -l` and `crontab -` like the real program."""
+    """A user crontab kept in memory, answering `crontab -l`, `crontab -` and `crontab -r` like the real program."""
 
     content: str | None = None
     user: str = "amx"
@@ -73,5 +73,10 @@ class FakeCrontab:
             return CommandResult(0, self.content, "")
         if argv[1:] == ["-"]:
             self.content = input or ""
+            return OK
+        if argv[1:] == ["-r"]:
+            if self.content is None:
+                return CommandResult(1, "", f"no crontab for {self.user}")
+            self.content = None
             return OK
         return CommandResult(1, "", f"crontab: unexpected arguments {argv[1:]}")

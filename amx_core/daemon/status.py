@@ -15,6 +15,8 @@ from amx_core.instants import iso
 
 STALE_AFTER_SECONDS = 180.0
 STATES = ("not_installed", "installed", "loaded")
+# An install note on one of these subjects replaces the status warnings on it (one linger message, not two).
+NOTE_SUBJECTS = ("linger",)
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class DaemonStatus:
     last_tick_host: str | None
     last_tick_duration_ms: float | None
     warnings: tuple[str, ...]
+    store: str | None = None  # the store whose heartbeat this is, masked, with where its password comes from
+    user_bus: str | None = None  # the user manager socket found without XDG_RUNTIME_DIR
 
     def to_json(self) -> dict[str, Any]:
         """The stable `schedule status --json` shape (documented in README)."""
@@ -62,6 +66,8 @@ class DaemonStatus:
             "last_tick_age_seconds": self.last_tick_age_seconds,
             "last_tick_host": self.last_tick_host,
             "last_tick_duration_ms": self.last_tick_duration_ms,
+            "store": self.store,
+            "user_bus": self.user_bus,
             "warnings": list(self.warnings),
         }
 
@@ -76,6 +82,8 @@ class TickEvidence:
     duration_ms: float | None = None
     running_run_age_seconds: float | None = None
     problem: str | None = None
+    store: str | None = None
+    warnings: tuple[str, ...] = ()
 
 
 def _log_facts(path: Path) -> tuple[int | None, datetime | None]:
@@ -107,14 +115,20 @@ def _tick_warnings(hook: HookState, ticks: TickEvidence, now: datetime) -> list[
     return warnings
 
 
+def _superseded(warning: str, notes: tuple[str, ...]) -> bool:
+    return any(subject in warning and any(subject in note for note in notes) for subject in NOTE_SUBJECTS)
+
+
 def build_status(
     setup: DaemonSetup, hook: HookState, ticks: TickEvidence, now: datetime, notes: tuple[str, ...] = ()
 ) -> DaemonStatus:
     """Join the OS view, the log file and the store's heartbeat into the one status."""
     state = "loaded" if hook.loaded else ("installed" if hook.installed else "not_installed")
     size, mtime = _log_facts(setup.log_path)
-    files = tuple(str(path) for path in hook.unit_files)
-    warnings = tuple(dict.fromkeys((*notes, *hook.warnings, *_tick_warnings(hook, ticks, now))))
+    files = tuple(str(path) for path in hook.unit_files if path.exists())
+    hook_warnings = tuple(warning for warning in hook.warnings if not _superseded(warning, notes))
+    tick_warnings = (*ticks.warnings, *_tick_warnings(hook, ticks, now))
+    warnings = tuple(dict.fromkeys((*notes, *hook_warnings, *tick_warnings)))
     return DaemonStatus(
         state=state,
         installed=hook.installed,
@@ -125,7 +139,7 @@ def build_status(
         mechanism=hook.mechanism,
         platform=setup.platform,
         label=setup.names.label,
-        unit_path=files[-1] if files else None,
+        unit_path=str(hook.unit_files[-1]) if hook.unit_files else None,
         unit_files=files,
         log_path=str(setup.log_path),
         log_size_bytes=size,
@@ -135,4 +149,6 @@ def build_status(
         last_tick_host=ticks.host,
         last_tick_duration_ms=ticks.duration_ms,
         warnings=warnings,
+        store=ticks.store,
+        user_bus=hook.bus,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from amx_core.daemon.context import TICK_MODULE, DaemonSetup
@@ -14,6 +15,9 @@ RUNNING_STATES = {"running", "degraded", "starting", "initializing", "maintenanc
 ENABLED_STATES = {"enabled", "enabled-runtime"}
 NOT_LINGERING_TEXT = "not logged in or lingering"
 EXEC_FORBIDDEN = "\"'\\"
+# The sockets a user manager answers on inside its runtime folder: the D-Bus session bus, else systemd's own.
+MANAGER_SOCKETS = ("bus", "systemd/private")
+LINGER_REFUSED = "could not turn linger on"
 
 
 def unit_paths(setup: DaemonSetup) -> tuple[Path, Path]:
@@ -77,13 +81,55 @@ def render_timer(setup: DaemonSetup) -> str:
     )
 
 
-def _systemctl(*args: str) -> list[str]:
-    return ["systemctl", "--user", *args]
+def _is_socket(path: Path) -> bool:
+    try:
+        return stat.S_ISSOCK(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def manager_socket(setup: DaemonSetup) -> Path | None:
+    """The user manager's socket under /run/user/<uid>, looked for only when XDG_RUNTIME_DIR is unset.
+
+    `su` and `sudo -u` drop XDG_RUNTIME_DIR although the user's manager runs (lingering or
+    logged in elsewhere); systemctl then cannot find it by itself.
+    """
+    if setup.runtime_dir is not None:
+        return None
+    folder = setup.runtime_root / str(setup.uid)
+    for name in MANAGER_SOCKETS:
+        if _is_socket(folder / name):
+            return folder / name
+    return None
+
+
+def _systemctl(setup: DaemonSetup, *args: str) -> list[str]:
+    """`systemctl --user ...`, told the runtime folder it found when the caller's XDG_RUNTIME_DIR is unset."""
+    found = manager_socket(setup)
+    if found is None:
+        return ["systemctl", "--user", *args]
+    return ["env", f"XDG_RUNTIME_DIR={setup.runtime_root / str(setup.uid)}", "systemctl", "--user", *args]
+
+
+def bus_text(setup: DaemonSetup) -> str | None:
+    """Which user manager socket status and install use, in words (None when systemctl finds it itself)."""
+    found = manager_socket(setup)
+    if found is None:
+        return None
+    return f"{found} (XDG_RUNTIME_DIR is unset; found under {setup.runtime_root})"
+
+
+def _no_manager_here(setup: DaemonSetup) -> str:
+    folder = setup.runtime_root / str(setup.uid)
+    return (
+        f"XDG_RUNTIME_DIR is unset and {folder} has no user manager socket: no systemd --user runs for "
+        f"{setup.user} (log in, or `loginctl enable-linger {setup.user}`)"
+    )
 
 
 def user_manager(setup: DaemonSetup) -> tuple[bool, str]:
     """(reachable, why not): is there a user systemd on a bus we can talk to?"""
-    result = setup.runner.run(_systemctl("is-system-running"))
+    result = setup.runner.run(_systemctl(setup, "is-system-running"))
     if result.not_found:
         return False, "systemctl is not installed"
     state = result.stdout.strip()
@@ -91,6 +137,8 @@ def user_manager(setup: DaemonSetup) -> tuple[bool, str]:
         return True, ""
     if state and not result.stderr.strip():
         return False, f"the user service manager is not running: is-system-running says {state!r}"
+    if setup.runtime_dir is None and manager_socket(setup) is None:
+        return False, _no_manager_here(setup)
     return False, result.summary()
 
 
@@ -106,25 +154,31 @@ class SystemdBackend:
         files.write(timer, render_timer(setup).encode("utf-8"))
         run = setup.runner.run
         for what, argv in (
-            ("reload the user units", _systemctl("daemon-reload")),
-            ("start the timer", _systemctl("enable", "--now", setup.names.timer)),
+            ("reload the user units", _systemctl(setup, "daemon-reload")),
+            ("start the timer", _systemctl(setup, "enable", "--now", setup.names.timer)),
         ):
             result = run(argv)
             if not result.ok:
-                run(_systemctl("disable", "--now", setup.names.timer))
+                run(_systemctl(setup, "disable", "--now", setup.names.timer))
                 files.rollback()
-                run(_systemctl("daemon-reload"))
+                run(_systemctl(setup, "daemon-reload"))
                 raise _fail(what, result)
-        lingered = run(["loginctl", "--no-ask-password", "enable-linger", setup.user])
+        return self._linger_on(setup)
+
+    def _linger_on(self, setup: DaemonSetup) -> tuple[str, ...]:
+        """Turn linger on unless logind already has it on; a refusal is one note (status then drops its own)."""
+        if read_linger(setup) is True:
+            return ()
+        lingered = setup.runner.run(["loginctl", "--no-ask-password", "enable-linger", setup.user])
         if lingered.ok:
             return ()
-        return (f"could not turn linger on ({lingered.summary()}): the timer stops when you log out",)
+        return (f"{LINGER_REFUSED} ({lingered.summary()}): the timer stops when you log out",)
 
     def uninstall(self, setup: DaemonSetup) -> None:
         run = setup.runner.run
-        run(_systemctl("disable", "--now", setup.names.timer))
+        run(_systemctl(setup, "disable", "--now", setup.names.timer))
         remove_files(setup.files, list(unit_paths(setup)))
-        run(_systemctl("daemon-reload"))
+        run(_systemctl(setup, "daemon-reload"))
 
     def remove_files_only(self, setup: DaemonSetup) -> None:
         """Drop the unit files where no user manager can be told (no bus): nothing else knows them."""
@@ -138,8 +192,8 @@ class SystemdBackend:
         expected = (render_service(setup).encode("utf-8"), render_timer(setup).encode("utf-8"))
         present, stale, written_at = file_state(paths, expected)
         run = setup.runner.run
-        active = run(_systemctl("is-active", setup.names.timer)).stdout.strip() == "active"
-        enabled_text = run(_systemctl("is-enabled", setup.names.timer)).stdout.strip() or "unknown"
+        active = run(_systemctl(setup, "is-active", setup.names.timer)).stdout.strip() == "active"
+        enabled_text = run(_systemctl(setup, "is-enabled", setup.names.timer)).stdout.strip() or "unknown"
         linger = read_linger(setup)
         warnings: list[str] = []
         if present and not active:
@@ -165,6 +219,7 @@ class SystemdBackend:
             enabled=enabled_text in ENABLED_STATES,
             linger=linger,
             installed_at=written_at,
+            bus=bus_text(setup),
             warnings=tuple(warnings),
         )
 

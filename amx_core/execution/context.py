@@ -47,6 +47,10 @@ class RunContext:
     now: datetime
     sink: ProgressSink
     cancel_event: threading.Event = field(default_factory=threading.Event)
+    # Set by the tick for a run standing for a change fire (docs/ARCHITECTURE.md §5.9): consumes the
+    # change events the catalog holds now and returns the (schema, table) pairs they name, or None
+    # when the run plans its whole scope anyway (a run-now).
+    consume_changes: Callable[[], frozenset[tuple[str, str]] | None] | None = None
 
     def progress(self, **counts: int) -> None:
         """Set run counters (tables_planned, tables_done, columns_described, ...) and beat the heart."""
@@ -54,6 +58,10 @@ class RunContext:
 
     def log(self, line: str) -> None:
         self.sink.log(line)
+
+    def changed_tables(self) -> frozenset[tuple[str, str]] | None:
+        """Call once the catalog was read: the tables a change-triggered run is about, None for every table."""
+        return self.consume_changes() if self.consume_changes is not None else None
 
     def check_cancelled(self) -> None:
         if self.cancel_event.is_set():

@@ -41,6 +41,9 @@ class Run(SQLModel, table=True):
     error: str | None = Field(default=None)
     log: str = Field(default="")
     retry_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # added by migration 0005: the change event id a change run consumes, and a cancel request its runner polls
+    change_watermark: int | None = Field(default=None)
+    cancel_requested_at: datetime | None = Field(default=None, sa_column=utc_column())
 
 
 class Occurrence(SQLModel, table=True):

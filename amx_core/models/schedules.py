@@ -41,5 +41,11 @@ class Schedule(SQLModel, table=True):
     version: int = Field(default=1)
     # added by migration 0002: the first schema change seen and not yet fired (change trigger)
     change_seen_utc: datetime | None = Field(default=None, sa_column=utc_column())
+    # added by migration 0005 (docs/ARCHITECTURE.md §5.5, §5.9): a change schedule fires `settle_minutes`
+    # after the first unhandled change; `change_watermark` is the newest change event id a run consumed;
+    # `prior_status` is the status the running claim found (a run-now and a cancel return to it).
+    settle_minutes: float = Field(default=15.0, sa_column_kwargs={"server_default": "15"})
+    change_watermark: int | None = Field(default=None)
+    prior_status: str | None = Field(default=None, max_length=16)
     # added by migration 0004: descriptions may state profile statistics, dated and scoped
     with_statistics: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})

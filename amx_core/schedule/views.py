@@ -46,4 +46,5 @@ def schedule_view(row: Any, db_profile: str, llm_profile: str | None) -> Schedul
         created_at=row.created_at,
         updated_at=row.updated_at,
         version=row.version,
+        settle_minutes=row.settle_minutes if row.trigger == "change" else None,
     )

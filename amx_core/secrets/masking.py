@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import re
 
+# A URL query key holding any of these words carries a secret (password, sslpassword, passfile, api_key, token).
+SECRET_QUERY_WORDS = ("pass", "secret", "token", "key")
+
 _URL_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/@\s]*:)(?P<pw>[^@\s]*)(?P<tail>@)")
+_QUERY_SECRET = re.compile(
+    r"(?P<head>[?&][^=&#\s]*(?:" + "|".join(SECRET_QUERY_WORDS) + r")[^=&#\s]*=)(?P<value>[^&#\s]+)", re.IGNORECASE
+)
 
 
 def mask_url(url: str) -> str:
-    """`postgresql://amx:secret@host/db` -> `postgresql://amx:***@host/db`."""
-    return _URL_PASSWORD.sub(lambda m: f"{m.group('head')}***{m.group('tail')}", url)
+    """`postgresql://amx:secret@host/db?sslpassword=x` -> `postgresql://amx:***@host/db?sslpassword=***`."""
+    masked = _URL_PASSWORD.sub(lambda m: f"{m.group('head')}***{m.group('tail')}", url)
+    return _QUERY_SECRET.sub(lambda m: f"{m.group('head')}***", masked)
 
 
 def redact(text: str, secrets: list[str | None]) -> str:

@@ -39,15 +39,15 @@ def read_secrets_file(path: Path | None = None) -> dict[str, str]:
     return values
 
 
-def _from_env(name: str) -> str | None:
+def _from_env(name: str, secrets_file: Path | None = None) -> str | None:
     return os.environ.get(name)
 
 
-def _from_file(name: str) -> str | None:
-    return read_secrets_file().get(name)
+def _from_file(name: str, secrets_file: Path | None = None) -> str | None:
+    return read_secrets_file(secrets_file).get(name)
 
 
-def _from_keyring(name: str) -> str | None:
+def _from_keyring(name: str, secrets_file: Path | None = None) -> str | None:
     try:
         import keyring  # optional dependency
     except ImportError:
@@ -61,17 +61,22 @@ def _from_keyring(name: str) -> str | None:
 _SOURCES = {"env": _from_env, "key": _from_file, "keyring": _from_keyring}
 
 
-def resolve_secret(ref: str | None, *, required: bool = False, what: str = "secret") -> str | None:
-    """The secret's value, or None; `env:` also falls back to secrets.env (the daemon has no shell env)."""
+def resolve_secret(
+    ref: str | None, *, required: bool = False, what: str = "secret", secrets_file: Path | None = None
+) -> str | None:
+    """The secret's value, or None; `env:` also falls back to secrets.env (the daemon has no shell env).
+
+    `secrets_file` defaults to this process's `$AMX_HOME/secrets.env`; the daemon status passes the one
+    of the home it reports on.
+    """
     if not ref:
         return None
     scheme, name = split_ref(ref)
     lookup = _SOURCES.get(scheme)
-    value = lookup(name) if lookup else None
+    value = lookup(name, secrets_file) if lookup else None
     if value is None and scheme == "env":
-        value = _from_file(name)
+        value = _from_file(name, secrets_file)
     if value is None and required:
-        raise ActionError(
-            f"{what}: {ref} is not set (export it, or add {name}=... to {config.secrets_path()} with mode 0600)"
-        )
+        path = secrets_file or config.secrets_path()
+        raise ActionError(f"{what}: {ref} is not set (export it, or add {name}=... to {path} with mode 0600)")
     return value

@@ -1,16 +1,16 @@
-"""Run history services (`amx runs list|show`, the TUI's history): frozen RunViews, newest first."""
+"""Run history services (`amx runs list|show|cancel`, the TUI's history): frozen RunViews, newest first."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import col, select
 
-from amx_core.errors import NotFoundError
+from amx_core.errors import ConflictError, NotFoundError, ValidationError
 from amx_core.instants import iso
 from amx_core.models import Run, Suggestion
 from amx_core.models.base import saved_id
@@ -49,6 +49,7 @@ class RunView:
     error: str | None
     log_lines: tuple[str, ...] = ()
     flagged: tuple[tuple[str, int], ...] = ()  # (flag, suggestions carrying it), most frequent first; `show` only
+    cancel_requested_at: datetime | None = None
 
     @property
     def duration_seconds(self) -> float | None:
@@ -88,6 +89,7 @@ class RunView:
             "counts": self.counts(),
             "tokens": {"in": self.tokens_in, "out": self.tokens_out},
             "error": self.error,
+            "cancel_requested_at": iso(self.cancel_requested_at),
         }
         if with_log:
             data["log"] = list(self.log_lines)
@@ -123,6 +125,7 @@ def run_view(row: Run, *, with_log: bool = True) -> RunView:
         tokens_out=row.tokens_out,
         error=row.error,
         log_lines=lines,
+        cancel_requested_at=row.cancel_requested_at,
     )
 
 
@@ -155,3 +158,50 @@ def get_run(store: Store, run_id: int) -> RunView:
         if row is None:
             raise NotFoundError("run", f"no run with id {run_id}")
         return replace(run_view(row), flagged=_flag_counts(session, saved_id(row)))
+
+
+def run_number(value: int | str, *, field: str = "run") -> int:
+    """A run id as typed (`amx runs cancel 12`): ASCII digits only, or a ValidationError naming the field."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        raise ValidationError(field, f"{text!r} is not a run id (a whole number; `amx runs list` shows them)")
+    return int(text)
+
+
+def cancel_run(store: Store, run_id: int | str, *, now: datetime | None = None) -> RunView:
+    """Ask a running run to stop (docs/ARCHITECTURE.md §5.2, "cancel the run").
+
+    The request is a column on the run: its runner, in whatever process or machine, reads it
+    within a second and the run stops at its next table or request boundary, ending `cancelled`
+    with its partial results; the schedule returns to the status it had before the run. Asking
+    twice keeps the first request. A run that does not exist or is not running is refused
+    (exit 2, field `run`).
+    """
+    number = run_number(run_id)
+    with store.write_session() as session:
+        row = session.get(Run, number)
+        if row is None:
+            raise NotFoundError("run", f"no run with id {number} (`amx runs list` shows them)")
+        if row.status != "running":
+            raise ConflictError(
+                "run", f"run {number} is {row.status}, not running; only a running run can be cancelled"
+            )
+        if row.cancel_requested_at is None:
+            row.cancel_requested_at = (now or datetime.now(UTC)).astimezone(UTC)
+            session.add(row)
+            session.flush()
+        return run_view(row)
+
+
+def cancel_schedule_run(store: Store, schedule_id: int, *, now: datetime | None = None) -> RunView:
+    """Cancel the running run of a schedule (the app's key on a Running row); ConflictError when none runs."""
+    with store.session() as session:
+        stmt = (
+            select(Run.id)
+            .where(col(Run.schedule_id) == int(schedule_id), col(Run.status) == "running")
+            .order_by(col(Run.id).desc())
+        )
+        run_id = session.exec(stmt).first()
+    if run_id is None:
+        raise ConflictError("id", f"schedule {schedule_id} has no running run to cancel")
+    return cancel_run(store, run_id, now=now)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -25,6 +25,7 @@ from amx_core.schedule.views import schedule_view
 from amx_core.scope.paths import normalize_scope
 from amx_core.services.validation import clean_name, one_of, positive_number, yes_no
 from amx_core.store import Store
+from amx_core.tick.settings import TickSettings
 from amx_core.timing import (
     ensure_future,
     local_zone_name,
@@ -38,6 +39,8 @@ from amx_core.timing import (
 from amx_core.views import ScheduleView
 
 MAX_CAP_HOURS = 24 * 366
+DEFAULT_SETTLE_MINUTES = 15.0
+MAX_SETTLE_MINUTES = 7 * 24 * 60
 MAX_RETRIES = 10
 
 
@@ -51,6 +54,7 @@ class ScheduleInput:
     tz: str | None = None
     cron: str | None = None  # "" clears the cadence on edit
     cap_hours: float | str | None = None
+    settle_minutes: float | str | None = None
     db_profile: str | None = None
     database: str | None = None
     scope: tuple[str, ...] | list[str] | None = None
@@ -123,6 +127,10 @@ def check_cap_hours(value) -> float:
     return positive_number(value, field="cap-hours", maximum=MAX_CAP_HOURS)
 
 
+def _settle(value) -> float:
+    return positive_number(value, field="settle-minutes", maximum=MAX_SETTLE_MINUTES, allow_zero=True)
+
+
 def check_retries(value) -> int:
     """Attempts on transient errors as saving checks it; forms use it for their live hints."""
     number = positive_number(value, field="retries", maximum=MAX_RETRIES, integer=True)
@@ -154,6 +162,7 @@ class _Plan:
     fire_at_utc: datetime | None
     cadence: str | None
     cap_hours: float | None
+    settle_minutes: float
     db_profile_id: int
     database: str | None
     scope: list[str]
@@ -208,10 +217,13 @@ def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: d
 
     fire_at = current.fire_at_utc if current else None
     cap = current.cap_hours if current else None
+    settle = current.settle_minutes if current else DEFAULT_SETTLE_MINUTES
     time_changed = False
     if trigger == "cron":
         if inp.cap_hours is not None:
             raise ValidationError("cap-hours", "applies to change-triggered schedules only (use --trigger change)")
+        if inp.settle_minutes is not None:
+            raise ValidationError("settle-minutes", "applies to change-triggered schedules only (use --trigger change)")
         cap = None
         if inp.at is not None:
             fire_at = parse_local(inp.at, tz_name, field="at").utc
@@ -237,6 +249,7 @@ def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: d
         cadence = None
         fire_at = None
         cap = _cap(inp.cap_hours) if inp.cap_hours is not None else cap
+        settle = _settle(inp.settle_minutes) if inp.settle_minutes is not None else settle
         if cap is None:
             raise ValidationError(
                 "cap-hours", "is required for a change-triggered schedule (run at most every N hours)"
@@ -251,6 +264,7 @@ def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: d
         fire_at_utc=fire_at,
         cadence=cadence,
         cap_hours=cap,
+        settle_minutes=settle,
         db_profile_id=saved_id(db_row),
         database=database,
         scope=scope,
@@ -279,6 +293,7 @@ def _apply(row: Schedule, plan: _Plan) -> None:
         "fire_at_utc",
         "cadence",
         "cap_hours",
+        "settle_minutes",
         "db_profile_id",
         "database",
         "llm_profile_id",
@@ -375,7 +390,9 @@ def pause_schedule(store: Store, schedule_id: int, *, now: datetime | None = Non
 
 
 def resume_schedule(store: Store, schedule_id: int, *, now: datetime | None = None) -> ScheduleView:
-    """Back to Pending at the next future occurrence; a one-shot whose time passed becomes Missed."""
+    """Back to Pending at the next occurrence: a slot still inside the tick's grace window fires at the next
+    tick; slots older than that go to the ledger (reason `paused`); a one-shot whose time passed the grace
+    window becomes Missed."""
 
     def mutate(s, row, now):
         due = row.next_fire_utc
@@ -383,9 +400,15 @@ def resume_schedule(store: Store, schedule_id: int, *, now: datetime | None = No
             row.status = rules.PENDING
             return
         if due is not None and due <= now:
-            missed = slots_between(row, due, now)
+            grace = timedelta(seconds=TickSettings.from_env().grace_seconds)
+            slots = slots_between(row, due, now + timedelta(microseconds=1))
+            fresh = [slot for slot in slots if slot >= now - grace]
+            missed = [slot for slot in slots if slot < now - grace] + fresh[:-1]
             record_missed(s, row, missed, "paused", row.missed_policy, now)
-            if row.cadence:
+            if fresh:  # still inside the grace window: the next tick fires it, as if never paused
+                row.next_fire_utc = fresh[-1]
+                row.status = rules.PENDING
+            elif row.cadence:
                 row.next_fire_utc = next_fire_after(row.cadence, row.tz, now)
                 row.status = rules.PENDING
             else:

@@ -13,9 +13,9 @@ from typing import Any
 
 from amx_core.services.schedules import list_schedules
 from amx_core.store import Store
+from amx_core.tick.heartbeat import previous_tick
 from amx_core.tick.leases import orphan_schedules, recover_expired, stale_runs
 from amx_core.tick.missed import late_stmt, settle_missed
-from amx_core.tick.passes import previous_tick
 from amx_core.tick.settings import TickSettings
 from amx_core.views import ScheduleView
 
@@ -55,13 +55,19 @@ def _anything_to_settle(store: Store, now: datetime, grace: timedelta, lease: ti
         return bool(stale_runs(session, now, lease)) or bool(orphan_schedules(session, now, lease))
 
 
-def startup_report(store: Store, now: datetime | None = None, *, settings: TickSettings | None = None) -> StartupReport:
-    """Record missed state and fail expired leases (no firing); report what the user should know."""
+def startup_report(
+    store: Store, now: datetime | None = None, *, settings: TickSettings | None = None, simulated: bool = False
+) -> StartupReport:
+    """Record missed state and fail expired leases (no firing); report what the user should know.
+
+    The app and `amx` read the real ticks' heartbeat for the ledger's reasons; `simulated` reads the
+    simulated passes' too, as a `--now` pass does (docs/ARCHITECTURE.md §7).
+    """
     now = (now or datetime.now(UTC)).astimezone(UTC)
     settings = settings or TickSettings.from_env()
     grace, lease = timedelta(seconds=settings.grace_seconds), timedelta(seconds=settings.lease_seconds)
     recovered: list[int] = []
     if _anything_to_settle(store, now, grace, lease):
         recovered = [r.run_id for r in recover_expired(store, now, lease=lease, grace=grace) if r.run_id is not None]
-        settle_missed(store, now, grace, previous_tick(store))
+        settle_missed(store, now, grace, previous_tick(store, simulated=simulated))
     return StartupReport(missed=list_schedules(store, statuses=("missed",)), recovered=recovered)

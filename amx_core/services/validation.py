@@ -54,15 +54,16 @@ def yes_no(value, *, field: str) -> bool:
     raise ValidationError(field, f"{value!r} is not yes or no")
 
 
-def positive_number(value, *, field: str, maximum: float | None = None, integer: bool = False):
+def positive_number(value, *, field: str, maximum: float | None = None, integer: bool = False, allow_zero=False):
+    """A number above 0 (at least 0 with `allow_zero`), at most `maximum`; else a ValidationError naming the field."""
     try:
         number = int(value) if integer else float(value)
     except (TypeError, ValueError):
         raise ValidationError(field, f"{value!r} is not a number") from None
     if integer and isinstance(value, float) and not value.is_integer():
         raise ValidationError(field, f"{value!r} is not a whole number")
-    if number != number or number <= 0:  # NaN or non-positive
-        raise ValidationError(field, f"must be greater than 0, got {value!r}")
+    if number != number or number < 0 or (number == 0 and not allow_zero):  # NaN, negative, or 0 when refused
+        raise ValidationError(field, f"must be {'0 or more' if allow_zero else 'greater than 0'}, got {value!r}")
     if maximum is not None and number > maximum:
         raise ValidationError(field, f"must be at most {maximum:g}, got {value!r}")
     return number

@@ -103,7 +103,8 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def create_engine_for(url: str) -> Engine:
+def create_engine_for(url: str, password: str | None = None) -> Engine:
+    """An engine for `url`; a server's password goes to the driver apart, so it never sits in the URL."""
     path = _sqlite_path(url)
     if path is not None:
         config.ensure_private_dir(path.parent)
@@ -111,7 +112,17 @@ def create_engine_for(url: str) -> Engine:
         engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _install_sqlite_pragmas(engine)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    connect_args = {"password": password} if password is not None else {}
+    return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+
+def _unreachable(url: str, password: str | None, exc: sa.exc.DBAPIError) -> StoreError:
+    """The driver's complaint in one line, with the URL masked and the password redacted."""
+    from amx_core.secrets.masking import mask_url, redact
+
+    orig = getattr(exc, "orig", None) or exc
+    text = " ".join(line.strip() for line in str(orig).splitlines() if line.strip())[:300]
+    return StoreError(f"store: cannot open {mask_url(url)}: {redact(text, [password])}")
 
 
 def _protect_sqlite_files(url: str) -> None:
@@ -126,18 +137,22 @@ def _protect_sqlite_files(url: str) -> None:
                 pass
 
 
-def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
-    """The store for `url` (default: from the environment), migrated to the code's head."""
+def open_store(url: str | None = None, *, migrate: bool = True, password: str | None = None) -> Store:
+    """The store for `url` (default: AMX_STORE_URL and its password reference, else SQLite), migrated to head."""
     from amx_core.store.migrate import check_and_upgrade
 
-    url = url or config.store_url()
+    if url is None:
+        from amx_core.storelocation import store_location
+
+        location = store_location()
+        url, password = location.url_for(), location.password()
     with _lock:
         store = _stores.get(url)
         if store is not None:
             return store
         if url.startswith("sqlite"):
             config.ensure_home()
-        engine = create_engine_for(url)
+        engine = create_engine_for(url, password)
         store = Store(url=url, engine=engine)
         try:
             if migrate:
@@ -145,6 +160,9 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
         except StoreError:
             engine.dispose()
             raise
+        except sa.exc.DBAPIError as exc:
+            engine.dispose()
+            raise _unreachable(url, password, exc) from None
         _protect_sqlite_files(url)
         _stores[url] = store
         return store

@@ -45,6 +45,9 @@ class Claim:
     slot_utc: datetime
     attempt: int
     started_at: datetime
+    # A run standing for a change fire consumes change events: the newest event id when it was
+    # claimed (its executor may raise it once it read the catalog); None for every other run.
+    change_watermark: int | None = None
     # (schedule state as claimed, db profile name, llm profile name) when the claim read them,
     # so the executor's view needs no second read.
     context: Any = field(default=None, compare=False, repr=False)
@@ -69,17 +72,47 @@ class _AlreadyFired(Exception):
     """The occurrence insert hit the unique (schedule, fire instant): roll the claim back."""
 
 
+def stands_for_slot(status: str, next_fire_utc: datetime | None, at: datetime) -> bool:
+    """Does a run-now at `at` stand for the schedule's armed slot (docs/ARCHITECTURE.md §5.5)?
+
+    Yes for a Missed schedule (run-now is one answer to policy `ask`) and for a Pending or Failed
+    one whose slot is already due (the run starts after it and reads what the slot's run would
+    have read). Otherwise the run-now is an extra run: the schedule keeps its status, its next
+    fire and its change state. Claim and settlement both ask this of the same unchanged fields.
+    """
+    if status == rules.MISSED:
+        return True
+    return status in CLAIMABLE and next_fire_utc is not None and next_fire_utc <= at
+
+
+def records_fire(row: ScheduleState, reason: str, fire_utc: datetime) -> bool:
+    """Whether the claim is a fire of the schedule's plan (an extra run-now is not)."""
+    return reason != REASON_RUN_NOW or stands_for_slot(row.status, row.next_fire_utc, fire_utc)
+
+
 def _claimed_state(row: ScheduleState, decision: Decision, now: datetime) -> ScheduleState:
     """A copy of the schedule as the claim left it (Running, fired, its slot moved when the reason moves it)."""
-    slot = decision.slot_utc if decision.reason in MOVES_SLOT else row.next_fire_utc
+    fire_utc, slot_utc = _instants(decision)
     return replace(
         row,
         status=rules.RUNNING,
+        prior_status=row.status,
         running_since=now,
         updated_at=now,
-        last_fire_utc=decision.fire_utc,
-        next_fire_utc=slot,
+        last_fire_utc=fire_utc if records_fire(row, decision.reason, fire_utc) else row.last_fire_utc,
+        next_fire_utc=slot_utc if decision.reason in MOVES_SLOT else row.next_fire_utc,
     )
+
+
+def _claim_watermark(conn, row: ScheduleState) -> int:
+    """A change fire's claim: pin the schedule's watermark if it had none, return the catalog's newest event id."""
+    from amx_core.catalog.watermark import baseline, catalog_of, newest_change_id
+
+    catalog = catalog_of(conn, row)
+    if row.change_watermark is None:
+        row.change_watermark = baseline(conn, row, catalog)
+        conn.execute(q.PIN_WATERMARK, {"sid": row.id, "mark": row.change_watermark})
+    return newest_change_id(conn, catalog)
 
 
 def _take(
@@ -99,17 +132,20 @@ def _take(
     Raises _AlreadyFired (the caller rolls back) when the occurrence exists already.
     """
     fire_utc, slot_utc = _instants(decision)
-    flip = q.FLIP[(due_only, decision.reason in MOVES_SLOT)]
+    fires = records_fire(row, decision.reason, fire_utc)
+    flip = q.FLIP[(due_only, decision.reason in MOVES_SLOT, fires)]
     params = {
         "sid": row.id,
         "allowed": list(allowed),
         "now": now,
         "at": now,
-        "fire": decision.fire_utc,
-        "slot": decision.slot_utc,
+        "prior": row.status,
+        "fire": fire_utc,
+        "slot": slot_utc,
     }
     if conn.execute(flip, params).first() is None:
         return None
+    watermark = _claim_watermark(conn, row) if fires and row.trigger == "change" else None
     run_id = conn.execute(
         q.INSERT_RUN,
         {
@@ -124,6 +160,7 @@ def _take(
             "heartbeat_at": now,
             "host": host,
             "pid": pid,
+            "change_watermark": watermark,
         },
     ).scalar_one()
     recorded = conn.execute(
@@ -150,6 +187,7 @@ def _take(
         slot_utc=slot_utc,
         attempt=decision.attempt,
         started_at=now,
+        change_watermark=watermark,
         context=(_claimed_state(row, decision, now), *names) if names else None,
     )
 
@@ -248,4 +286,5 @@ def claim_of_run(run, schedule_name: str | None = None) -> Claim:
         slot_utc=run.occurrence_utc or run.started_at,
         attempt=run.attempt,
         started_at=run.started_at,
+        change_watermark=run.change_watermark,
     )

@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
             from amx_core.tick.idle import idle_pass, idle_summary
 
             now = pinned or datetime.now(UTC)
-            report, seen = idle_pass(now, started, settings.lease_seconds)
+            report, seen = idle_pass(now, started, settings.lease_seconds, simulated=pinned is not None)
             if report is not None:
                 _emit(report, idle_summary(now), options["json"])
                 return EXIT_OK

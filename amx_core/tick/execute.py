@@ -23,6 +23,7 @@ from amx_core.schedule.views import schedule_view
 from amx_core.secrets.masking import mask_url
 from amx_core.store import Store
 from amx_core.tick.claims import Claim
+from amx_core.tick.decide import REASON_RUN_NOW
 from amx_core.tick.logfile import tick_log
 from amx_core.tick.registry import executor_for
 from amx_core.tick.retry import RetryPolicy
@@ -90,6 +91,20 @@ def _view_of(store: Store, claim: Claim) -> ScheduleView:
     return _view(store, claim.schedule_id)
 
 
+def _consumer(store: Store, claim: Claim):
+    """The run context's change hook: a change run plans only the tables its events name; a run-now its whole scope."""
+    if claim.change_watermark is None:
+        return None
+
+    def consume() -> frozenset[tuple[str, str]] | None:
+        from amx_core.catalog.watermark import consume_for_run
+
+        tables = consume_for_run(store, claim.run_id, claim.schedule_id)
+        return None if claim.reason == REASON_RUN_NOW else tables
+
+    return consume
+
+
 def execute_claim(
     store: Store,
     claim: Claim,
@@ -112,6 +127,7 @@ def execute_claim(
             now=clock(),
             sink=sink,
             cancel_event=cancel_event or threading.Event(),
+            consume_changes=_consumer(store, claim),
         )
         outcome = _call(executor_for(claim.kind), ctx, sink)
     except Exception as exc:  # noqa: BLE001 - e.g. the executor module failed to import

@@ -34,16 +34,26 @@ SELECT
                                          ELSE COALESCE(s.database, p.default_database, c.database) END))
 """
 
-PREVIOUS_QUERY = "SELECT last_tick_at FROM tick_heartbeat WHERE id = 1"
+# The real passes' heartbeat is row 1 (the daemon status reads it); a pass with `--now` writes row 2
+# and reads the later of both (amx_core.tick.heartbeat says why).
+PREVIOUS_QUERY = "SELECT max(last_tick_at) FROM tick_heartbeat WHERE id IN (1, {row})"
 
 HEARTBEAT_UPSERT = """
 INSERT INTO tick_heartbeat (id, last_tick_at, duration_ms, host, pid, last_fired)
-VALUES (1, {at}, {duration}, {host}, {pid}, 0)
+VALUES ({row}, {at}, {duration}, {host}, {pid}, 0)
 ON CONFLICT (id) DO UPDATE SET last_tick_at = excluded.last_tick_at, duration_ms = excluded.duration_ms,
   host = excluded.host, pid = excluded.pid, last_fired = 0
 """
 
-_SQLITE_MARKS = {"now": ":now", "stale": ":stale", "at": ":at", "duration": ":duration", "host": ":host", "pid": ":pid"}
+_SQLITE_MARKS = {
+    "now": ":now",
+    "stale": ":stale",
+    "at": ":at",
+    "duration": ":duration",
+    "host": ":host",
+    "pid": ":pid",
+    "row": ":row",
+}
 _PG_MARKS = {key: f"%({key})s" for key in _SQLITE_MARKS}
 
 
@@ -76,8 +86,9 @@ def _parse_sqlite_instant(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def _params(now: datetime, lease_seconds: float, duration_ms: float, pid: int, instant) -> dict:
+def _params(now: datetime, lease_seconds: float, duration_ms: float, pid: int, instant, simulated: bool) -> dict:
     return {
+        "row": 2 if simulated else 1,
         "now": instant(now),
         "stale": instant(now - timedelta(seconds=lease_seconds)),
         "at": instant(now),
@@ -87,18 +98,25 @@ def _params(now: datetime, lease_seconds: float, duration_ms: float, pid: int, i
     }
 
 
-def _probe_sqlite(path: str, now: datetime, lease_seconds: float, duration_ms: float) -> Probe | None:
+def _probe_sqlite(
+    path: str,
+    now: datetime,
+    lease_seconds: float,
+    duration_ms: float,
+    password: str | None = None,
+    simulated: bool = False,
+) -> Probe | None:
     import sqlite3
 
     if not os.path.isfile(path):
         return None
-    params = _params(now, lease_seconds, duration_ms, os.getpid(), sqlite_instant)
+    params = _params(now, lease_seconds, duration_ms, os.getpid(), sqlite_instant, simulated)
     conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
     try:
         conn.execute("PRAGMA synchronous = NORMAL")  # as the engine does: WAL, no fsync per commit
         conn.execute("BEGIN IMMEDIATE")
         try:
-            row = conn.execute(PREVIOUS_QUERY).fetchone()
+            row = conn.execute(PREVIOUS_QUERY.format(**_SQLITE_MARKS), params).fetchone()
             busy = bool(conn.execute(WORK_QUERY.format(**_SQLITE_MARKS), params).fetchone()[0])
             conn.execute(HEARTBEAT_UPSERT.format(**_SQLITE_MARKS), params)
             conn.execute("COMMIT")
@@ -112,16 +130,23 @@ def _probe_sqlite(path: str, now: datetime, lease_seconds: float, duration_ms: f
     return Probe(busy, _parse_sqlite_instant(row[0]) if row else None)
 
 
-def _probe_postgres(uri: str, now: datetime, lease_seconds: float, duration_ms: float) -> Probe | None:
+def _probe_postgres(
+    uri: str,
+    now: datetime,
+    lease_seconds: float,
+    duration_ms: float,
+    password: str | None = None,
+    simulated: bool = False,
+) -> Probe | None:
     try:
         import psycopg
     except ImportError:
         return None
-    params = _params(now, lease_seconds, duration_ms, os.getpid(), lambda value: value)
+    params = _params(now, lease_seconds, duration_ms, os.getpid(), lambda value: value, simulated)
     try:
-        with psycopg.connect(uri, connect_timeout=30) as conn:
+        with psycopg.connect(uri, connect_timeout=30, password=password) as conn:  # None: not given
             with conn.transaction():
-                row = conn.execute(PREVIOUS_QUERY).fetchone()
+                row = conn.execute(PREVIOUS_QUERY.format(**_PG_MARKS), params).fetchone()
                 work = conn.execute(WORK_QUERY.format(**_PG_MARKS), params).fetchone()  # always one row
                 busy = work is not None and bool(work[0])
                 conn.execute(HEARTBEAT_UPSERT.format(**_PG_MARKS), params)
@@ -134,9 +159,12 @@ def _probe_postgres(uri: str, now: datetime, lease_seconds: float, duration_ms: 
 _PROBES = {"sqlite": _probe_sqlite, "postgresql": _probe_postgres}
 
 
-def probe(target: DriverTarget, now: datetime, *, lease_seconds: float, duration_ms: float = 0.0) -> Probe | None:
-    """Record the heartbeat and ask whether anything is due, missed, stale or due a change check.
+def probe(
+    target: DriverTarget, now: datetime, *, lease_seconds: float, duration_ms: float = 0.0, simulated: bool = False
+) -> Probe | None:
+    """Record the heartbeat (the simulated row with `simulated`) and ask whether anything is due, missed,
+    stale or due a change check.
 
     None means "cannot tell through the raw driver" (no store yet, unknown backend): run the full pass.
     """
-    return _PROBES[target.backend](target.target, now, lease_seconds, duration_ms)
+    return _PROBES[target.backend](target.target, now, lease_seconds, duration_ms, target.password, simulated)

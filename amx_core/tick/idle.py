@@ -24,19 +24,19 @@ def idle_summary(now: datetime) -> str:
     return f"tick {now.isoformat(timespec='seconds')}: nothing due"
 
 
-def idle_pass(now: datetime, started: float, lease_seconds: float):
-    """Probe the store through its own driver: (idle report or None, probe or None)."""
-    from amx_core import config
+def idle_pass(now: datetime, started: float, lease_seconds: float, simulated: bool = False):
+    """Probe the store through its own driver: (idle report or None, probe or None); `simulated`: `--now` given."""
     from amx_core.tick.fastpath import host_name, probe
     from amx_core.tick.logfile import log_pass
-    from amx_core.tick.storeurl import driver_target
+    from amx_core.tick.storeurl import environment_target
 
-    target = driver_target(config.store_url())
+    target = environment_target()
     if target is None:
         return None, None
-    seen = probe(target, now, lease_seconds=lease_seconds, duration_ms=round((time.perf_counter() - started) * 1000, 1))
+    elapsed = round((time.perf_counter() - started) * 1000, 1)
+    seen = probe(target, now, lease_seconds=lease_seconds, duration_ms=elapsed, simulated=simulated)
     if seen is None or seen.busy:
         return None, seen
     report = idle_json(now, round((time.perf_counter() - started) * 1000, 1))
-    log_pass(report, host=host_name(), pid=os.getpid())
+    log_pass(report, host=host_name(), pid=os.getpid(), simulated=simulated)
     return report, seen

@@ -81,11 +81,15 @@ def tick_log(event: str, fields: dict[str, object], at: datetime | None = None) 
     append_line(tick_log_path(), format_line(event, fields, at))
 
 
-def log_pass(report: dict, *, host: str, pid: int) -> None:
-    """The one line per pass, from the report's JSON (idle passes too: the log's age shows the timer runs)."""
+def log_pass(report: dict, *, host: str, pid: int, simulated: bool = False) -> None:
+    """The one line per pass, from the report's JSON (idle passes too: the log's age shows the timer runs).
+
+    A pass with `--now` says `simulated=true`, so a reader of the log can tell it from the timer's.
+    """
     fields = {key: report.get(key) for key in PASS_FIELDS}
     fields["errors"] = len(report.get("errors") or ())
-    tick_log("pass", {**fields, "host": host, "pid": pid})
+    extra = {"simulated": True} if simulated else {}
+    tick_log("pass", {**fields, "host": host, "pid": pid, **extra})
 
 
 PASS_FIELDS = ("now", "idle", "dry_run", "fired", "missed", "recovered", "failed", "retrying", "runs", "duration_ms")

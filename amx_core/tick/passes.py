@@ -10,14 +10,13 @@ import os
 import time
 from datetime import datetime, timedelta
 
-from amx_core.models import TickHeartbeat
 from amx_core.store import Store, open_store
 from amx_core.tick.changes import poll_changes
 from amx_core.tick.claims import Claim, Settled, claim_next
 from amx_core.tick.clock import Clock, as_clock
 from amx_core.tick.execute import Finished
 from amx_core.tick.fastpath import host_name
-from amx_core.tick.heartbeat import record_heartbeat
+from amx_core.tick.heartbeat import previous_tick, record_heartbeat
 from amx_core.tick.leases import recover_expired
 from amx_core.tick.logfile import log_pass, tick_log
 from amx_core.tick.missed import settle_missed
@@ -29,13 +28,6 @@ from amx_core.tick.settle import FAILED
 from amx_core.tick.supervisor import Supervisor
 
 UNKNOWN = object()
-
-
-def previous_tick(store: Store) -> datetime | None:
-    """The last recorded tick (before this one), for telling "no tick ran" from "daemon not loaded"."""
-    with store.session() as session:
-        row = session.get(TickHeartbeat, 1)
-        return row.last_tick_at if row else None
 
 
 def _unique(ids) -> tuple[int, ...]:
@@ -83,10 +75,12 @@ def _report(now, recovered, settled, finished: list[Finished], errors, duration_
     )
 
 
-def dry_run_pass(store: Store, now: datetime, settings: TickSettings, previous_tick_at) -> TickReport:
+def dry_run_pass(
+    store: Store, now: datetime, settings: TickSettings, previous_tick_at, *, simulated: bool = False
+) -> TickReport:
     """What a pass at `now` would do; writes nothing (no claim, no ledger, no heartbeat)."""
     if previous_tick_at is UNKNOWN:
-        previous_tick_at = previous_tick(store)
+        previous_tick_at = previous_tick(store, simulated=simulated)
     grace, lease = timedelta(seconds=settings.grace_seconds), timedelta(seconds=settings.lease_seconds)
     plan = plan_pass(store, now, grace=grace, lease=lease, previous_tick_at=previous_tick_at)
     by = lambda *actions: _unique(p.schedule_id for p in plan if p.action in actions)  # noqa: E731
@@ -113,20 +107,24 @@ def run_pass(
     heartbeat_written: bool = False,
     started: float | None = None,
 ) -> TickReport:
-    """Run (or, with `dry_run`, plan) one full pass as of `now` (default: the real clock)."""
+    """Run (or, with `dry_run`, plan) one full pass as of `now` (default: the real clock).
+
+    A pass with a pinned clock is a simulation: its heartbeat goes to the simulated row (tick/heartbeat.py).
+    """
     store = store or open_store()
     clock = as_clock(now)
+    simulated = clock.is_pinned
     settings = settings or TickSettings.from_env()
     policy = policy or RetryPolicy()
     started = started if started is not None else time.perf_counter()
     at = clock()
     if dry_run:
-        return dry_run_pass(store, at, settings, previous_tick_at)
+        return dry_run_pass(store, at, settings, previous_tick_at, simulated=simulated)
     if previous_tick_at is UNKNOWN:
-        previous_tick_at = previous_tick(store)
+        previous_tick_at = previous_tick(store, simulated=simulated)
     host, pid = host_name(), os.getpid()
     if not heartbeat_written:
-        record_heartbeat(store, at=at, duration_ms=None, host=host, pid=pid, last_fired=0)
+        record_heartbeat(store, at=at, duration_ms=None, host=host, pid=pid, last_fired=0, simulated=simulated)
     grace, lease = timedelta(seconds=settings.grace_seconds), timedelta(seconds=settings.lease_seconds)
     errors: list[str] = []
 
@@ -141,6 +139,7 @@ def run_pass(
 
     duration_ms = round((time.perf_counter() - started) * 1000, 1)
     report = _report(at, recovered, settled + claimer.settled, finished, errors + claimer.errors, duration_ms)
-    record_heartbeat(store, at=at, duration_ms=duration_ms, host=host, pid=pid, last_fired=len(report.fired))
-    log_pass(report.to_json(), host=host, pid=pid)
+    fired = len(report.fired)
+    record_heartbeat(store, at=at, duration_ms=duration_ms, host=host, pid=pid, last_fired=fired, simulated=simulated)
+    log_pass(report.to_json(), host=host, pid=pid, simulated=simulated)
     return report

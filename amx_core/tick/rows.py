@@ -40,6 +40,9 @@ class ScheduleState:
     updated_at: datetime
     version: int
     change_seen_utc: datetime | None
+    settle_minutes: float
+    change_watermark: int | None
+    prior_status: str | None
     with_statistics: bool
 
 

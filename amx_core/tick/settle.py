@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy import bindparam
 from sqlmodel import Session
 
@@ -17,7 +18,7 @@ from amx_core.schedule import rules
 from amx_core.schedule.ledger import record_missed, slots_between
 from amx_core.store import Store
 from amx_core.tick import statements as q
-from amx_core.tick.claims import Claim
+from amx_core.tick.claims import Claim, stands_for_slot
 from amx_core.tick.decide import NO_TICK, REASON_RUN_NOW
 from amx_core.tick.retry import RetryPolicy
 from amx_core.tick.rows import ScheduleState
@@ -59,16 +60,12 @@ def lock_schedule_row(conn, schedule_id: int | None) -> ScheduleState | None:
     return q.state_of(conn.execute(q.locked(q.SCHEDULE_BY_ID, conn, skip=False), {"sid": schedule_id}).first())
 
 
-def next_after_run(row, slot: datetime, reason: str, now: datetime) -> datetime | None:
+def next_after_run(row, slot: datetime) -> datetime | None:
     """A recurring schedule's next occurrence after the slot it fired for.
 
     A slot that passed while the run went on stays armed, so the next pass's missed logic
-    (grace window, then policy) handles it. A run-now leaves a future armed fire as it was
-    (a first fire-at ahead of the cadence stays the first fire).
+    (grace window, then policy) handles it.
     """
-    armed = row.next_fire_utc
-    if reason == REASON_RUN_NOW and armed is not None and armed > now:
-        return armed
     return next_fire_after(row.cadence, row.tz, slot)
 
 
@@ -80,22 +77,32 @@ def _ledger_skipped_by_run_now(session: Session, row, claim: Claim, now: datetim
     record_missed(session, row, slots_between(row, origin, claim.slot_utc - grace), NO_TICK, "run", now)
 
 
-def _rearm(session: Session, row, claim: Claim, now: datetime, grace: timedelta) -> None:
+def _rearm_change(session: Session, row, claim: Claim, consumed: bool) -> None:
+    """A change schedule after a run: a completed run's watermark is consumed; what lies above it arms it again."""
+    from amx_core.catalog.watermark import arm_from_changes
+
+    conn = session.connection()
+    if consumed and claim.change_watermark is not None:
+        mark = conn.execute(sa.select(q.RUN.c.change_watermark).where(q.RUN.c.id == claim.run_id)).scalar()
+        row.change_watermark = max(row.change_watermark or 0, mark or 0, claim.change_watermark)
+    arm_from_changes(conn, row)
+
+
+def _rearm(session: Session, row, claim: Claim, now: datetime, grace: timedelta, *, consumed: bool = False) -> None:
     """Arm the next fire once a run is over, whatever its outcome (a Failed schedule stays armed)."""
     if row.trigger == "change":
-        row.next_fire_utc = None
-        row.change_seen_utc = None
+        _rearm_change(session, row, claim, consumed)
         return
     if row.cadence:
         _ledger_skipped_by_run_now(session, row, claim, now, grace)
-        row.next_fire_utc = next_after_run(row, claim.slot_utc, claim.reason, now)
+        row.next_fire_utc = next_after_run(row, claim.slot_utc)
         return
     row.next_fire_utc = None
 
 
 def _success(session, row, claim, outcome, now, grace) -> str:
     row.last_error = None
-    _rearm(session, row, claim, now, grace)
+    _rearm(session, row, claim, now, grace, consumed=True)
     one_shot = row.trigger == "cron" and not row.cadence
     return rules.COMPLETED if one_shot else rules.PENDING
 
@@ -107,15 +114,17 @@ def _failure(session, row, claim, outcome, now, grace) -> str:
 
 
 def _cancelled(session, row, claim, outcome, now, grace) -> str:
-    """A cancelled run: recurring ones wait for their next fire; a one-shot run early stays planned."""
-    armed_later = row.next_fire_utc if row.next_fire_utc is not None and row.next_fire_utc > now else None
+    """A cancelled run: back to the status before it, armed at its next occurrence (a one-shot has none left).
+
+    A run-now standing for a due or missed slot leaves that slot as it was.
+    """
+    prior = row.prior_status or rules.PENDING
+    if claim.reason == REASON_RUN_NOW:
+        return prior
     _rearm(session, row, claim, now, grace)
-    if row.trigger == "change" or row.cadence:
-        return rules.PENDING
-    if armed_later is not None and claim.reason == REASON_RUN_NOW:
-        row.next_fire_utc = armed_later
-        return rules.PENDING
-    return rules.CANCELLED
+    if row.trigger == "cron" and not row.cadence:
+        return rules.CANCELLED
+    return prior
 
 
 def _retry(row, claim: Claim, outcome: Outcome, retry_at: datetime) -> str:
@@ -130,8 +139,25 @@ def _retry(row, claim: Claim, outcome: Outcome, retry_at: datetime) -> str:
 AFTER = {COMPLETED: _success, FAILED: _failure, CANCELLED: _cancelled}
 
 
+def is_extra_run(row, claim: Claim) -> bool:
+    """A run-now that stands for no slot (docs/ARCHITECTURE.md §5.5): nothing of the schedule's plan moves."""
+    return claim.reason == REASON_RUN_NOW and not stands_for_slot(
+        row.prior_status or row.status, row.next_fire_utc, claim.fire_utc
+    )
+
+
+def _next_status(session, row, claim: Claim, outcome: Outcome, now, grace, retry_at) -> str:
+    """Where the schedule goes after the run: its prior status for an extra run-now, else the Running rows of §5.2."""
+    if is_extra_run(row, claim):
+        return row.prior_status or rules.PENDING
+    if retry_at is not None:
+        return _retry(row, claim, outcome, retry_at)
+    return AFTER[outcome.status](session, row, claim, outcome, now, grace)
+
+
 def _plan_retry(row, claim: Claim, outcome: Outcome, now: datetime, policy: RetryPolicy) -> datetime | None:
-    if row is None or outcome.status != FAILED or not outcome.transient:
+    """A transient failure with attempts left retries; a run-now never does (the person who asked sees it fail)."""
+    if row is None or outcome.status != FAILED or not outcome.transient or claim.reason == REASON_RUN_NOW:
         return None
     if claim.attempt >= row.retry_max_attempts:
         return None
@@ -171,16 +197,14 @@ def finish_run(
             return Settlement(run_status="lost", schedule_status=row.status if row else None, lost=True)
         if row is None or row.status != rules.RUNNING:
             return Settlement(run_status=outcome.status, schedule_status=row.status if row else None)
-        if retry_at is not None:
-            status = _retry(row, claim, outcome, retry_at)
-        else:
-            status = AFTER[outcome.status](session, row, claim, outcome, now, grace)
+        status = _next_status(session, row, claim, outcome, now, grace, retry_at)
         _leave_running(session, row, status, now)
         return Settlement(run_status=outcome.status, schedule_status=status, retry_at=retry_at)
 
 
 def _leave_running(session: Session, row, status: str, now: datetime) -> None:
     row.status = status
+    row.prior_status = None
     row.running_since = None
     row.updated_at = now
     session.flush()  # ledger rows first (record_missed adds them through the ORM)
@@ -188,6 +212,7 @@ def _leave_running(session: Session, row, status: str, now: datetime) -> None:
 
 
 def fail_running_schedule(session: Session, row, claim: Claim, error: str, now: datetime, grace: timedelta) -> None:
-    """Lease recovery's half: the schedule goes Failed with the message, recurring ones stay armed."""
-    status = _failure(session, row, claim, Outcome(status=FAILED, error=error), now, grace)
+    """Lease recovery's half: the schedule goes Failed with the message, recurring ones stay armed
+    (an extra run-now's schedule returns to its prior status instead)."""
+    status = _next_status(session, row, claim, Outcome(status=FAILED, error=error), now, grace, None)
     _leave_running(session, row, status, now)

@@ -1,4 +1,4 @@
-"""The ProgressSink the tick hands executors: counters, log lines and the heartbeat, onto the Run row.
+"""The ProgressSink the tick hands executors (counters, log lines, the heartbeat onto the Run row), and cancel requests.
 
 Writes are short transactions, coalesced to at most one per `flush_seconds` (plus one at the
 end), so a chatty executor cannot flood the store's write lock; what was flushed survives a crash.
@@ -121,3 +121,14 @@ def beat(store: Store, run_ids: list[int], at: datetime) -> None:
     stmt = RUN.update().where(RUN.c.id.in_(run_ids), RUN.c.status == "running").values(heartbeat_at=at)
     with store.write_session() as session:
         session.connection().execute(stmt)
+
+
+def cancel_requested(store: Store, run_ids: list[int]) -> list[int]:
+    """Which of these running runs someone asked to stop (`amx runs cancel`, the app): one indexed read."""
+    if not run_ids:
+        return []
+    stmt = sa.select(RUN.c.id).where(
+        RUN.c.id.in_(run_ids), RUN.c.status == "running", RUN.c.cancel_requested_at.is_not(None)
+    )
+    with store.session() as session:
+        return list(session.connection().execute(stmt).scalars())

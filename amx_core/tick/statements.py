@@ -34,6 +34,8 @@ TICK_FIELDS = (
     "last_error",
     "running_since",
     "change_seen_utc",
+    "change_watermark",
+    "prior_status",
     "updated_at",
 )
 
@@ -98,8 +100,9 @@ INSERT_OCCURRENCE = {
 }
 
 
-def _flip(due_only: bool, moves_slot: bool):
-    """`UPDATE schedule SET status='running' ... WHERE id=? AND status IN (...) [AND next_fire_utc<=?] RETURNING id`."""
+def _flip(due_only: bool, moves_slot: bool, records_fire: bool):
+    """`UPDATE schedule SET status='running', prior_status=? ... WHERE id=? AND status IN (...) [AND next_fire_utc<=?]
+    RETURNING id`; `records_fire` sets last_fire_utc (an extra run-now leaves it, docs/ARCHITECTURE.md §5.5)."""
     stmt = SCHEDULE.update().where(
         SCHEDULE.c.id == bindparam("sid"), SCHEDULE.c.status.in_(bindparam("allowed", expanding=True))
     )
@@ -107,16 +110,28 @@ def _flip(due_only: bool, moves_slot: bool):
         stmt = stmt.where(SCHEDULE.c.next_fire_utc <= bindparam("now"))
     values = {
         "status": "running",
+        "prior_status": bindparam("prior"),
         "running_since": bindparam("at"),
-        "last_fire_utc": bindparam("fire"),
         "updated_at": bindparam("at"),
     }
+    if records_fire:
+        values["last_fire_utc"] = bindparam("fire")
     if moves_slot:
         values["next_fire_utc"] = bindparam("slot")
     return stmt.values(**values).returning(SCHEDULE.c.id)
 
 
-FLIP = {(due, moves): _flip(due, moves) for due in (False, True) for moves in (False, True)}
+FLIP = {
+    (due, moves, records): _flip(due, moves, records)
+    for due in (False, True)
+    for moves in (False, True)
+    for records in (False, True)
+}
+PIN_WATERMARK = (
+    SCHEDULE.update()
+    .where(SCHEDULE.c.id == bindparam("sid"), SCHEDULE.c.change_watermark.is_(None))
+    .values(change_watermark=bindparam("mark"))
+)
 
 
 def locked(stmt, conn, *, skip: bool):

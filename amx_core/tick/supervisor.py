@@ -1,9 +1,10 @@
 """The bounded pool that executes claimed runs (docs/ARCHITECTURE.md §7.5).
 
-The calling thread claims, submits, keeps in-flight runs' heartbeats fresh and keeps claiming
-newly due work while runs are in flight; it returns when nothing is in flight and nothing is
-claimable. Workers are ordinary (non-daemon) threads joined before returning, so no run is
-ever abandoned mid-way by the process exiting.
+The calling thread claims, submits, keeps in-flight runs' heartbeats fresh, turns cancel
+requests found in the store (`amx runs cancel`, the app; any process) into the runs' cancel
+events every second, and keeps claiming newly due work while runs are in flight; it returns
+when nothing is in flight and nothing is claimable. Workers are ordinary (non-daemon) threads
+joined before returning, so no run is ever abandoned mid-way by the process exiting.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from amx_core.tick.execute import Finished, execute_claim
 from amx_core.tick.logfile import tick_log
 from amx_core.tick.retry import RetryPolicy
 from amx_core.tick.settings import TickSettings
-from amx_core.tick.sink import Observer, beat
+from amx_core.tick.sink import Observer, beat, cancel_requested
+
+CANCEL_CHECK_SECONDS = 1.0  # how often the store is asked whether an in-flight run should stop
 
 
 class Supervisor:
@@ -78,6 +81,17 @@ class Supervisor:
         except Exception as exc:  # noqa: BLE001 - a missed beat is retried next interval
             tick_log("beat-error", {"error": f"{type(exc).__name__}: {exc}"})
 
+    def _check_cancels(self) -> None:
+        waiting = {claim.run_id: cancel for claim, cancel in self._inflight.values() if not cancel.is_set()}
+        try:
+            requested = cancel_requested(self.store, list(waiting))
+        except Exception as exc:  # noqa: BLE001 - asked again next second
+            tick_log("cancel-check-error", {"error": f"{type(exc).__name__}: {exc}"})
+            return
+        for run_id in requested:
+            waiting[run_id].set()
+            tick_log("cancel-requested", {"run": run_id})
+
     def cancel_all(self) -> None:
         for _, cancel in self._inflight.values():
             cancel.set()
@@ -87,7 +101,7 @@ class Supervisor:
         queued = deque(initial)
         workers = max(1, self.settings.workers)
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="amx-run") as pool:
-            last_beat = time.monotonic()
+            last_beat = last_check = time.monotonic()
             try:
                 while True:
                     while len(self._inflight) < workers:
@@ -97,9 +111,14 @@ class Supervisor:
                         self._submit(pool, claim)
                     if not self._inflight:
                         break
-                    timeout = max(0.05, self.settings.beat_seconds - (time.monotonic() - last_beat))
+                    until_beat = self.settings.beat_seconds - (time.monotonic() - last_beat)
+                    until_check = CANCEL_CHECK_SECONDS - (time.monotonic() - last_check)
+                    timeout = max(0.05, min(until_beat, until_check))
                     done, _ = wait(list(self._inflight), timeout=timeout, return_when=FIRST_COMPLETED)
                     self._collect(done, results)
+                    if self._inflight and time.monotonic() - last_check >= CANCEL_CHECK_SECONDS:
+                        self._check_cancels()
+                        last_check = time.monotonic()
                     if time.monotonic() - last_beat >= self.settings.beat_seconds:
                         self._beat()
                         last_beat = time.monotonic()

@@ -1,4 +1,5 @@
-"""The row action menu (enter on a row, or a click on its Actions cell): Edit, Pause/Resume, Run now, Delete."""
+"""The row action menu (enter on a row, or a click on its Actions cell): Edit, Pause/Resume, Run now, Cancel run,
+Delete."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ def menu_entries(status: str) -> list[tuple[str, str, str]]:
     """(action, label, key hint) for a schedule in `status`; pause or resume depending on where it is."""
     toggle = ("resume", "Resume", "p") if status == "paused" else ("pause", "Pause", "p")
     entries = [("edit", "Edit…", "e"), toggle, ("run_now", "Run now", "r")]
+    if status == "running":
+        entries.append(("cancel_run", "Cancel the running run", "c"))
     if status == "missed":
         entries.append(("skip", "Skip this missed run", "s"))
     entries.append(("delete", "Delete…", "del"))
@@ -24,13 +27,14 @@ def menu_entries(status: str) -> list[tuple[str, str, str]]:
 
 
 class ActionMenu(ModalScreen[str | None]):
-    """Dismisses with the chosen action name (`edit`, `pause`, `resume`, `run_now`, `skip`, `delete`) or None."""
+    """Dismisses with the chosen action (`edit`, `pause`, `resume`, `run_now`, `cancel_run`, `skip`, `delete`)."""
 
     BINDINGS = [
         Binding("escape", "dismiss_none", "Close"),
         Binding("e", "choose('edit')", "Edit", show=False),
         Binding("p", "choose('toggle')", "Pause/Resume", show=False),
         Binding("r", "choose('run_now')", "Run now", show=False),
+        Binding("c", "choose('cancel_run')", "Cancel run", show=False),
         Binding("s", "choose('skip')", "Skip", show=False),
         Binding("d,delete", "choose('delete')", "Delete", show=False),
     ]

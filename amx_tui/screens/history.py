@@ -19,7 +19,7 @@ from textual.widgets import Static
 
 from amx_core.services import history as core
 from amx_core.services.history import HistoryEntry, MissedView, ScheduleHistory
-from amx_core.services.runs import RunView, get_run
+from amx_core.services.runs import RunView, cancel_run, get_run
 from amx_tui.formatting import (
     ago,
     count_text,
@@ -48,7 +48,8 @@ Each **run** is one firing: its reason (`time`, `change`, `run-now`, `catch-up`,
 duration, tables done, columns described / applied (written) / queued (for review) / failed, and tokens.
 Each **missed** line is an occurrence that passed with nothing running it, with why and what was done about it.
 A running run updates by itself (counts, heartbeat and log) while this screen is open.
-`enter` on a run opens the review queue of its suggestions.
+`enter` on a run opens the review queue of its suggestions; `c` on a running run asks it to stop at its next
+table or request (it ends `cancelled`, its suggestions so far stay, the schedule returns to its status before).
 """
 
 
@@ -113,6 +114,12 @@ class HistoryScreen(VerbScreen):
         def __init__(self, run: RunView) -> None:
             super().__init__()
             self.run = run
+
+    class CancelAsked(Message):
+        def __init__(self, run_id: int, error: str | None) -> None:
+            super().__init__()
+            self.run_id = run_id
+            self.error = error
 
     def __init__(self, schedule_id: int | None = None, schedule_name: str | None = None) -> None:
         super().__init__(id="history-screen")
@@ -300,6 +307,30 @@ class HistoryScreen(VerbScreen):
             self.notify("A missed occurrence made no suggestions.", severity="warning")
         else:
             self.app.push_screen(ReviewScreen(run_id=entry.run.id, run_label=_run_label(entry.run)))
+
+    def action_cancel_run(self) -> None:
+        entry = self.current()
+        if entry is None or entry.run is None or entry.run.status != "running":
+            self.notify("Only a running run can be cancelled.", severity="warning")
+            return
+        self._cancel(entry.run.id)
+
+    @work(thread=True, group="history-cancel", exit_on_error=False)
+    def _cancel(self, run_id: int) -> None:
+        try:
+            cancel_run(self.store(), run_id, now=self.backend.clock())
+        except Exception as exc:  # noqa: BLE001 - refusals (it ended meanwhile) are shown
+            deliver(self, self.CancelAsked(run_id, first_line(exc)))
+            return
+        deliver(self, self.CancelAsked(run_id, None))
+
+    def on_history_screen_cancel_asked(self, message: HistoryScreen.CancelAsked) -> None:
+        message.stop()
+        if message.error:
+            self.notify(message.error, title=f"Run #{message.run_id}", severity="error", markup=False)
+        else:
+            self.notify(f"Asked run #{message.run_id} to stop: it ends at its next table or request.", markup=False)
+        self.request_load()
 
 
 def _run_label(run: RunView) -> str:

@@ -1,4 +1,5 @@
-"""The actions on the highlighted schedule: new/edit dialog, pause/resume, run now, skip, delete, history, row menu.
+"""The actions on the highlighted schedule: new/edit dialog, pause/resume, run now, cancel its run, skip, delete,
+history, row menu.
 
 Every verb runs `Backend.schedule_verb` in a thread worker; the list shows what the core returned at once
 and reads itself again behind it. The list screen (MainScreen) says which schedule is highlighted.
@@ -28,6 +29,7 @@ DONE_TEXT = {
     "skip": "Skipped the missed run of “{name}”.",
     "delete": "Deleted “{name}”. Its runs stay in the history.",
     "run_now": "Started “{name}”{run} in the background.",
+    "cancel_run": "Asked “{name}”{run} to stop: it ends at its next table or request.",
 }
 
 
@@ -107,7 +109,7 @@ class RowActions(AppScreen):
             self.run_verb("resume" if view.status == "paused" else "pause", view)
 
     def action_verb(self, verb: str) -> None:
-        """`pause`, `resume`, `skip` or `run_now` on the highlighted schedule (keys and palette)."""
+        """`pause`, `resume`, `skip`, `run_now` or `cancel_run` on the highlighted schedule (keys and palette)."""
         view = self._need_current()
         if view is not None:
             self.run_verb(verb, view)
@@ -141,6 +143,7 @@ class RowActions(AppScreen):
             "pause": lambda: self.run_verb("pause", view),
             "resume": lambda: self.run_verb("resume", view),
             "run_now": lambda: self.run_verb("run_now", view),
+            "cancel_run": lambda: self.run_verb("cancel_run", view),
             "skip": lambda: self.run_verb("skip", view),
             "delete": self.action_delete_schedule,
         }

@@ -179,6 +179,15 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
                             Static("hours", classes="field-unit"),
                             key="cap",
                         )
+                        yield FormField(
+                            "Settle for",
+                            Input(
+                                v.settle, id="settle", placeholder="minutes, default 15", compact=True, type="number"
+                            ),
+                            Static("minutes", classes="field-unit"),
+                            key="settle",
+                            hint="after the first change, wait this long for the rest of a migration",
+                        )
                     yield FormField(
                         "Timezone",
                         Input(
@@ -271,6 +280,7 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
             at=self.query_one("#at", Input).value,
             cron=self.query_one("#cron", Input).value,
             cap=self.query_one("#cap", Input).value,
+            settle=self.query_one("#settle", Input).value,
             tz=self.query_one("#tz", Input).value,
             db=db,
             database=database,
@@ -302,7 +312,7 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
         key = event.input.id or ""
-        if key in ("name", "at", "cron", "cap", "tz", "retries"):
+        if key in ("name", "at", "cron", "cap", "settle", "tz", "retries"):
             self.field(key).set_error(None)
         if key in NUMBER_HINTS:  # cheap: shown as typed
             self.field(key).set_hint(*NUMBER_HINTS[key](event.value))
@@ -566,7 +576,7 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
 
     def show_values(self, values: FormValues, names: set[str]) -> None:
         """Put `values` into the widgets of the fields in `names` (profiles and scope re-cascade)."""
-        for name in names & {"name", "at", "cron", "cap", "tz", "retries"}:
+        for name in names & {"name", "at", "cron", "cap", "settle", "tz", "retries"}:
             self.query_one(f"#{name}", Input).value = getattr(values, name)
         for name in names & {"trigger", "review", "statistics", "missed", "columns"}:
             self.query_one(f"#{name}", Choice).value = getattr(values, name)

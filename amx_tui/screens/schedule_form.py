@@ -19,6 +19,7 @@ FIELD_OF_ERROR = {
     "at": "at",
     "cron": "cron",
     "cap-hours": "cap",
+    "settle-minutes": "settle",
     "tz": "tz",
     "db-profile": "db",
     "database": "database",
@@ -41,6 +42,7 @@ class FormValues:
     at: str = ""
     cron: str = ""
     cap: str = ""
+    settle: str = ""
     tz: str = ""
     db: str | None = None
     database: str | None = None
@@ -61,6 +63,7 @@ class FormValues:
             at=at,
             cron=view.cadence or "",
             cap=f"{view.cap_hours:g}" if view.cap_hours is not None else "",
+            settle=f"{view.settle_minutes:g}" if view.settle_minutes is not None else "",
             tz=view.tz,
             db=view.db_profile,
             database=view.database,
@@ -84,8 +87,8 @@ def _blank_none(text: str) -> str | None:
 def build_input(values: FormValues, initial: FormValues | None = None) -> ScheduleInput:
     """A create input (all fields) or, with `initial`, an edit input carrying only what the user changed.
 
-    Switching the trigger sends that trigger's own time fields (fire-at and cadence, or the cap);
-    a blank field on create is left out so the core says it is required.
+    Switching the trigger sends that trigger's own time fields (fire-at and cadence, or the cap and settle);
+    a blank field on create is left out so the core says it is required (a blank settle keeps the default).
     """
     editing = initial is not None
     changed = values.changed(initial) if initial is not None else {f.name for f in fields(values)}
@@ -93,7 +96,7 @@ def build_input(values: FormValues, initial: FormValues | None = None) -> Schedu
     text = (lambda value: value.strip()) if editing else _blank_none
 
     def wanted(name: str) -> bool:
-        return name in changed or (switched and name in ("at", "cron", "cap"))
+        return name in changed or (switched and name in ("at", "cron", "cap", "settle"))
 
     cron_trigger = values.trigger == "cron"
     at = text(values.at) if cron_trigger and wanted("at") else None
@@ -101,6 +104,7 @@ def build_input(values: FormValues, initial: FormValues | None = None) -> Schedu
     if cron_trigger and wanted("cron") and (editing or values.cron.strip()):
         cron = values.cron.strip()
     cap = text(values.cap) if not cron_trigger and wanted("cap") else None
+    settle = _blank_none(values.settle) if not cron_trigger and wanted("settle") else None
     return ScheduleInput(
         name=values.name if "name" in changed else None,
         trigger=values.trigger if switched else None,
@@ -108,6 +112,7 @@ def build_input(values: FormValues, initial: FormValues | None = None) -> Schedu
         tz=_blank_none(values.tz) if "tz" in changed else None,
         cron=cron,
         cap_hours=cap,
+        settle_minutes=settle,
         db_profile=values.db if "db" in changed else None,
         database=values.database if ("database" in changed or "db" in changed) else None,
         scope=tuple(values.scope) if "scope" in changed else None,

@@ -110,7 +110,7 @@ def cap_hint(text: str) -> tuple[str, bool]:
     refused = _refusal(check_cap_hours, text)
     if refused is not None:
         return refused, True
-    return f"changes inside {text.strip()} h are coalesced into one run when the window ends", False
+    return f"a change runs once it settled; the next run no sooner than {text.strip()} h after the last", False
 
 
 def retries_hint(text: str) -> tuple[str, bool]:

@@ -111,3 +111,19 @@ def test_a_failing_install_raises_the_cores_action_error(group, setup):
     assert isinstance(result.exception, ActionError)
     assert "Bootstrap failed: 5" in result.exception.message
     assert not (setup.unit_dir / f"{setup.names.label}.plist").exists()
+
+
+def test_a_simulated_tick_never_becomes_the_last_tick_and_the_age_is_never_negative(group, setup, store, capsys):
+    from amx_core import config
+    from amx_core.tick.entry import main as tick_main
+
+    record_heartbeat(store, at=NOW - timedelta(seconds=40), duration_ms=1.0, host=socket.gethostname(), pid=9)
+    assert tick_main(["--now", (NOW + timedelta(hours=3)).isoformat(), "--json"]) == 0  # a simulation
+    capsys.readouterr()
+    data = json.loads(invoke(group, setup, "status", "--json").output)
+    assert data["last_tick_at"] == "2025-03-01T11:59:20+00:00" and data["last_tick_age_seconds"] == 40.0
+    assert "simulated=true" in config.tick_log_path().read_text().splitlines()[-1]
+
+    record_heartbeat(store, at=NOW + timedelta(seconds=30), duration_ms=1.0, host="ahead", pid=9)  # a fast clock
+    data = json.loads(invoke(group, setup, "status", "--json").output)
+    assert data["last_tick_age_seconds"] == 0

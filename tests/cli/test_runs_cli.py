@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from tick_support import Scripted, add_schedule, profiles, register_ok, utc
@@ -31,6 +32,7 @@ RUN_KEYS = {
     "counts",
     "tokens",
     "error",
+    "cancel_requested_at",
 }
 
 
@@ -76,6 +78,28 @@ def test_failed_run_now_exits_1_and_shows_error(store, amx):
     result = amx("schedule", "run-now", "nightly", "--json", "--now", T.isoformat(), code=1)
     body = json.loads(result.output)
     assert body["run"]["status"] == "failed" and body["run"]["error"].startswith("scope entity public.gone")
+
+
+def test_runs_cancel_records_the_request_and_refuses_runs_that_are_not_running(store, amx):
+    sid = add_schedule(store, "nightly", utc(2027, 3, 2, 2))
+    claim = claim_run_now(store, sid, T, host="h", pid=1)
+    body = json.loads(amx("runs", "cancel", str(claim.run_id), "--json").output)
+    assert RUN_KEYS <= set(body) and body["status"] == "running" and body["cancel_requested_at"]
+    again = json.loads(amx("runs", "cancel", str(claim.run_id), "--json").output)
+    assert again["cancel_requested_at"] == body["cancel_requested_at"]  # asking twice keeps the first request
+    text = amx("runs", "cancel", str(claim.run_id)).output
+    assert text.startswith(f"run {claim.run_id} (nightly): cancel requested")
+
+    from amx_core.tick.settle import CANCELLED, Outcome, finish_run
+
+    finish_run(store, claim, Outcome(status=CANCELLED, error="cancelled"), T, grace=timedelta(minutes=10), policy=None)
+    refused = amx("runs", "cancel", str(claim.run_id), code=2)
+    assert (
+        refused.output.strip()
+        == f"error: run: run {claim.run_id} is cancelled, not running; only a running run can be cancelled"
+    )
+    assert "run: no run with id 42" in amx("runs", "cancel", "42", code=2).output
+    assert amx("runs", "show", str(claim.run_id), "--json").output.count('"cancel_requested_at": "20') == 1
 
 
 def test_unknown_run_is_bad_input(amx):

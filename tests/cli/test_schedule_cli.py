@@ -89,6 +89,18 @@ def test_add_list_show_edit_pause_resume_rm(amx):
     assert json.loads(amx("schedule", "list", "--json").output) == []
 
 
+def test_change_schedule_settle_minutes_add_edit_show(amx):
+    base = ["schedule", "add", "--name", "watch", "--trigger", "change", "--cap-hours", "6"]
+    added = json.loads(amx(*base, "--db-profile", "shop", "--llm-profile", "offline", "--json").output)
+    assert (added["settle_minutes"], added["cap_hours"], added["next_fire_utc"]) == (15, 6, None)
+    edited = json.loads(amx("schedule", "edit", "watch", "--settle-minutes", "0", "--json").output)
+    assert edited["settle_minutes"] == 0 and edited["version"] == 2
+    assert "settle minutes   0" in amx("schedule", "show", "watch").output
+    refused = amx("schedule", "edit", "watch", "--settle-minutes", "-5", code=2)
+    assert "settle-minutes: must be 0 or more" in refused.output
+    assert json.loads(amx("schedule", "show", "watch", "--json").output)["settle_minutes"] == 0
+
+
 def test_rm_asks_without_yes(amx):
     amx(
         "schedule",

@@ -1,4 +1,4 @@
-"""On-change schedules: the cap debounces, coalescing changes into one fire at its end (clock moved, no sleep)."""
+"""Change-triggered schedules: a throttle with a settle period (docs/ARCHITECTURE.md §5.9; time moved, not slept)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from chinook import ChinookDb
 
 from amx_core.catalog.changes import changes_in_scope
-from amx_core.catalog.polling import catalog_due, change_fire_time, poll_due_catalogs
+from amx_core.catalog.polling import catalog_due, poll_due_catalogs
 from amx_core.catalog.refresh import refresh_catalog
+from amx_core.catalog.watermark import change_fire_time
 from amx_core.models import Schedule
 from amx_core.services.profiles import add_db_profile
 from amx_core.services.schedules import ScheduleInput, create_schedule, get_schedule, pause_schedule
@@ -38,13 +39,17 @@ def _change_schedule(store, name="watch", scope=("main",), cap=6.0) -> int:
 
 
 def _fire_like_the_tick(store, schedule_id: int, now: datetime) -> None:
-    """What the tick does to a change schedule it claimed at `now` and ran (docs/ARCHITECTURE.md §5.9)."""
+    """What the tick does to a change schedule it claimed at `now` and ran to completion (docs/ARCHITECTURE.md §5.9):
+    the run consumed every change event the catalog held (its watermark)."""
     table = Schedule.__table__
     with store.session() as s:
+        newest = s.connection().execute(sa.text("SELECT max(id) FROM catalog_change")).scalar() or 0
         s.connection().execute(
             sa.update(table)
             .where(table.c.id == schedule_id)
-            .values(change_seen_utc=None, next_fire_utc=None, last_fire_utc=now, status="pending")
+            .values(
+                change_seen_utc=None, next_fire_utc=None, last_fire_utc=now, status="pending", change_watermark=newest
+            )
         )
 
 
@@ -64,7 +69,7 @@ def _run_clock(store, db, schedule_id, start, end, ddl_at: dict) -> list[datetim
     return fires
 
 
-def test_six_hour_cap_three_changes_an_hour_apart_fire_once_at_the_end_of_the_cap(db, store):
+def test_six_hour_cap_throttles_changes_after_a_fire_and_settles_the_first(db, store):
     sid = _change_schedule(store)
     ddl = {
         T0 + 1 * H: lambda: db.add_column("artist", "country", "TEXT"),
@@ -72,14 +77,16 @@ def test_six_hour_cap_three_changes_an_hour_apart_fire_once_at_the_end_of_the_ca
         T0 + 3 * H: lambda: db.drop_table("playlist_track"),
     }
     fires = _run_clock(store, db, sid, T0, T0 + 14 * H, ddl)
-    assert fires == [T0 + 7 * H]  # first change seen at T0+1h, cap 6 h: one fire for all three
+    # the first change after a quiet period fires once it settled (15 min); the next two wait for the cap
+    # after that fire and are covered by one run
+    assert fires == [T0 + 1 * H + STEP, T0 + 7 * H + STEP]
     after = get_schedule(store, sid)
-    assert after.next_fire_utc is None and after.last_fire_utc == T0 + 7 * H  # waits for the next change
+    assert after.next_fire_utc is None and after.last_fire_utc == T0 + 7 * H + STEP  # waits for the next change
 
     later = {T0 + 15 * H: lambda: db.add_column("album", "label", "TEXT")}
     assert _run_clock(store, db, sid, T0 + 15 * H, T0 + 15 * H, later) == []
     armed = get_schedule(store, sid)
-    assert armed.next_fire_utc == T0 + 21 * H  # debounced from the new first change
+    assert armed.next_fire_utc == T0 + 15 * H + STEP  # the cap since the last fire is over: settle only
 
 
 def test_the_first_poll_is_a_baseline_and_polls_follow_the_interval(db, store):
@@ -95,7 +102,7 @@ def test_the_first_poll_is_a_baseline_and_polls_follow_the_interval(db, store):
     assert catalog_due(store, T0 + STEP)
     due = poll_due_catalogs(store, T0 + STEP)
     assert due.changes == 1 and due.armed == (sid,)
-    assert get_schedule(store, sid).next_fire_utc == T0 + STEP + 6 * H
+    assert get_schedule(store, sid).next_fire_utc == T0 + STEP + STEP  # seen at T0+15min, settled 15 min later
 
 
 def test_changes_outside_the_scope_do_not_arm(db, store):
@@ -140,15 +147,16 @@ def test_a_failing_catalog_is_reported_and_checked_again_after_the_interval(db, 
 
 
 @pytest.mark.parametrize(
-    ("seen_h", "last_h", "cap", "expected_h"),
+    ("seen_h", "last_h", "cap", "settle_min", "expected_h"),
     [
-        (1, None, 6, 7),  # first change ever: end of the cap from the first change
-        (10, 7, 6, 16),  # change after a fire: debounced from the change
-        (5, 7, 6, 13),  # a change still pending from before a fire waits a whole cap after that fire
-        (3, None, 0.5, 3.5),
+        (1, None, 6, 15, 1.25),  # first change ever: it settles, then fires
+        (10, 7, 6, 15, 13),  # a change 3 h after a fire waits for the cap
+        (14, 7, 6, 15, 14.25),  # a change after the cap ran out only settles
+        (5, 7, 6, 15, 13),  # a change still pending from before a fire waits a whole cap after that fire
+        (3, None, 0.5, 0, 3),  # settle 0: the first tick after it was seen
     ],
 )
-def test_change_fire_time(seen_h, last_h, cap, expected_h):
+def test_change_fire_time(seen_h, last_h, cap, settle_min, expected_h):
     seen = T0 + seen_h * H
     last = T0 + last_h * H if last_h is not None else None
-    assert change_fire_time(seen, last, cap) == T0 + timedelta(hours=expected_h)
+    assert change_fire_time(seen, last, cap, settle_min) == T0 + timedelta(hours=expected_h)

@@ -188,3 +188,14 @@ def test_a_fallback_line_on_a_machine_that_now_has_a_bus_suggests_reinstalling(t
     status = daemon_status(make_setup(tmp_path, "linux", runner))
     assert status.state == "loaded" and status.mechanism == "crontab"
     assert status.warnings[0].startswith("a user systemd bus is available now: reinstall")
+
+
+def test_uninstall_of_the_only_line_removes_the_crontab_as_before_the_install(tmp_path):
+    cron = FakeCrontab(user=USER)
+    setup = make_setup(tmp_path, "linux", no_bus(cron))
+    install_daemon(setup)
+    assert cron.content == render_line(setup) + "\n"
+    setup.runner.reset()
+    uninstall_daemon(setup)
+    assert cron.content is None
+    assert ["crontab", "-r"] in setup.runner.calls and ["crontab", "-"] not in setup.runner.calls

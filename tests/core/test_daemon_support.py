@@ -36,6 +36,11 @@ def make_setup(tmp_path: Path, platform: str, runner: ScriptedRunner | None = No
         runner=runner if runner is not None else ScriptedRunner(),
         uid=UID,
         user=USER,
+        # Hermetic: no store variables or XDG_RUNTIME_DIR from the shell running the tests; a runtime folder
+        # of the test's own, and /run/user stood in for by a folder where tests may put a manager socket.
+        environ={},
+        runtime_dir=tmp_path / "runtime",
+        runtime_root=tmp_path / "run-user",
     )
     values.update(overrides)
     return DaemonSetup.current(**values)

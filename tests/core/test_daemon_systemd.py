@@ -52,11 +52,12 @@ def status_calls(setup):
 
 
 def install_calls(setup):
+    """Linger is read first and, being on already (the scripted default), not asked for again."""
     return [
         ["systemctl", "--user", "is-system-running"],
         ["systemctl", "--user", "daemon-reload"],
         ["systemctl", "--user", "enable", "--now", setup.names.timer],
-        ["loginctl", "--no-ask-password", "enable-linger", USER],
+        ["loginctl", "show-user", USER, "--property=Linger", "--value"],
         ["crontab", "-l"],
     ] + status_calls(setup)
 

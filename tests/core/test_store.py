@@ -114,3 +114,80 @@ def test_same_service_on_postgres_store(pg_store):
     view = add_db_profile(pg_store, name="pg", url="postgresql://amx@localhost/x")
     assert view.name == "pg"
     assert current_revision(pg_store.engine) == head_revision()
+
+
+def _rows_of_0002(conn, t) -> None:
+    """A store as revision 0002 left it: profiles, a change schedule, a finished run, the heartbeat."""
+    conn.execute(
+        sa.text(
+            "INSERT INTO db_profile (id, name, url, password_ref, default_database, sample_mode, created_at,"
+            " updated_at) VALUES (1, 'shop', 'sqlite:///shop.db', NULL, NULL, 'masked', :t, :t)"
+        ),
+        {"t": t},
+    )
+    conn.execute(
+        sa.text(
+            "INSERT INTO llm_profile (id, name, provider, model, base_url, key_ref, temperature, max_concurrency,"
+            " timeout_seconds, columns_per_request, created_at, updated_at)"
+            " VALUES (1, 'h', 'heuristic', NULL, NULL, NULL, 0.2, 4, 60, 40, :t, :t)"
+        ),
+        {"t": t},
+    )
+    conn.execute(
+        sa.text(
+            'INSERT INTO schedule (id, name, kind, "trigger", fire_at_utc, tz, cadence, cap_hours, db_profile_id,'
+            " database, scope_json, llm_profile_id, review, missing_only, missed_policy, retry_max_attempts,"
+            " retry_base_seconds, status, next_fire_utc, last_fire_utc, created_at, updated_at, version,"
+            " change_seen_utc) VALUES (3, 'watch', 'analyze', 'change', NULL, 'UTC', NULL, 6, 1, NULL, '[]', 1,"
+            " 'manual', true, 'ask', 3, 30, 'pending', :t, :t, :t, :t, 2, :t)"
+        ),
+        {"t": t},
+    )
+    conn.execute(
+        sa.text(
+            "INSERT INTO run (id, schedule_id, schedule_name, kind, reason, status, occurrence_utc, attempt,"
+            " started_at, ended_at, tables_planned, tables_done, columns_planned, columns_described, columns_applied,"
+            " columns_queued, columns_failed, tokens_in, tokens_out, log)"
+            " VALUES (9, 3, 'watch', 'analyze', 'change', 'completed', :t, 1, :t, :t, 2, 2, 5, 5, 0, 5, 0, 0, 0, '')"
+        ),
+        {"t": t},
+    )
+    conn.execute(
+        sa.text(
+            "INSERT INTO tick_heartbeat (id, last_tick_at, duration_ms, host, pid, last_fired)"
+            " VALUES (1, :t, 3.0, 'h', 1, 0)"
+        ),
+        {"t": t},
+    )
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_upgrade_from_0002_adds_run_control_and_keeps_rows_and_downgrades(request, amx_home, backend):
+    url = f"sqlite:///{amx_home / 'amx.db'}" if backend == "sqlite" else request.getfixturevalue("pg_url")
+    engine = create_engine_for(url)
+    check_and_upgrade(engine, target="0002")
+    at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    with engine.begin() as conn:
+        _rows_of_0002(conn, at.replace(tzinfo=None) if backend == "sqlite" else at)
+    check_and_upgrade(engine, target="0005")
+    with engine.connect() as conn:
+        schedule = conn.execute(sa.text("SELECT * FROM schedule")).mappings().one()
+        run = conn.execute(sa.text("SELECT * FROM run")).mappings().one()
+        beats = conn.execute(sa.text("SELECT id FROM tick_heartbeat")).scalars().all()
+    assert (schedule["id"], schedule["name"], schedule["cap_hours"], schedule["version"]) == (3, "watch", 6, 2)
+    assert (schedule["settle_minutes"], schedule["change_watermark"], schedule["prior_status"]) == (15, None, None)
+    assert (run["id"], run["status"], run["tables_done"]) == (9, "completed", 2)
+    assert (run["change_watermark"], run["cancel_requested_at"]) == (None, None)
+    assert beats == [1]
+
+    from alembic import command
+
+    from amx_core.store.migrate import alembic_config
+
+    command.downgrade(alembic_config(engine), "0002")  # reversible: the columns go, the rows stay
+    with engine.connect() as conn:
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("schedule")}
+        assert "settle_minutes" not in columns and "change_seen_utc" in columns
+        assert conn.execute(sa.text("SELECT count(*) FROM run")).scalar() == 1
+        assert conn.execute(sa.text("SELECT name FROM schedule")).scalar() == "watch"
+    engine.dispose()

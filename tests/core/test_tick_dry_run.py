@@ -10,10 +10,10 @@ from sqlmodel import select
 from tick_support import Scripted, add_schedule, clean_registry, profiles, transient, utc  # noqa: F401 (fixture)
 
 from amx_core.models import MissedSlot, Occurrence, Run, Schedule, TickHeartbeat
-from amx_core.services.run_now import run_now
 from amx_core.tick import registry
 from amx_core.tick.claims import claim_run_now
 from amx_core.tick.entry import main as tick_main
+from amx_core.tick.passes import run_pass
 
 T = utc(2027, 3, 4, 9, 30)
 
@@ -31,15 +31,15 @@ def _snapshot(store):
 
 def test_dry_run_writes_nothing_and_explains(store, capsys):
     profiles(store)
+    registry.register("analyze", Scripted(transient("LLM 503")))
+    retried = add_schedule(store, "retried", utc(2027, 3, 4, 9, 20), cadence="20 9 * * *")
+    run_pass(store, now=utc(2027, 3, 4, 9, 20))  # its time run fails transiently: a retry is planned
     due = add_schedule(store, "due", utc(2027, 3, 4, 9, 25), cadence="25 9 * * *")
     asked = add_schedule(store, "asked", utc(2027, 3, 1, 9), cadence="0 9 * * *")
     caught = add_schedule(store, "caught", utc(2027, 3, 1, 9), cadence="0 * * * *", policy="run")
     skipped = add_schedule(store, "skipped", utc(2027, 3, 1, 9), policy="skip")
     stale = add_schedule(store, "stale", utc(2027, 3, 5, 9, 0), cadence="0 9 * * *")
     claim_run_now(store, stale, utc(2027, 3, 4, 9, 0), host="h", pid=1)  # its runner never comes back
-    registry.register("analyze", Scripted(transient("LLM 503")))
-    retried = add_schedule(store, "retried", utc(2027, 3, 5, 9, 20), cadence="20 9 * * *")
-    run_now(store, retried, now=utc(2027, 3, 4, 9, 20))
     before = _snapshot(store)
 
     assert tick_main(["--now", (T + timedelta(hours=1)).isoformat(), "--dry-run", "--json"]) == 0

@@ -39,8 +39,9 @@ def test_idle_tick_imports_no_orm_http_or_tui(store):
     report, seen = _tick_process("--now", T.isoformat(), "--json")
     assert seen == {"code": 0, "heavy": []}
     assert report["idle"] is True and report["fired"] == []
-    beat = read_heartbeat(store, now=T)
+    beat = read_heartbeat(store, now=T, simulated=True)  # `--now`: the simulated row, never the real one
     assert beat.last_tick_at == T and beat.pid and beat.host and beat.duration_ms is not None
+    assert read_heartbeat(store, now=T) is None
 
 
 def test_busy_tick_loads_the_core_and_fires(store):
@@ -57,7 +58,8 @@ def test_idle_tick_on_postgresql_uses_psycopg_only(pg_store):
     add_schedule(pg_store, "later", T + timedelta(days=1))
     report, seen = _tick_process("--now", T.isoformat(), "--json")
     assert seen == {"code": 0, "heavy": []} and report["idle"] is True
-    assert read_heartbeat(pg_store, now=T).last_tick_at == T
+    assert read_heartbeat(pg_store, now=T, simulated=True).last_tick_at == T
+    assert read_heartbeat(pg_store, now=T) is None
 
 
 def _probe(store, at):

@@ -67,11 +67,22 @@ def test_run_now_satisfies_a_due_slot_instead_of_firing_twice(store):
     assert get_schedule(store, sid).next_fire_utc == utc(2027, 3, 1, 10)
 
 
-def test_run_now_of_a_one_shot_completes_it(store):
+def test_run_now_of_a_future_one_shot_keeps_its_fire_time(store):
     profiles(store)
     sid = add_schedule(store, "once", utc(2027, 3, 5, 9))
-    run_now(store, sid, now=T)
+    assert run_now(store, sid, now=T).run.status == "completed"
+    view = get_schedule(store, sid)
+    assert (view.status, view.next_fire_utc) == ("pending", utc(2027, 3, 5, 9))  # an extra run: the plan stands
+    report = run_pass(store, now=utc(2027, 3, 5, 9, 1))
+    assert report.fired == (sid,) and get_schedule(store, sid).status == "completed"
+
+
+def test_run_now_of_a_due_one_shot_stands_for_its_slot(store):
+    profiles(store)
+    sid = add_schedule(store, "once", T)
+    run_now(store, sid, now=T + timedelta(minutes=1))
     assert get_schedule(store, sid).status == "completed"
+    assert run_pass(store, now=T + timedelta(minutes=2)).fired == ()
 
 
 def test_background_run_now_is_executed_by_a_detached_worker(store):

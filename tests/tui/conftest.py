@@ -18,12 +18,16 @@ def demo(store):
 @pytest.fixture
 def mixed(demo):
     """Demo schedules (Pending) plus one Paused and one Failed (its scope names a table that does not exist)."""
+    from datetime import timedelta
+
     from amx_core.services.run_now import run_now
     from amx_core.services.schedules import get_schedule, pause_schedule
 
     paused = add_schedule(demo, "Paused one", days=4)
     pause_schedule(demo, paused.id, now=NOW)
     broken = add_schedule(demo, "Broken scope", days=5, scope=("main.nope",))
-    run_now(demo, broken.id, background=False)
+    # run now once its time has come: the run stands for that fire, so its failure leaves the schedule Failed
+    # (a run-now before it would be an extra run, leaving the schedule Pending)
+    run_now(demo, broken.id, background=False, now=NOW + timedelta(days=5, minutes=1))
     assert get_schedule(demo, broken.id).status == "failed"
     return demo

@@ -61,7 +61,7 @@ async def test_hints_show_utc_offset_for_a_repeated_hour_and_the_next_fire_times
         assert "minute" in dialog.field("cron").hint_text
 
 
-async def test_change_trigger_shows_the_cap_and_saves_it(demo):
+async def test_change_trigger_shows_the_cap_and_settle_and_saves_them(demo):
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -74,9 +74,13 @@ async def test_change_trigger_shows_the_cap_and_saves_it(demo):
         await press(pilot, "ctrl+s")
         assert "is required" in dialog.field("cap").error
         await paste_into(pilot, "#cap", "6")
+        await paste_into(pilot, "#settle", "-5")
+        await press(pilot, "ctrl+s")
+        assert app.screen is dialog and "must be 0 or more" in dialog.field("settle").error  # beside its field
+        await paste_into(pilot, "#settle", "30")
         await press(pilot, "ctrl+s")
         saved = next(v for v in list_schedules(demo) if v.name == "On change")
-        assert (saved.trigger, saved.cap_hours, saved.fire_at_utc) == ("change", 6.0, None)
+        assert (saved.trigger, saved.cap_hours, saved.settle_minutes, saved.fire_at_utc) == ("change", 6.0, 30, None)
 
 
 async def test_the_statistics_choice_is_saved_and_shown_when_editing(demo):

@@ -220,5 +220,5 @@ async def test_copy_row_puts_the_highlighted_rows_text_on_the_clipboard(demo):
     app = make_app(demo)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
-        await press(pilot, "c")
+        await press(pilot, "y")
         assert app.clipboard.split("\t")[0] == app.screen.current().name

@@ -11,6 +11,7 @@ from tui_support import NOW, SIZE, make_app, plan_missed, press, screen_text, se
 from amx_core.services import history as history_service
 from amx_core.services.history import schedule_history
 from amx_core.services.run_now import run_now
+from amx_core.services.runs import get_run
 from amx_core.services.schedules import list_schedules
 from amx_core.tick.claims import claim_run_now
 from amx_core.tick.passes import run_pass
@@ -160,3 +161,35 @@ async def test_live_polls_never_overlap(demo, monkeypatch):
         await settle(pilot)
         assert calls["max"] == 1
         assert calls["total"] - before == 2, "one poll ran; the three asked meanwhile became one more"
+
+
+async def test_c_in_the_history_cancels_the_highlighted_running_run(demo):
+    nightly = by_name(demo, "Nightly shop descriptions")
+    done = run_now(demo, nightly.id, now=NOW)
+    claim = claim_run_now(demo, nightly.id, NOW + timedelta(minutes=5), host="runner-1", pid=77)
+    app = make_app(demo, clock=lambda: NOW + timedelta(minutes=6), live_seconds=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_history(pilot, nightly.id)
+        assert screen.table.move_to_key(f"run-{done.run_id}")
+        await press(pilot, "c")  # a finished run: nothing to cancel
+        assert get_run(demo, done.run_id).cancel_requested_at is None
+        assert screen.table.move_to_key(f"run-{claim.run_id}")
+        await press(pilot, "c")
+        assert get_run(demo, claim.run_id).cancel_requested_at == NOW + timedelta(minutes=6)
+        assert get_run(demo, claim.run_id).status == "running"  # its runner stops it at the next boundary
+
+
+async def test_c_on_a_running_row_of_the_list_cancels_its_run(demo):
+    nightly = by_name(demo, "Nightly shop descriptions")
+    claim = claim_run_now(demo, nightly.id, NOW, host="runner-1", pid=77)
+    app = make_app(demo, clock=lambda: NOW + timedelta(minutes=1))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        if isinstance(app.screen, MissedDialog):
+            await press(pilot, "escape")
+        assert app.screen.table.move_to_key(str(nightly.id))
+        await press(pilot, "enter")  # the row menu offers it on a Running row
+        assert "Cancel the running run" in screen_text(app)
+        await press(pilot, "escape")
+        await press(pilot, "c")
+        assert get_run(demo, claim.run_id).cancel_requested_at == NOW + timedelta(minutes=1)
