@@ -231,7 +231,8 @@ async def test_the_core_refusals_show_where_they_belong(queue):
         await press(pilot, "ctrl+s")
         assert app.screen is dialog, "the dialog stays open"
         assert "✗ must not be empty" in screen_text(app)
-        await press(pilot, "escape")
+        await press(pilot, "escape", "y")  # the text was changed: discard it
+        assert app.screen is screen
         assert review.get_suggestion(store, ids["main.Genre"]).state == "pending"
 
         await press(pilot, "w")  # nothing accepted yet
