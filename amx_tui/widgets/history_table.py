@@ -16,20 +16,20 @@ from amx_tui.formatting import (
 )
 from amx_tui.widgets.keyed_table import Column, KeyedTable
 
-SCHEDULE_COLUMN = Column("schedule", "Schedule", min_width=12, max_width=40, grow=2, drop_order=2)
+SCHEDULE_COLUMN = Column("schedule", "Schedule", min_width=12, max_width=40, grow=2, drop_order=8)
 HISTORY_COLUMNS = (
     Column("when", "Started / due", min_width=16, max_width=16),
     Column("what", "Entry", min_width=7, max_width=12),
-    Column("reason", "Reason", min_width=6, max_width=9),
+    Column("reason", "Reason", min_width=6, max_width=9, drop_order=7),
     Column("status", "Status", min_width=10, max_width=12),
-    Column("duration", "Duration", min_width=8, max_width=14),
+    Column("duration", "Duration", min_width=8, max_width=14, drop_order=6),
     Column("tables", "Tables", min_width=6, max_width=9),
     Column("described", "Described", min_width=9, max_width=11),
     Column("applied", "Applied", min_width=7, max_width=8, drop_order=3),
     Column("queued", "Queued", min_width=6, max_width=8, drop_order=2),
-    Column("failed", "Failed", min_width=6, max_width=8),
+    Column("failed", "Failed", min_width=6, max_width=8, drop_order=4),
     Column("tokens", "Tokens", min_width=6, max_width=13, drop_order=1),
-    Column("error", "Error / why", min_width=10, grow=3, drop_order=4),
+    Column("error", "Error / why", min_width=10, grow=3, drop_order=5),
 )
 RUN_INKS = {"running": "running", "failed": "failed", "cancelled": "muted"}
 

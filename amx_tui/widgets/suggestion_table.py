@@ -9,14 +9,14 @@ from amx_tui.formatting import SUGGESTION_WORDS, one_line
 from amx_tui.widgets.keyed_table import Column, KeyedTable
 
 MARK = "◆"
-RUN_COLUMN = Column("run", "Run", min_width=4, max_width=7, drop_order=2)
+RUN_COLUMN = Column("run", "Run", min_width=4, max_width=7, drop_order=1)
 SUGGESTION_COLUMNS = (
     Column("mark", " ", width=1, sortable=False),
     Column("id", "ID", min_width=4, max_width=7),
     Column("state", "State", min_width=10, max_width=14),
     Column("confidence", "Conf.", min_width=6, max_width=11),
-    Column("target", "Target", min_width=14, max_width=50, grow=2),
-    Column("proposed", "Proposed", min_width=16, grow=3, drop_order=1),
+    Column("target", "Target", min_width=14, max_width=50, grow=2, comfort=20),
+    Column("proposed", "Proposed", min_width=16, grow=3, drop_order=2),
 )
 BANDS = ("high", "medium", "low")
 
