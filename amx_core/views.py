@@ -22,6 +22,8 @@ class DbProfileView:
     default_database: str | None
     sample_mode: str
     dialect: str
+    single_database: bool = False  # one database per file (SQLite, DuckDB): there is no database to choose
+    engine: str = ""  # the engine's name for people: "PostgreSQL", "DuckDB"
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,4 +1,5 @@
-"""Chinook (tests/data/chinook) loaded into a SQLite copy, a fresh PostgreSQL database and a fresh MariaDB one.
+"""Chinook (tests/data/chinook) loaded into a SQLite copy, a fresh PostgreSQL database, a fresh MariaDB one
+and a new DuckDB file (from the PostgreSQL script: DuckDB speaks its SQL).
 
 Import the fixtures into a test module (`from chinook import chinook_pg  # noqa: F401`); each returns a
 SQLAlchemy URL without password. The scripts create and switch to their own "Chinook" database; that
@@ -8,6 +9,7 @@ Each script is sent in one round trip (one multi-statement batch), which loads i
 
 from __future__ import annotations
 
+import re
 import shutil
 from functools import cache
 from pathlib import Path
@@ -35,6 +37,8 @@ TABLE_COUNT = 11
 COLUMN_COUNT = 64
 PG_SCHEMA = "public"
 SQLITE_SCHEMA = "main"
+DUCKDB_SCHEMA = "main"
+SNAKE_CASE = ("postgresql", "duckdb")  # the dialects loaded from the PostgreSQL script
 
 # The statement each script runs right before the tables (everything up to it is dropped).
 _SWITCH_DATABASE = {"Chinook_PostgreSql.sql": "\\c chinook;", "Chinook_MySql.sql": "USE `Chinook`;"}
@@ -91,6 +95,53 @@ def load_mysql(url: str) -> None:
         conn.close()
 
 
+def _duckdb_statements() -> list[str]:
+    """The PostgreSQL script as DuckDB takes it: foreign keys inside CREATE TABLE (DuckDB cannot add them
+    later), tables created parents first, no indexes (DuckDB would refuse ALTER TABLE on an indexed table),
+    and a self-referencing table's rows inserted one by one (DuckDB checks a statement's keys before it)."""
+    body = re.sub(r"/\*.*?\*/", "", chinook_script("Chinook_PostgreSql.sql"), flags=re.S)
+    creates: dict[str, str] = {}
+    fks: dict[str, list[str]] = {}
+    inserts: list[str] = []
+    for statement in (s.strip() for s in re.split(r";\s*\n", body)):
+        if fk := re.match(r"ALTER TABLE (\w+) ADD CONSTRAINT (\w+)\s+(FOREIGN KEY .*?) ON DELETE", statement, re.S):
+            fks.setdefault(fk.group(1), []).append(f"CONSTRAINT {fk.group(2)} {fk.group(3)}")
+        elif create := re.match(r"CREATE TABLE (\w+)", statement):
+            creates[create.group(1)] = statement
+        elif statement.startswith("INSERT"):
+            inserts.append(statement)
+    ordered: list[str] = []
+    while len(ordered) < len(creates):
+        for name in creates:
+            parents = {re.search(r"REFERENCES (\w+)", fk).group(1) for fk in fks.get(name, [])} - {name}
+            if name not in ordered and parents <= set(ordered):
+                ordered.append(name)
+    statements = [
+        creates[n].rstrip().rstrip(")") + "".join(f",\n    {fk}" for fk in fks.get(n, [])) + "\n)" for n in ordered
+    ]
+    for insert in inserts:
+        table = re.match(r"INSERT INTO (\w+)", insert).group(1)
+        if any(f"REFERENCES {table} " in fk for fk in fks.get(table, [])):
+            head, _values, rows = insert.partition("VALUES")
+            statements += [f"{head} VALUES ({row.strip().strip('()')})" for row in re.split(r"\),\s*\n\s*\(", rows)]
+        else:
+            statements.append(insert)
+    return statements
+
+
+def load_duckdb(path) -> str:
+    """Create a DuckDB file at `path` holding Chinook; returns its URL."""
+    import duckdb
+
+    conn = duckdb.connect(str(path))
+    try:
+        for statement in _duckdb_statements():
+            conn.execute(statement)
+    finally:
+        conn.close()
+    return f"duckdb:///{path}"
+
+
 def copy_sqlite(folder) -> str:
     target = folder / "chinook.sqlite"
     shutil.copyfile(CHINOOK_DIR / "Chinook_Sqlite.sqlite", target)
@@ -101,6 +152,12 @@ def copy_sqlite(folder) -> str:
 def chinook_sqlite(tmp_path) -> str:
     """URL of a private copy of the Chinook SQLite file."""
     return copy_sqlite(tmp_path)
+
+
+@pytest.fixture
+def chinook_duckdb(tmp_path) -> str:
+    """URL of a new DuckDB file holding Chinook (schema main, snake_case names as the PostgreSQL script)."""
+    return load_duckdb(tmp_path / "chinook.duckdb")
 
 
 @pytest.fixture
@@ -144,13 +201,13 @@ class ChinookDb:
     def __init__(self, dialect: str, url: str) -> None:
         self.dialect = dialect
         self.url = url
-        self.schema = {"sqlite": SQLITE_SCHEMA, "postgresql": PG_SCHEMA}.get(dialect) or sa.engine.make_url(
-            url
-        ).database
+        self.schema = {"sqlite": SQLITE_SCHEMA, "postgresql": PG_SCHEMA, "duckdb": DUCKDB_SCHEMA}.get(
+            dialect
+        ) or sa.engine.make_url(url).database
 
     def name(self, snake: str) -> str:
         """A table or column name as this dialect's script spells it, from its snake_case form."""
-        return snake if self.dialect == "postgresql" else pascal(snake)
+        return snake if self.dialect in SNAKE_CASE else pascal(snake)
 
     def quote(self, snake: str) -> str:
         return sa.create_engine(self.url).dialect.identifier_preparer.quote(self.name(snake))
@@ -167,7 +224,7 @@ class ChinookDb:
     def change_type(self, table: str, column: str, old_type: str, new_type: str) -> None:
         """Change a NOT NULL column's type, keeping everything else (SQLite: the documented table rebuild)."""
         t, c = self.quote(table), self.quote(column)
-        if self.dialect == "postgresql":
+        if self.dialect in SNAKE_CASE:
             self.execute(f"ALTER TABLE {t} ALTER COLUMN {c} TYPE {new_type}")
         elif self.dialect == "sqlite":
             self._sqlite_rebuild(table, column, old_type, new_type)
@@ -192,10 +249,15 @@ class ChinookDb:
             engine.dispose()
 
 
-DIALECT_FIXTURES = {"sqlite": "chinook_sqlite", "postgresql": "chinook_pg", "mariadb": "chinook_mysql"}
+DIALECT_FIXTURES = {
+    "sqlite": "chinook_sqlite",
+    "postgresql": "chinook_pg",
+    "mariadb": "chinook_mysql",
+    "duckdb": "chinook_duckdb",
+}
 
 
 @pytest.fixture(params=sorted(DIALECT_FIXTURES))
 def chinook_db(request) -> ChinookDb:
-    """Chinook in each of SQLite, PostgreSQL and MariaDB in turn (also import the three fixtures it uses)."""
+    """Chinook in each of SQLite, PostgreSQL, MariaDB and DuckDB in turn (also import the fixtures it uses)."""
     return ChinookDb(request.param, request.getfixturevalue(DIALECT_FIXTURES[request.param]))

@@ -128,5 +128,5 @@ def cli_call(amx_home, monkeypatch):
 
 
 # Shared fixtures defined beside their helpers: the loopback LLM replay server and the Chinook loaders.
-from chinook import chinook_db, chinook_mysql, chinook_pg, chinook_sqlite  # noqa: E402,F401
+from chinook import chinook_db, chinook_duckdb, chinook_mysql, chinook_pg, chinook_sqlite  # noqa: E402,F401
 from llm_server import llm_server  # noqa: E402,F401

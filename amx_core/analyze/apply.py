@@ -18,34 +18,26 @@ from itertools import groupby
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from amx_core.analyze.local_comments import LocalWriter
 from amx_core.analyze.marks import save_marks
 from amx_core.analyze.storewrites import store_write
 from amx_core.analyze.suggestions import NOTE_PREFIX
-from amx_core.analyze.targets import Target, same_text
-from amx_core.analyze.writeback.base import CommentWriter, WriterClass, WriteRefused
-from amx_core.analyze.writeback.local import LocalWriter
-from amx_core.analyze.writeback.mysql import MySqlWriter
-from amx_core.analyze.writeback.postgresql import PostgresWriter
+from amx_core.analyze.targets import same_text
 from amx_core.catalog.connect import resolve_target
+from amx_core.engines.comments import CommentWriter, WriterClass, WriteRefused
+from amx_core.engines.registry import engine_for
 from amx_core.models import Suggestion
 from amx_core.models.base import table_of
 from amx_core.profiles.urls import db_connect_url
+from amx_core.scope.targets import Target
 from amx_core.secrets.masking import mask_url
 
 STALE_MESSAGE = "the database text changed since this suggestion was made; nothing written"
 
 
-# Dialects whose tables hold comments; every other dialect (SQLite...) writes to the local catalog.
-DB_WRITERS: dict[str, type[PostgresWriter | MySqlWriter]] = {
-    "postgresql": PostgresWriter,
-    "mysql": MySqlWriter,
-    "mariadb": MySqlWriter,
-}
-
-
 def writer_class(dialect: str) -> WriterClass | None:
-    """The writer class of a dialect whose tables hold comments, else None."""
-    return DB_WRITERS.get(dialect)
+    """The comment writer of the dialect's engine; None where the local catalog keeps descriptions (SQLite...)."""
+    return engine_for(dialect).writer
 
 
 @dataclass(frozen=True)
@@ -80,11 +72,16 @@ class Destination:
     profile: str
     database: str
     dialect: str
-    engine: sa.Engine
+    engine: sa.Engine  # reads and writes
+    read_engine: sa.Engine | None = None  # profiling, where the engine opens read-only (DuckDB); else `engine`
+
+    @property
+    def reader(self) -> sa.Engine:
+        return self.read_engine or self.engine
 
     @property
     def local_only(self) -> bool:
-        return self.dialect not in DB_WRITERS
+        return writer_class(self.dialect) is None
 
     def uses_local(self, kind: str) -> bool:
         """Does a table of this kind keep its descriptions in the local catalog (not in the database)?"""
@@ -97,11 +94,15 @@ def open_destination(store, profile: str, database: str | None, *, pool_size: in
     """The destination for (profile, database) with a small connection pool, disposed afterwards."""
     target = resolve_target(store, profile, database, require_database=False)
     url = db_connect_url(store, profile, target.database or None)
-    engine = sa.create_engine(url, pool_size=max(1, pool_size), max_overflow=2, pool_pre_ping=True)
+    kind = engine_for(target.dialect)
+    engine = kind.open(url, pool_size=pool_size)
+    reader = kind.open(url, read_only=True, pool_size=pool_size) if kind.read_only_opening else None
     try:
-        yield Destination(store, target.profile_id, profile, target.database, target.dialect, engine)
+        yield Destination(store, target.profile_id, profile, target.database, target.dialect, engine, reader)
     finally:
         engine.dispose()
+        if reader is not None:
+            reader.dispose()
 
 
 def _driver_message(exc: BaseException) -> str:

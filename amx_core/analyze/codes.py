@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
+from amx_core.engines.registry import engine_for
+
 MAX_CODES = 20
 
 _ENUM_TYPE = re.compile(r"^\s*enum\s*\((.*)\)\s*$", re.I | re.S)
@@ -96,7 +98,7 @@ def declared_codes(
     """column name -> the codes its type or a CHECK constraint allows, for the (name, type) columns given."""
     codes = {name: found for name, type_text in columns if (found := enum_codes(type_text))}
     names = [name for name, _ in columns]
-    inspector = sa.inspect(conn)
+    inspector = engine_for(conn.dialect.name).inspector(conn)
     for text in _check_texts(conn, inspector, schema, table):
         checked = check_codes(text, names)
         if checked and checked[0] not in codes:

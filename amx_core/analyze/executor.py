@@ -18,13 +18,12 @@ from typing import TYPE_CHECKING
 
 from amx_core.analyze.apply import Destination, open_destination
 from amx_core.analyze.facts import fk_edges, neighbour_index, neighbours
+from amx_core.analyze.local_comments import read_local
 from amx_core.analyze.marks import amx_wrote, load_marks
 from amx_core.analyze.planning import plan_tables
 from amx_core.analyze.profiling import SAMPLE_ROWS, ProfileSettings
 from amx_core.analyze.suggestions import RunKey
 from amx_core.analyze.tables import Described, RunEnv, TableJob, TableResult, describe_stage, profile_stage, write_stage
-from amx_core.analyze.targets import TableKey, Target
-from amx_core.analyze.writeback.local import read_local
 from amx_core.catalog.connect import CatalogConnectError
 from amx_core.catalog.resolve import resolve_scope
 from amx_core.errors import AmxError
@@ -32,6 +31,7 @@ from amx_core.execution.context import Executor, RunCancelled, RunContext, RunOu
 from amx_core.llm.registry import Wiring, provider_for
 from amx_core.profiles.rows import get_db_row, get_llm_row
 from amx_core.profiles.views import llm_view
+from amx_core.scope.targets import TableKey, Target
 from amx_core.wording import counted
 
 if TYPE_CHECKING:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from amx_core.analyze.targets import TableKey, fk_tables
+from amx_core.analyze.profiling import TableProfile
+from amx_core.analyze.targets import fk_tables
 from amx_core.llm.types import ColumnFacts, TableFacts
 from amx_core.scope.paths import format_path
+from amx_core.scope.targets import TableKey
 
 MAX_NEIGHBOURS = 8
 NEIGHBOUR_TEXT = 300
@@ -43,14 +45,15 @@ def neighbours(keys: Sequence[TableKey], texts: Mapping[TableKey, str | None]) -
 def build_facts(
     table,
     columns: Sequence,
-    stats: Mapping[str, Mapping[str, Any]],
+    profile: TableProfile,
     context: tuple[tuple[str, str], ...],
     currents: Mapping[str | None, str | None],
     *,
     codes: Mapping[str, tuple[str, ...]] | None = None,
     as_of: str | None = None,
 ) -> TableFacts:
-    """TableFacts for `columns` of a ResolvedTable; `currents` maps column name (None: the table) to its text.
+    """TableFacts for `columns` of a ResolvedTable with their profile (statistics, withheld values);
+    `currents` maps column name (None: the table) to its text.
 
     `as_of` (the run's ISO date) is given when the schedule lets descriptions state statistics.
     """
@@ -68,7 +71,8 @@ def build_facts(
                 primary_key=c.primary_key,
                 fk_target=c.fk_target,
                 comment=currents.get(c.name),
-                stats=dict(stats.get(c.name) or {}),
+                stats=dict(profile.stats.get(c.name) or {}),
+                withheld=profile.withheld.get(c.name),
                 default=c.default,
                 codes=tuple(codes.get(c.name) or ()),
             )

@@ -1,4 +1,5 @@
-"""Recognising values that look personal (email, phone, card, IBAN, IP), which are never sent to a model."""
+"""Recognising values that look personal (email, phone, card, IBAN, IP), which are never sent to a model,
+and columns named for a person's name, which are masked unless the DB profile samples `raw`."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ _IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
 # Words in a column name that mark it personal whatever its values look like.
 NAME_HINTS = {"email": "email", "mail": "email", "phone": "phone", "mobile": "phone", "fax": "phone", "iban": "iban"}
 COLUMN_SHARE = 0.2  # a column is personal when this share of its sampled values looks personal
+PERSON_NAME = "person_name"
+# `first_name`, `LastName`, `full name`, `surname`: a column holding a person's name.
+_NAME_PARTS = frozenset({"first", "last", "full", "given", "family", "middle", "maiden", "nick"})
+_NAME_WORDS = frozenset({"surname", "forename", "firstname", "lastname", "fullname", "givenname", "nickname", "fname"})
 
 
 def _luhn(digits: str) -> bool:
@@ -94,6 +99,12 @@ def name_hint(column_name: str) -> str | None:
     if "card" in words and ("number" in words or "no" in words or "num" in words):
         return "card"
     return None
+
+
+def person_name_hint(column_name: str) -> bool:
+    """Does the column's name say it holds a person's name (`first_name`, `LastName`, `surname`)?"""
+    words = split_words(column_name)
+    return bool(_NAME_WORDS.intersection(words)) or ("name" in words and bool(_NAME_PARTS.intersection(words)))
 
 
 def column_personal_kind(column_name: str, values: Iterable[object]) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from amx_core.analyze.targets import TableKey
+from amx_core.scope.targets import TableKey
 
 
 @dataclass(frozen=True)

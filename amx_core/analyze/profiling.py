@@ -1,41 +1,43 @@
 """Bounded column statistics: one sampled SELECT per table, figures computed from the sample.
 
 Per column: null ratio, distinct count (capped), min/max, text lengths, and the most common
-values only for low-cardinality columns. Long text is read as a prefix, binary and unknown
-types only as "is it null". Personal-looking values (email, phone, card, IBAN, IP) are
-never kept: a column that holds them reports only its kind. In `masked` mode (the default)
-text minimum/maximum are shown as shapes (`Xxxx 99`) and only values seen at least twice
-appear among the top values; `raw` (opt-in per DB profile) keeps them as they are.
+values only for low-cardinality columns. Long text is read as a prefix; structured values
+(arrays, JSON, XML, ranges, ...) as a prefix of their text with counts and lengths only;
+binary values only as "is it null"; a type the rules do not know is read as text. Secret-like
+columns (see secretlike) are never selected, or their values dropped once seen, and are
+reported as withheld. Personal-looking values (email, phone, card, IBAN, IP) are never kept:
+a column that holds them reports only its kind; so does a person's-name column unless the
+profile samples `raw`. In `masked` mode (the default) text minimum/maximum are shown as shapes
+(`Xxxx 99`) and only values seen at least twice appear among the top values; `raw` (opt-in per
+DB profile) keeps them as they are. A column whose values cannot be read or summed up loses its
+statistics (with a note), never the table's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
-import re
+import json
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
-from amx_core.analyze.personal import column_personal_kind, personal_kind
+from amx_core.analyze.personal import PERSON_NAME, column_personal_kind, person_name_hint, personal_kind
+from amx_core.analyze.secretlike import SECRET, secret_name, secret_values
+from amx_core.engines.base import Engine
+from amx_core.engines.registry import engine_for
+from amx_core.engines.types import value_class
 
 SAMPLE_ROWS = 1000
+TEXT_LIKE = ("text", "other")  # read as text: unknown types have a text form too
 DISTINCT_CAP = 100
 LOW_CARDINALITY = 12
 TOP_VALUES = 5
-TEXT_PREFIX = 256
 SHOWN_TEXT = 40
 SHAPE_LENGTH = 24
-
-_BINARY = re.compile(r"BLOB|BYTEA|BINARY|IMAGE|\bRAW\b|LONG RAW|GEOMETRY|POINT|POLYGON", re.I)
-_NUMERIC = re.compile(r"INT|NUMERIC|DECIMAL|REAL|FLOAT|DOUBLE|SERIAL|MONEY|NUMBER|\bBIT\b|\bYEAR\b", re.I)
-_TEMPORAL = re.compile(r"DATE|TIME|INTERVAL", re.I)
-_BOOLEAN = re.compile(r"BOOL", re.I)
-_TEXT = re.compile(r"CHAR|TEXT|STRING|CLOB|ENUM|\bSET\b|UUID|NAME|CITEXT", re.I)
-_LONG_TEXT = re.compile(r"TEXT|CLOB|^(?:N?VARCHAR|CHARACTER VARYING|STRING)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -44,26 +46,14 @@ class ProfileSettings:
     sample_mode: str = "masked"  # masked | raw
 
 
-def value_class(type_text: str) -> str:
-    """'binary', 'numeric', 'temporal', 'boolean', 'text' or 'other' for a reflected type's text."""
-    for name, pattern in (
-        ("binary", _BINARY),
-        ("boolean", _BOOLEAN),
-        ("temporal", _TEMPORAL),
-        ("numeric", _NUMERIC),
-        ("text", _TEXT),
-    ):
-        if pattern.search(type_text or ""):
-            return name
-    return "other"
+@dataclass(frozen=True)
+class TableProfile:
+    """What profiling learnt about a table: statistics per column, the columns whose values are withheld
+    (column -> why), and notes on the columns that could not be profiled."""
 
-
-def _selected(column: sa.ColumnClause, kind: str, type_text: str) -> sa.ColumnElement:
-    if kind in ("binary", "other"):
-        return sa.case((column.is_(None), 1), else_=0)
-    if kind == "text" and _LONG_TEXT.search((type_text or "").strip()):
-        return sa.func.substr(column, 1, TEXT_PREFIX)
-    return column
+    stats: dict[str, dict[str, Any]] = field(default_factory=dict)
+    withheld: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
 
 def _plain(value: Any) -> Any:
@@ -123,28 +113,53 @@ def _top(counts: Counter, mode: str) -> list[Any]:
     return top
 
 
-def column_stats(name: str, type_text: str, values: Sequence[Any], mode: str) -> dict[str, Any]:
-    """The statistics of one column's sampled values (already bounded by the sample)."""
-    kind = value_class(type_text)
+def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", "replace")
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(_plain(value))
+
+
+def _comparable(values: list[Any], kind: str) -> list[Any]:
+    """The values as the statistics can count them: text for the text-like and structured classes, and
+    text for anything else a driver hands back that cannot be counted (lists, dicts, ranges)."""
+    if kind in TEXT_LIKE or kind == "document":
+        return [_as_text(v) for v in values]
+    return [v if isinstance(v, Hashable) else _as_text(v) for v in values]
+
+
+def column_stats(
+    name: str, type_text: str, values: Sequence[Any], mode: str, kind: str | None = None
+) -> dict[str, Any]:
+    """The statistics of one column's sampled values (already bounded by the sample); `kind` is the
+    value class the sample was read as (by default the generic one of `type_text`)."""
+    kind = kind or value_class(type_text)
     total = len(values)
     if total == 0:
         return {"sample_rows": 0}
-    if kind in ("binary", "other"):
+    if kind == "binary":
         return {"sample_rows": total, "null_ratio": round(sum(values) / total, 3)}
-    present = [v for v in values if v is not None]
+    present = _comparable([v for v in values if v is not None], kind)
     stats: dict[str, Any] = {"sample_rows": total, "null_ratio": round(1 - len(present) / total, 3)}
     if not present:
         return stats
     counts = Counter(present)
     stats["distinct_count"] = min(len(counts), DISTINCT_CAP)
     stats["distinct_capped"] = len(counts) > DISTINCT_CAP
-    texts = [str(v) for v in present] if kind == "text" else []
+    texts = [str(v) for v in present] if kind in TEXT_LIKE or kind == "document" else []
     if texts:
         stats["min_length"] = min(len(t) for t in texts)
         stats["max_length"] = max(len(t) for t in texts)
+    if kind == "document":  # structured values: their size says enough, their content may say too much
+        return stats
     personal = column_personal_kind(
         name, texts or [v for v in present if isinstance(v, int) and not isinstance(v, bool)]
     )
+    if personal is None and mode != "raw" and person_name_hint(name):
+        personal = PERSON_NAME
     if personal is not None:
         stats["personal"] = personal
         return stats
@@ -163,24 +178,82 @@ def column_stats(name: str, type_text: str, values: Sequence[Any], mode: str) ->
     return stats
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return (text.splitlines() or [""])[0][:200]
+
+
+def _sample(
+    conn: sa.Connection, engine: Engine, schema: str | None, table: str, columns: Sequence[tuple[str, str]], rows: int
+) -> list[tuple]:
+    """One bounded SELECT of the columns' sample expressions; rows in `columns` order."""
+    selected = [
+        engine.sample_expression(sa.column(name), engine.value_class(type_text), type_text).label(f"c{index}")
+        for index, (name, type_text) in enumerate(columns)
+    ]
+    return [tuple(row) for row in conn.execute(engine.sample_statement(conn, schema, table, selected, rows))]
+
+
+def _sample_each(
+    conn: sa.Connection, engine: Engine, schema: str | None, table: str, columns: Sequence[tuple[str, str]], rows: int
+) -> tuple[dict[str, list[Any]], list[str]]:
+    """The sample read column by column, after the one query failed: a column whose read fails is left
+    out with a note. A table that cannot be read at all raises (its first column's error)."""
+    values: dict[str, list[Any]] = {}
+    notes: list[str] = []
+    failures: list[BaseException] = []
+    for name, type_text in columns:
+        try:
+            values[name] = [row[0] for row in _sample(conn, engine, schema, table, [(name, type_text)], rows)]
+        except sa.exc.DBAPIError as exc:
+            conn.rollback()
+            failures.append(exc)
+            notes.append(f"column {name} ({type_text}) not profiled: {_first_line(exc)}")
+    if failures and not values:
+        raise failures[0]
+    return values, notes
+
+
+def _read(
+    conn: sa.Connection, engine: Engine, schema: str | None, table: str, columns: Sequence[tuple[str, str]], rows: int
+) -> tuple[dict[str, list[Any]], list[str]]:
+    """column -> sampled values, from one query; column by column when that query fails."""
+    if not columns:
+        return {}, []
+    try:
+        sample = _sample(conn, engine, schema, table, columns, rows)
+    except sa.exc.DBAPIError:
+        conn.rollback()
+        if len(columns) == 1:
+            raise
+        return _sample_each(conn, engine, schema, table, columns, rows)
+    return {name: [row[index] for row in sample] for index, (name, _type) in enumerate(columns)}, []
+
+
 def profile_table(
     conn: sa.Connection,
     schema: str | None,
     table: str,
     columns: Sequence[tuple[str, str]],
     settings: ProfileSettings,
-) -> dict[str, dict[str, Any]]:
-    """column name -> statistics, from one `SELECT ... LIMIT sample_rows` over (name, type) columns."""
-    if not columns:
-        return {}
-    kinds = [value_class(type_text) for _, type_text in columns]
-    relation = sa.table(table, *(sa.column(name) for name, _ in columns), schema=schema)
-    selected = [
-        _selected(relation.c[name], kind, type_text).label(f"c{index}")
-        for index, ((name, type_text), kind) in enumerate(zip(columns, kinds, strict=True))
-    ]
-    rows = conn.execute(sa.select(*selected).select_from(relation).limit(max(1, settings.sample_rows))).all()
-    return {
-        name: column_stats(name, type_text, [row[index] for row in rows], settings.sample_mode)
-        for index, (name, type_text) in enumerate(columns)
-    }
+) -> TableProfile:
+    """Statistics of the (name, type) columns from one bounded sample (the engine's statement: `LIMIT
+    sample_rows`, or DuckDB's `USING SAMPLE`); secret-like columns are not read (withheld), and a column
+    that cannot be profiled is left without statistics."""
+    engine = engine_for(conn.dialect.name)
+    withheld = {name: SECRET for name, _type in columns if secret_name(name)}
+    readable = [(name, type_text) for name, type_text in columns if name not in withheld]
+    values, notes = _read(conn, engine, schema, table, readable, settings.sample_rows)
+    stats: dict[str, dict[str, Any]] = {}
+    for name, type_text in readable:
+        if name not in values:
+            continue
+        sampled, kind = values[name], engine.value_class(type_text)
+        if kind in TEXT_LIKE and secret_values([v for v in sampled if v is not None]):
+            withheld[name] = SECRET
+            continue
+        try:
+            stats[name] = column_stats(name, type_text, sampled, settings.sample_mode, kind)
+        except Exception as exc:  # noqa: BLE001 - one column's odd values must not cost the table its profile
+            notes.append(f"column {name} ({type_text}) not profiled: {type(exc).__name__}: {exc}"[:300])
+    return TableProfile(stats=stats, withheld=withheld, notes=tuple(notes))

@@ -12,9 +12,9 @@ from sqlmodel import col
 
 from amx_core.analyze.policy import Verdict
 from amx_core.analyze.storewrites import store_write
-from amx_core.analyze.targets import Target
 from amx_core.llm.types import Proposal
 from amx_core.models import Suggestion
+from amx_core.scope.targets import Target
 
 # Suggestion.error holds what went wrong; text after this prefix is a note instead (why it was
 # queued, what had to change to fit the backend), shown as `note` by the review views.

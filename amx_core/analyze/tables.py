@@ -22,12 +22,12 @@ from amx_core.analyze.apply import Destination, PlannedWrite, apply_planned
 from amx_core.analyze.codes import declared_codes
 from amx_core.analyze.facts import build_facts
 from amx_core.analyze.policy import auto_verdict
-from amx_core.analyze.profiling import ProfileSettings, profile_table
+from amx_core.analyze.profiling import ProfileSettings, TableProfile, profile_table
 from amx_core.analyze.suggestions import Proposed, RunKey, save_suggestions
-from amx_core.analyze.targets import TableKey, Target
 from amx_core.llm.describe import describe_with_repair
 from amx_core.llm.errors import LlmError, TransientLlmError
 from amx_core.llm.types import Proposal, TableReply
+from amx_core.scope.targets import TableKey, Target
 from amx_core.secrets.masking import mask_url
 
 if TYPE_CHECKING:
@@ -103,9 +103,10 @@ class TableResult:
 
 @dataclass(frozen=True)
 class Profiled:
-    """What the first stage learnt about a table: column statistics, declared codes, and notes on what failed."""
+    """What the first stage learnt about a table: its profile (statistics, withheld columns), declared codes,
+    and notes on what failed."""
 
-    stats: Mapping[str, Mapping]
+    profile: TableProfile
     codes: Mapping[str, tuple[str, ...]]
     notes: tuple[str, ...] = ()
 
@@ -113,13 +114,14 @@ class Profiled:
 def profile_stage(env: RunEnv, job: TableJob) -> Profiled:
     """Column statistics and declared codes; a failing read skips that part (with a note): describing goes on."""
     columns = [(c.name, c.type) for c in job.columns]
-    stats: dict = {}
+    profile = TableProfile()
     codes: dict = {}
     notes: list[str] = []
     try:
-        with env.dest.engine.connect() as conn:
+        with env.dest.reader.connect() as conn:
             try:
-                stats = profile_table(conn, job.table.schema, job.table.name, columns, env.profile)
+                profile = profile_table(conn, job.table.schema, job.table.name, columns, env.profile)
+                notes.extend(profile.notes)
             except Exception as exc:  # noqa: BLE001 - statistics are optional; the table is still described
                 conn.rollback()
                 notes.append(f"profiling skipped: {_first_line(exc)}")
@@ -129,7 +131,7 @@ def profile_stage(env: RunEnv, job: TableJob) -> Profiled:
                 notes.append(f"declared codes not read: {_first_line(exc)}")
     except Exception as exc:  # noqa: BLE001 - no connection: described from the catalog alone
         notes.append(f"profiling skipped: {_first_line(exc)}")
-    return Profiled(stats, codes, tuple(notes))
+    return Profiled(profile, codes, tuple(notes))
 
 
 def _proposed(env: RunEnv, job: TableJob, reply: TableReply) -> list[Proposed]:
@@ -198,7 +200,7 @@ def describe_stage(env: RunEnv, job: TableJob, context: tuple[tuple[str, str], .
         facts = build_facts(
             job.table,
             job.columns,
-            found.stats,
+            found.profile,
             context,
             job.currents,
             codes=found.codes,

@@ -11,6 +11,7 @@ from amx_core.catalog.connect import resolve_target
 from amx_core.catalog.scopespec import ScopeSpec
 from amx_core.catalog.store_cache import CH
 from amx_core.catalog.views import ChangeEventView
+from amx_core.engines.registry import engine_for_url
 from amx_core.errors import NotFoundError
 from amx_core.models import DbProfile, Schedule
 from amx_core.scope.paths import PathSyntaxError, parse_path
@@ -39,7 +40,7 @@ def list_changes(
 
 def catalog_key(schedule: Schedule, profile: DbProfile) -> str:
     """The cache key of a schedule's catalog without connecting (see connect.resolve_target)."""
-    if profile.url.startswith("sqlite"):
+    if engine_for_url(profile.url).single_database:
         return ""
     return schedule.database or profile.default_database or (sa.engine.make_url(profile.url).database or "")
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from amx_core.catalog.connect import CatalogTarget, live_connection, resolve_target
-from amx_core.catalog.dialects import ops_for
 from amx_core.catalog.refresh import run_refresh
 from amx_core.catalog.scopespec import ScopeSpec
 from amx_core.catalog.store_cache import ST, C, S, T, of_target
 from amx_core.catalog.views import CatalogNode, ChildPage
+from amx_core.engines.registry import engine_for
 from amx_core.errors import ActionError, NotFoundError, ValidationError
 from amx_core.scope.paths import MAX_DEPTH, format_path
 
@@ -34,7 +34,7 @@ def list_databases(store, profile: str) -> list[str]:
     target = resolve_target(store, profile, require_database=False)
     try:
         with live_connection(store, target, use_database=False) as conn:
-            return ops_for(target.dialect).databases(conn, target)
+            return engine_for(target.dialect).databases(conn, target.database)
     except ActionError:
         with store.session() as s:
             cached = sorted(

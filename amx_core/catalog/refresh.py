@@ -119,7 +119,7 @@ def run_refresh(
         branch, todo = plan_branch(conn, target, spec, cached)
         absent = _absent_tables(store, target, spec, branch, cached)
         _fail_on_unknown(absent, on_missing, field, target)
-        reflect_branch(conn, branch, todo, progress=progress)
+        reflect_branch(conn, target, branch, todo, progress=progress)
         absent += _absent_columns(store, target, spec, branch)
         _fail_on_unknown(absent, on_missing, field, target)
         applied = write_branch(store, target, spec, branch, now)

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field, replace
 import sqlalchemy as sa
 
 from amx_core.catalog.connect import CatalogTarget
-from amx_core.catalog.dialects import ops_for
 from amx_core.catalog.live import LiveTable, table_fingerprint
 from amx_core.catalog.reflect import live_kinds, reflect_tables
 from amx_core.catalog.scopespec import ScopeSpec, TableKey
+from amx_core.engines.registry import engine_for
 from amx_core.scope.paths import format_path
 
 REFLECT_BATCH = 500
@@ -72,7 +72,8 @@ def _listings(
 ) -> tuple[dict[str, Listing], bool, PendingFingerprints | None]:
     """Per schema {table: (kind, fingerprint)}; fingerprints None when the dialect has no fast path
     or when they are still being computed for a cold branch (the PendingFingerprints)."""
-    fingerprints = ops_for(target.dialect).fingerprints if schemas else None
+    engine = engine_for(target.dialect)
+    fingerprints = engine.fingerprints if schemas and engine.fast_fingerprints else None
     if fingerprints is not None and not cold:
         found = fingerprints(conn, schemas)
         if found is not None:
@@ -109,9 +110,9 @@ def plan_branch(
     `cached` holds the cached fingerprints of the same branch: a table whose live fingerprint equals
     its cached one is not reflected again.
     """
-    ops = ops_for(target.dialect)
-    inspector = sa.inspect(conn)
-    branch = LiveBranch(all_schemas=ops.schemas(inspector, target))
+    engine = engine_for(target.dialect)
+    inspector = engine.inspector(conn)
+    branch = LiveBranch(all_schemas=engine.schemas(inspector, target.database))
     if spec.schemas_only:
         return branch, {}
     live_schemas = set(branch.all_schemas)
@@ -158,6 +159,7 @@ def _reflect_jobs(
 
 def reflect_branch(
     conn: sa.Connection,
+    target: CatalogTarget,
     branch: LiveBranch,
     todo: dict[str, list[str]],
     *,
@@ -169,7 +171,7 @@ def reflect_branch(
     done = planned - sum(len(n) for n in todo.values())
     if progress:
         progress(done, planned, None)
-    inspector = sa.inspect(conn)
+    inspector = engine_for(target.dialect).inspector(conn)
     try:
         for schema, chunk, count in _reflect_jobs(branch, todo, batch):
             listing = branch.listings[schema]

@@ -116,7 +116,9 @@ def _column_payload(column: ColumnFacts) -> dict[str, Any]:
         item["allowed_values"] = list(column.codes)
     if column.comment:
         item["current_comment"] = column.comment
-    if column.stats:
+    if column.withheld:
+        item["values"] = f"withheld ({column.withheld})"
+    elif column.stats:
         item["stats"] = dict(column.stats)
     return item
 

@@ -28,6 +28,8 @@ class ColumnFacts:
     min_length, max_length, shape, personal, top_values (list; only for low-cardinality
     columns). They are inputs for the writer, never text to copy (see amx_core.llm.quality).
     `codes` are the values the schema itself allows (an enum type or a CHECK ... IN list).
+    `withheld` says why the column's values are withheld (e.g. "secret"): the request shows its
+    type and nothing of its values.
     """
 
     name: str
@@ -39,6 +41,7 @@ class ColumnFacts:
     stats: Mapping[str, Any] = field(default_factory=dict)
     default: str | None = None
     codes: tuple[str, ...] = ()
+    withheld: str | None = None
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from amx_core.engines.registry import engine_for
 from amx_core.profiles.rows import get_db_row
 from amx_core.secrets.resolve import resolve_secret
 
@@ -18,6 +19,6 @@ def db_connect_url(store, name: str, database: str | None = None) -> str:
     if password is not None:
         parsed = parsed.set(password=password)
     db = database or default_db
-    if db and parsed.get_backend_name() != "sqlite":
+    if db and not engine_for(parsed.get_backend_name()).single_database:
         parsed = parsed.set(database=db)
     return parsed.render_as_string(hide_password=False)

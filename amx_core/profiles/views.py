@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from amx_core.engines.registry import engine_for
 from amx_core.models import DbProfile, LlmProfile
 from amx_core.models.base import saved_id
 from amx_core.secrets.masking import mask_url
@@ -11,6 +12,8 @@ from amx_core.views import DbProfileView, LlmProfileView
 
 
 def db_view(row: DbProfile) -> DbProfileView:
+    dialect = sa.engine.make_url(row.url).get_backend_name()
+    engine = engine_for(dialect)
     return DbProfileView(
         id=saved_id(row),
         name=row.name,
@@ -18,7 +21,9 @@ def db_view(row: DbProfile) -> DbProfileView:
         password_ref=row.password_ref,
         default_database=row.default_database,
         sample_mode=row.sample_mode,
-        dialect=sa.engine.make_url(row.url).get_backend_name(),
+        dialect=dialect,
+        single_database=engine.single_database,
+        engine=engine.label,
     )
 
 

@@ -56,7 +56,7 @@ def check_db_profile(store, name: str) -> CheckResult:
     Details: the databases when it worked; the URL (masked) and the password's reference when it did not.
     """
     from amx_core.catalog.connect import live_connection, resolve_target
-    from amx_core.catalog.dialects import ops_for
+    from amx_core.engines.registry import engine_for
     from amx_core.services.profiles import show_db_profile
 
     try:
@@ -67,10 +67,10 @@ def check_db_profile(store, name: str) -> CheckResult:
     try:
         target = resolve_target(store, name, require_database=False)
         with live_connection(store, target, use_database=False) as conn:
-            names = ops_for(target.dialect).databases(conn, target)
+            names = engine_for(target.dialect).databases(conn, target.database)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a result the user reads
         return replace(_failure("connection", exc, [_known_secret(view.password_ref)]), details=facts)
-    shown = [n or "main (the SQLite file)" for n in names]
+    shown = [n or f"main (the {engine_for(target.dialect).label} file)" for n in names]
     count = f"{len(shown)} database{'s' if len(shown) != 1 else ''}"
     return CheckResult(True, f"connected to {view.url}: {count}", tuple(f"database: {n}" for n in shown))
 

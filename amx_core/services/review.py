@@ -360,7 +360,7 @@ def apply_suggestions(
 ) -> list[ApplyResult]:
     """Write accepted and edited suggestions (all, one run's, or the named ones) the safe way; one result each."""
     from amx_core.analyze.apply import PlannedWrite, apply_planned, open_destination
-    from amx_core.analyze.targets import Target
+    from amx_core.scope.targets import Target
 
     numbers = _ids(ids) if ids else []
     run = int(run_id) if run_id not in (None, "") else None

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from amx_core.engines.registry import engine_for_url
 from amx_core.errors import ConflictError, NotFoundError, ValidationError
 from amx_core.instants import iso
 from amx_core.models import DbProfile, LlmProfile, Schedule
@@ -199,9 +200,10 @@ def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: d
     else:
         raise ValidationError("db-profile", "is required")
     database = inp.database if inp.database is not None else (current.database if current and db_name is None else None)
-    database = (database or db_row.default_database or None) if not db_row.url.startswith("sqlite") else None
-    if inp.database and db_row.url.startswith("sqlite"):
-        raise ValidationError("database", "a SQLite profile has a single database; leave --database out")
+    engine = engine_for_url(db_row.url)
+    database = (database or db_row.default_database or None) if not engine.single_database else None
+    if inp.database and engine.single_database:
+        raise ValidationError("database", f"a {engine.label} profile has a single database; leave --database out")
 
     llm_id = current.llm_profile_id if current else None
     if inp.llm_profile is not None:

@@ -70,10 +70,10 @@ def edit_title(view: ScheduleView) -> str:
     return f"Edit “{view.name}”  (#{view.id}, version {view.version})"
 
 
-def sqlite_file_label(url: str) -> str:
-    """`demo_shop.db (SQLite file)` for a SQLite profile URL (its one database)."""
-    name = url.rsplit("/", 1)[-1] or SQLITE_DATABASE
-    return f"{name} (SQLite file)"
+def file_label(profile: DbProfileView) -> str:
+    """`demo_shop.db (SQLite file)` for a single-database profile (its one database is the file)."""
+    name = profile.url.rsplit("/", 1)[-1] or SQLITE_DATABASE
+    return f"{name} ({profile.engine} file)"
 
 
 def profile_database(profile: DbProfileView) -> str | None:
@@ -137,7 +137,6 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
             self.initial = FormValues.of_view(view)
             self.values = self.initial
         self.expected_version = view.version if view is not None else None
-        self.dialects: dict[str, str] = {}
         self.files: dict[str, str] = {}
         self.default_databases: dict[str, str | None] = {}
         self._preview_timer: Timer | None = None
@@ -272,7 +271,7 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
     def read_values(self) -> FormValues:
         db = self._select_value("db")
         database = self._select_value("database")
-        if db is not None and self.dialects.get(db) == "sqlite":
+        if db is not None and db in self.files:
             database = None
         return FormValues(
             trigger=self.query_one("#trigger", Choice).value,
@@ -369,8 +368,7 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
     def _got_profiles(self, profiles: ProfileLists) -> None:
         self.profiles = profiles
         dbs, llms = profiles
-        self.dialects = {p.name: p.dialect for p in dbs}
-        self.files = {p.name: sqlite_file_label(p.url) for p in dbs if p.dialect == "sqlite"}
+        self.files = {p.name: file_label(p) for p in dbs if p.single_database}  # single-database profiles
         self.default_databases = {p.name: profile_database(p) for p in dbs}
         self._fill_select("db", [(Text(f"{p.name}  ({p.dialect})"), p.name) for p in dbs], self.values.db)
         self._fill_select("llm", [(Text(f"{p.name}  ({llm_words(p)})"), p.name) for p in llms], self.values.llm)
@@ -423,17 +421,17 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
         profile, names, error = message.profile, message.names, message.error
         if profile != self._select_value("db"):
             return
-        dialect = self.dialects.get(profile)
+        single = profile in self.files
         if error is not None:
             fallback = self.values.database if profile == self.values.db else None
             names = [fallback] if fallback else []
             self.field("database").set_hint(f"cannot list databases: {error}", warning=True)
         else:
-            one = "single database" if dialect == "sqlite" else f"{len(names)} database(s)"
+            one = "single database" if single else f"{len(names)} database(s)"
             self.field("database").set_hint(one if len(names) <= 1 else "")
         wanted = self.values.database if profile == self.values.db else None
         wanted = wanted or self.default_databases.get(profile)
-        if dialect == "sqlite" and names:
+        if single and names:
             wanted = names[0]
         label = self.files.get(profile, SQLITE_DATABASE)
         self._fill_select("database", [(Text(n or label), n) for n in names], wanted)
@@ -456,16 +454,14 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
         tree = self.query_one("#scope-tree", ScopeTree)
         profile = self._select_value("db")
         database = self._select_value("database")
-        if profile is None or (database is None and self.dialects.get(profile) != "sqlite"):
+        if profile is None or (database is None and profile not in self.files):
             tree.load(None, ())
             return
-        keep = profile == self.values.db and (
-            database == self.values.database or self.dialects.get(profile) == "sqlite"
-        )
+        keep = profile == self.values.db and (database == self.values.database or profile in self.files)
         scope = self.values.scope if keep else ()
-        sqlite = self.dialects.get(profile) == "sqlite"
-        label = self.files.get(profile, SQLITE_DATABASE) if sqlite else (database or "")
-        tree.load(Target(profile, None if sqlite else database, label), scope)
+        single = profile in self.files
+        label = self.files.get(profile, SQLITE_DATABASE) if single else (database or "")
+        tree.load(Target(profile, None if single else database, label), scope)
 
     @on(ScopeTree.Changed)
     def _scope_changed(self, event: ScopeTree.Changed) -> None:

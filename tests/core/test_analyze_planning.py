@@ -6,9 +6,10 @@ import pytest
 
 from amx_core.analyze.planning import plan_tables
 from amx_core.analyze.policy import AUTO_MIN_CONFIDENCE, auto_verdict
-from amx_core.analyze.targets import Target, fk_tables, same_text
-from amx_core.analyze.writeback.mysql import column_definition, column_line, string_literal, without_comments
-from amx_core.analyze.writeback.text import ELLIPSIS, strip_astral, strip_nul, truncate
+from amx_core.analyze.targets import fk_tables, same_text
+from amx_core.engines.comments import ELLIPSIS, strip_astral, strip_nul, truncate
+from amx_core.engines.mysql_comments import column_definition, column_line, string_literal, without_comments
+from amx_core.scope.targets import Target
 
 S = "public"
 

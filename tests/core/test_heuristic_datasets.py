@@ -45,7 +45,7 @@ def _profiles(url: str) -> dict[str, dict[str, dict]]:
                     table,
                     [(c["name"], str(c["type"])) for c in inspector.get_columns(table)],
                     ProfileSettings(sample_mode="raw"),
-                )
+                ).stats
                 for table in names
             }
     finally:

@@ -119,9 +119,9 @@ def _cancelling_executor(store, seen: list):
     until the runner's poll turns the request into its cancel event."""
 
     def run(ctx):
-        ctx.progress(tables_planned=50)
+        ctx.progress(tables_planned=50, tables_done=1)  # one table done before the request: partial progress
         cancel_run(store, ctx.run_id, now=ctx.now)
-        for done in range(1, 51):
+        for done in range(2, 51):
             if ctx.cancel_event.wait(timeout=0.2):
                 break
             ctx.progress(tables_done=done)

@@ -8,8 +8,8 @@ from analyze_support import add_profiles, make_schedule, start_run
 from chinook import COLUMN_COUNT, TABLE_COUNT
 
 from amx_core.analyze.executor import run_analyze
-from amx_core.analyze.writeback.local import read_local
-from amx_core.analyze.writeback.mysql import without_comments
+from amx_core.analyze.local_comments import read_local
+from amx_core.engines.mysql_comments import without_comments
 from amx_core.services.review import list_suggestions
 
 pytestmark = pytest.mark.mariadb

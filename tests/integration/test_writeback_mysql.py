@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from analyze_support import HOSTILE
 
 from amx_core.analyze.apply import Destination, PlannedWrite, write_table
-from amx_core.analyze.targets import Target
-from amx_core.analyze.writeback.mysql import column_line, without_comments
-from amx_core.analyze.writeback.text import ELLIPSIS
+from amx_core.engines.comments import ELLIPSIS
+from amx_core.engines.mysql_comments import column_line, without_comments
+from amx_core.scope.targets import Target
 
 pytestmark = pytest.mark.mariadb
 
@@ -143,7 +143,7 @@ def test_hostile_text_round_trips_with_one_alter_and_nothing_else(my, name):
     before = _show_create(dest)
     with dest.engine.connect() as conn:
         start = dict(conn.exec_driver_sql(f"SHOW SESSION STATUS WHERE Variable_name IN {STATUS}").all())
-        from amx_core.analyze.writeback.mysql import MySqlWriter
+        from amx_core.engines.mysql_comments import MySqlWriter
 
         writer = MySqlWriter(conn)
         table_t, col_t = Target(schema, "odd`table"), Target(schema, "odd`table", "note;--")
@@ -176,7 +176,7 @@ def test_writes_through_the_apply_path_report_what_changed(my):
 def test_views_go_to_the_local_catalog_path(my, store):
     dest, schema = my
     dest.store = store
-    from amx_core.analyze.writeback.local import read_local
+    from amx_core.analyze.local_comments import read_local
 
     out = write_table(dest, [PlannedWrite(1, Target(schema, "v_names", "name"), None, "Name of the row.")])
     assert out[0].state == "applied" and out[0].sql.startswith("-- AMX local catalog")
@@ -200,16 +200,16 @@ def test_stale_and_missing_targets_write_nothing(my):
 
 def test_a_definition_that_drifts_is_restored_and_reported(my, monkeypatch):
     dest, schema = my
-    from amx_core.analyze.writeback import mysql
+    from amx_core.engines import mysql_comments
 
     before = _show_create(dest)
-    real = mysql.column_definition
+    real = mysql_comments.column_definition
 
     def drifting(row, check, column, *, mariadb):
         definition, after = real(row, check, column, mariadb=mariadb)
         return definition.replace("varchar(50)", "varchar(60)"), after  # an instant change InnoDB accepts
 
-    monkeypatch.setattr(mysql, "column_definition", drifting)
+    monkeypatch.setattr(mysql_comments, "column_definition", drifting)
     [out] = write_table(dest, [PlannedWrite(1, Target(schema, "odd`table", "name"), "old", "New text.")])
     assert out.state == "apply_failed" and "restored" in out.error
     assert _show_create(dest) == before
@@ -217,9 +217,9 @@ def test_a_definition_that_drifts_is_restored_and_reported(my, monkeypatch):
 
 def test_a_copy_is_refused_for_big_tables(my, monkeypatch):
     dest, schema = my
-    from amx_core.analyze.writeback import mysql
+    from amx_core.engines import mysql_comments
 
-    monkeypatch.setattr(mysql, "COPY_LIMIT_BYTES", -1)
+    monkeypatch.setattr(mysql_comments, "COPY_LIMIT_BYTES", -1)
     before = _show_create(dest)
     [out] = write_table(dest, [PlannedWrite(1, Target(schema, "odd`table", "label"), None, "Label.")])
     assert out.state == "apply_failed" and "copying the table" in out.error

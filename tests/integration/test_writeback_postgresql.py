@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from analyze_support import HOSTILE
 
 from amx_core.analyze.apply import Destination, PlannedWrite, write_table
-from amx_core.analyze.targets import Target
-from amx_core.analyze.writeback.postgresql import dollar_tag
+from amx_core.engines.postgresql import dollar_tag
+from amx_core.scope.targets import Target
 
 pytestmark = pytest.mark.postgres
 

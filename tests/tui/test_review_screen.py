@@ -263,9 +263,9 @@ async def test_the_quality_checks_findings_show_beside_the_proposal(queue):
     """A proposal the quality check flagged says which check failed and what that means."""
     from amx_core.analyze.policy import Verdict
     from amx_core.analyze.suggestions import Proposed, RunKey, save_suggestions
-    from amx_core.analyze.targets import Target
     from amx_core.llm.flags import FLAG_MEANINGS
     from amx_core.llm.types import Proposal
+    from amx_core.scope.targets import Target
     from amx_core.services.profiles import show_db_profile
 
     store = queue.store

@@ -1,17 +1,27 @@
-"""The protocol every comment writer follows, and the errors it raises."""
+"""What every comment writer shares: the protocol, its errors, and fitting a text to what a backend holds.
+
+A writer reads and writes descriptions on one connection for one table at a time; `write` verifies
+by reading back. Fitting: PostgreSQL text cannot hold NUL (U+0000), so NUL characters are removed
+before writing on every backend (the same text everywhere); MariaDB/MySQL keep comments in 3-byte
+utf8, so characters outside the Basic Multilingual Plane (emoji) are removed there instead of being
+stored as '?'; text longer than a backend's limit is cut at a word boundary and ends with '…'.
+"""
 
 from __future__ import annotations
 
+import re
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
 import sqlalchemy as sa
 
-from amx_core.analyze.targets import Target
+from amx_core.scope.targets import Target
 
 # Run a statement text as it is: no driver parameter processing (a "%" in the text stays a "%").
 RUN_AS_IS = {"no_parameters": True}
+ELLIPSIS = "…"
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 class WriteRefused(Exception):
@@ -64,3 +74,28 @@ class WriterClass(Protocol):
     HOLDS: frozenset[str]
 
     def __call__(self, conn: sa.Connection) -> CommentWriter: ...
+
+
+def strip_nul(text: str) -> tuple[str, tuple[str, ...]]:
+    if "\x00" not in text:
+        return text, ()
+    return text.replace("\x00", ""), ("NUL characters removed",)
+
+
+def strip_astral(text: str) -> tuple[str, tuple[str, ...]]:
+    cleaned = _ASTRAL.sub("", text)
+    if cleaned == text:
+        return text, ()
+    return cleaned, (f"{len(text) - len(cleaned)} characters outside the BMP (such as emoji) removed",)
+
+
+def truncate(text: str, limit: int) -> tuple[str, tuple[str, ...]]:
+    """`text` cut to at most `limit` characters, at a word boundary when one is near, ending in '…'."""
+    if len(text) <= limit:
+        return text, ()
+    cut = text[: limit - 1]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    if space >= limit * 0.8:
+        cut = cut[:space]
+    cut = cut.rstrip()
+    return cut + ELLIPSIS, (f"truncated from {len(text)} to {len(cut) + 1} characters (limit {limit})",)

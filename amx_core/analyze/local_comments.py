@@ -1,4 +1,5 @@
-"""The AMX local catalog: descriptions for targets that cannot hold a comment (SQLite, MySQL views, other dialects).
+"""The AMX local catalog: descriptions for targets that cannot hold a comment (SQLite, MySQL views, engines
+without a comment writer).
 
 It lives in the store (LocalComment rows), so the caller's store session is the transaction
 and savepoints are real nested transactions there. A table's rows are read with one query
@@ -12,11 +13,10 @@ from contextlib import AbstractContextManager, nullcontext
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from amx_core.analyze.targets import Target
-from amx_core.analyze.writeback.base import Prepared, WriteRefused
-from amx_core.analyze.writeback.text import strip_nul
+from amx_core.engines.comments import Prepared, WriteRefused, strip_nul
 from amx_core.models import LocalComment
 from amx_core.models.base import table_of, utcnow
+from amx_core.scope.targets import Target
 
 LOCAL_SQL = "-- AMX local catalog: {path} set"
 

@@ -23,9 +23,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from amx_core.analyze.targets import Target
-from amx_core.analyze.writeback.base import RUN_AS_IS, Prepared, TargetMissing, WriteRefused
-from amx_core.analyze.writeback.text import strip_astral, strip_nul, truncate
+from amx_core.engines.comments import (
+    RUN_AS_IS,
+    Prepared,
+    TargetMissing,
+    WriteRefused,
+    strip_astral,
+    strip_nul,
+    truncate,
+)
+from amx_core.scope.targets import Target
 
 TABLE_TYPES = {
     "BASE TABLE": "table",
