@@ -400,7 +400,7 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
             llm=picked.get("llm", values.llm),
         )
         mine = self.read_values()
-        if mine.db is not None and self.dialects.get(mine.db) == "sqlite":
+        if mine.db is not None and mine.db in self.files:  # a single-database profile sends no database
             baseline = replace(baseline, database=None)
         return bool(mine.changed(baseline))
 
