@@ -108,9 +108,11 @@ def column_widths(columns: Sequence[Column], natural: Sequence[int], available: 
     return widths
 
 
-def _width(text: str) -> int:
-    """Cells a text takes (plain ASCII: its length, without asking Rich)."""
-    return len(text) if text.isascii() else cell_len(text)
+def _widths(texts: Sequence[str]) -> tuple[int, ...]:
+    """Cells each text takes (a row of plain ASCII, the usual case: their lengths, without asking Rich)."""
+    if "".join(texts).isascii():
+        return tuple(map(len, texts))
+    return tuple(map(cell_len, texts))
 
 
 def _sortable(value: Any) -> tuple[bool, Any]:
@@ -453,7 +455,7 @@ class KeyedTable(Generic[Row], DataTable, inherit_bindings=False):
             obj = objects[key]
             cached = measures.get(key)
             if cached is None or cached[0] is not obj:
-                measures[key] = (obj, tuple(_width(text) for text in self.cells(key, obj)))
+                measures[key] = (obj, _widths(self.cells(key, obj)))
         labels = [cell_len(c.label) + 2 for c in self.columns]
         if self._keys:
             widest = [max(column) for column in zip(*(measures[k][1] for k in self._keys), strict=True)]
