@@ -30,4 +30,5 @@ test-systemd: $(STAMP)
 	$(BIN)/python -m pytest -q -m systemd tests/systemd
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done

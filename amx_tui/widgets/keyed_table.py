@@ -1,11 +1,10 @@
-"""The app's tables: textual-fastdatatable's DataTable over a keyed backend (rows addressed by key, diffed on
-every refresh, formatted only when drawn).
+"""A keyed, virtual table: rows addressed by key, diffed on every refresh, only visible lines rendered.
 
-The DataTable draws, scrolls, moves the cursor and handles the mouse; `KeyedBackend` serves it the rows the
-screen set by key, formatted on demand and cached per row; `KeyedTable` keeps the cursor on its key across
-refreshes and sorts, sorts by header click or `o`/`O`, sizes columns by their content and drops columns by
-priority when narrow. Textual's own DataTable needs 1-2.5 s to show 10,000 rows; this one ~0.2 s
-(bench/tui.py).
+It offers what users of a DataTable expect (sort by any column from the header or a key, widths that follow
+the content, columns dropped by priority when narrow, copy of the highlighted row) while keeping the keyed
+model: update a row by key, the cursor follows its key across refreshes and sorts. textual-fastdatatable
+renders every visible cell through Rich after each data change, which put the list's chip toggle over its
+150 ms target (bench/tui.py); this table draws a row as one line and only when it changed.
 """
 
 from __future__ import annotations
@@ -19,14 +18,16 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual_fastdatatable import DataTable, DataTableBackend
-from textual_fastdatatable.column import Column as TableColumn
 
 Row = TypeVar("Row")  # what one row shows (a view; the table only reads it through `cells` and `sort_value`)
 
 PADDING = 1
+STRIP_CACHE_LIMIT = 400
 SORT_MARKS = {False: " ▲", True: " ▼"}
 
 
@@ -120,88 +121,30 @@ def _sortable(value: Any) -> tuple[bool, Any]:
     return (value is None, value if value is not None else 0)
 
 
-class KeyedBackend(DataTableBackend[list[str]]):
-    """What the DataTable reads: the table's rows in their shown order, the shown columns, cells formatted on
-    demand (the table caches them per row). It never changes the data itself: the table does, by key."""
-
-    def __init__(self, table: KeyedTable[Any]) -> None:  # noqa: D107 - the base's signature does not fit a view
-        self._render_markup = False
-        self.table = table
-        self.data = []
-
-    @classmethod
-    def from_pydict(cls, data: Any, max_rows: int | None = None, column_names: Sequence[str] | None = None) -> Any:
-        raise NotImplementedError("a KeyedBackend is made by its KeyedTable")
-
-    @property
-    def source_data(self) -> list[str]:
-        return self.table._keys
-
-    @property
-    def source_row_count(self) -> int:
-        return len(self.table._keys)
-
-    @property
-    def row_count(self) -> int:
-        return len(self.table._keys)
-
-    @property
-    def columns(self) -> Sequence[str]:
-        return [self.table.columns[i].label for i in self.table._shown]
-
-    @property
-    def column_content_widths(self) -> Sequence[int]:
-        return [self.table._widths[i] for i in self.table._shown]
-
-    def get_row_at(self, index: int) -> Sequence[Any]:
-        cells = self.table._cells_of(self.table._keys[index])
-        return [cells[i] for i in self.table._shown]
-
-    def get_column_at(self, index: int) -> Sequence[Any]:
-        column = self.table._shown[index]
-        return [self.table._cells_of(key)[column] for key in self.table._keys]
-
-    def get_cell_at(self, row_index: int, column_index: int) -> Any:
-        return self.table._cells_of(self.table._keys[row_index])[self.table._shown[column_index]]
-
-    def append_column(self, label: str, default: Any | None = None) -> int:
-        raise NotImplementedError("columns are the table's")
-
-    def append_rows(self, records: Any) -> list[int]:
-        if list(records):
-            raise NotImplementedError("rows are set by key (KeyedTable.set_rows)")
-        return []  # DataTable.add_rows([]): how the table says "the rows changed, measure again"
-
-    def drop_row(self, row_index: int) -> None:
-        raise NotImplementedError("rows are set by key (KeyedTable.set_rows)")
-
-    def update_cell(self, row_index: int, column_index: int, value: Any) -> None:
-        raise NotImplementedError("rows are set by key (KeyedTable.set_rows)")
-
-    def sort(self, by: Any) -> None:
-        """Nothing to do: the table sorts its keys itself (DataTable.sort() then only redraws)."""
-
-
-class KeyedTable(Generic[Row], DataTable, inherit_bindings=False):
+class KeyedTable(Generic[Row], ScrollView, can_focus=True):
     """Rows of cells addressed by key; subclasses say what a row shows (`cells`, `inks`, `sort_value`)."""
 
-    COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {"keyed-table--sorted", "keyed-table--empty"}
+    COMPONENT_CLASSES = {
+        "keyed-table--header",
+        "keyed-table--sorted",
+        "keyed-table--cursor",
+        "keyed-table--hover",
+        "keyed-table--odd",
+        "keyed-table--empty",
+    }
     INK_PREFIX = "keyed-table"  # component classes `<prefix>--<ink>` colour the cells `inks` names
 
     DEFAULT_CSS = """
     KeyedTable {
         background: $surface;
         height: 1fr;
-        max-height: 100%;
-        & > .datatable--header { background: $panel; color: $text-accent; text-style: bold; }
-        & > .datatable--even-row { background: $surface; }
-        & > .datatable--odd-row { background: $surface-lighten-1; }
-        & > .datatable--cursor { background: $block-cursor-blurred-background; text-style: bold; }
-        & > .datatable--hover { background: $block-hover-background; }
-        & > .datatable--header-hover { background: $panel-lighten-1; }
-        & > .keyed-table--sorted { color: $text-primary; text-style: bold underline; }
+        & > .keyed-table--header { background: $panel; color: $text-accent; text-style: bold; }
+        & > .keyed-table--sorted { background: $panel; color: $text-primary; text-style: bold underline; }
+        & > .keyed-table--cursor { background: $block-cursor-blurred-background; text-style: bold; }
+        & > .keyed-table--hover { background: $block-hover-background; }
+        & > .keyed-table--odd { background: $surface-lighten-1; }
         & > .keyed-table--empty { color: $text-muted; text-style: italic; }
-        &:focus > .datatable--cursor {
+        &:focus > .keyed-table--cursor {
             background: $block-cursor-background;
             color: $block-cursor-foreground;
             text-style: $block-cursor-text-style;
@@ -209,17 +152,17 @@ class KeyedTable(Generic[Row], DataTable, inherit_bindings=False):
     }
     """
 
-    # DataTable's own keys minus the ones the screens use (enter, tab, ctrl+c) and the cell/range cursor's
     BINDINGS = [
         Binding("up", "cursor_up", "Up", show=False),
         Binding("down", "cursor_down", "Down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,ctrl+home", "scroll_home", "First row", show=False),
-        Binding("end,ctrl+end", "scroll_end", "Last row", show=False),
-        Binding("left", "scroll_left", "Scroll left", show=False),
-        Binding("right", "scroll_right", "Scroll right", show=False),
+        Binding("home", "first_row", "First row", show=False),
+        Binding("end", "last_row", "Last row", show=False),
     ]
+
+    cursor_row: reactive[int] = reactive(0)
+    hover_row: reactive[int] = reactive(-1)
 
     class RowHighlighted(Message):
         """The cursor moved to the row `key` (None when the table is empty)."""
@@ -269,6 +212,7 @@ class KeyedTable(Generic[Row], DataTable, inherit_bindings=False):
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self.columns: tuple[Column, ...] = tuple(columns)
         self.empty_text = empty_text
         self.sort_column: str | None = None
@@ -280,25 +224,11 @@ class KeyedTable(Generic[Row], DataTable, inherit_bindings=False):
         self._versions: dict[str, int] = {}
         self._cells: dict[str, tuple[int, tuple[Text, ...]]] = {}
         self._measures: dict[str, tuple[Row, tuple[int, ...]]] = {}  # key -> (the object measured, cell widths)
-        self._natural: list[int] = [cell_len(c.label) + 2 for c in self.columns]
-        self._widths: list[int] = [c.width or c.min_width for c in self.columns]
-        self._shown: list[int] = list(range(len(self.columns)))
+        self._natural: list[int] = [0] * len(self.columns)
+        self._strips: dict[tuple[object, ...], Strip] = {}
         self._inks: dict[str, Style] = {}
+        self._widths: list[int] = []
         self._formatted = 0  # rows formatted so far (tests and the bench read it)
-        super().__init__(
-            backend=KeyedBackend(self),
-            column_labels=[c.label for c in self.columns],
-            column_widths=list(self._widths),
-            show_row_labels=False,
-            zebra_stripes=True,
-            cursor_type="row",
-            cursor_foreground_priority="css",
-            cursor_background_priority="css",
-            render_markup=False,
-            name=name,
-            id=id,
-            classes=classes,
-        )
 
     # --- what subclasses provide ------------------------------------------------------------------
 
@@ -318,6 +248,10 @@ class KeyedTable(Generic[Row], DataTable, inherit_bindings=False):
     # --- public API -------------------------------------------------------------------------------
 
     @property
+    def row_count(self) -> int:
+        return len(self._keys)
+
+    @property
     def keys(self) -> tuple[str, ...]:
         return tuple(self._keys)
 
@@ -334,10 +268,7 @@ class KeyedTable(Generic[Row], DataTable, inherit_bindings=False):
     @property
     def widths(self) -> dict[str, int]:
         """Each column's content width as last laid out (0 = hidden)."""
-        shown = set(self._shown)
-        return {
-            c.key: (w if i in shown else 0) for i, (c, w) in enumerate(zip(self.columns, self._widths, strict=True))
-        }
+        return {c.key: w for c, w in zip(self.columns, self._widths, strict=True)} if self._widths else {}
 
     def column_index(self, column: str) -> int:
         return next(i for i, c in enumerate(self.columns) if c.key == column)
@@ -352,7 +283,7 @@ class KeyedTable(Generic[Row], DataTable, inherit_bindings=False):
         index = self._index.get(key)
         if index is None:
             return False
-        self.move_cursor(row=index)
+        self.cursor_row = index
         return True
 
     def set_rows(self, rows: Sequence[tuple[str, Row]]) -> TableDiff:
@@ -383,8 +314,9 @@ class KeyedTable(Generic[Row], DataTable, inherit_bindings=False):
         survivors_new = [k for k in new_keys if k in old_objects]
         diff = TableDiff(added, removed, changed, survivors_old != survivors_new)
         self._objects = new_objects
+        self._show(new_keys, clear=bool(diff.reordered or removed))
         if not diff.untouched:
-            self._show(new_keys)
+            self.refresh()
         return diff
 
     # --- sorting ------------------------------------------------------------------------------------
@@ -394,13 +326,17 @@ class KeyedTable(Generic[Row], DataTable, inherit_bindings=False):
         if column is not None and not self.columns[self.column_index(column)].sortable:
             return
         self.sort_column, self.sort_descending = column, descending
-        self._label_columns()
-        self._show(self._ordered_keys())
+        self._show(self._ordered_keys(), clear=True)
+        self.refresh()
         self.post_message(self.Sorted(self, column, descending))
 
     def cycle_sort(self) -> None:
         """The next shown, sortable column (ascending); after the last one, the given order again."""
-        candidates = [self.columns[i].key for i in self._shown if self.columns[i].sortable]
+        candidates = [
+            c.key
+            for c, w in zip(self.columns, self._widths or [1] * len(self.columns), strict=True)
+            if w and c.sortable
+        ]
         if self.sort_column not in candidates:
             self.sort_by(candidates[0] if candidates else None)
             return
@@ -432,18 +368,18 @@ class KeyedTable(Generic[Row], DataTable, inherit_bindings=False):
 
         return [key for key, _ in sorted(self._given, key=value, reverse=self.sort_descending)]
 
-    def _show(self, keys: list[str]) -> None:
-        """Show `keys` in this order: measure, lay out, tell the DataTable, put the cursor back on its key."""
+    def _show(self, keys: list[str], *, clear: bool) -> None:
         cursor_key = self.cursor_key
         screen_line = self.cursor_row - round(self.scroll_offset.y)
         self._keys = keys
         self._index = {key: i for i, key in enumerate(keys)}
+        if clear or len(self._strips) > STRIP_CACHE_LIMIT:
+            self._strips.clear()
         self._measure_all()
-        self._lay_out()
-        self.add_rows([])  # DataTable: the rows changed (drop its caches, size again)
+        self._update_virtual_size()
         self._restore_cursor(cursor_key, screen_line)
 
-    # --- measuring and layout -------------------------------------------------------------------------
+    # --- measuring ----------------------------------------------------------------------------------
 
     def _measure_all(self) -> None:
         """Each column's widest cell (label and sort mark included) over the rows shown.
@@ -463,87 +399,127 @@ class KeyedTable(Generic[Row], DataTable, inherit_bindings=False):
         else:
             self._natural = labels
 
-    def _lay_out(self) -> None:
-        """Widths for the room there is; the DataTable gets the shown columns at those widths."""
-        available = self.scrollable_content_region.width or self.size.width or 80
-        widths = column_widths(self.columns, self._natural, available)
-        shown = [i for i, w in enumerate(widths) if w]
-        if widths == self._widths and shown == self._shown:
-            return
-        self._widths, self._shown = widths, shown
-        self._label_columns()
-
-    def _label_columns(self) -> None:
-        """The DataTable's columns: the shown ones, at their widths, the sorted one marked."""
-        try:
-            sorted_style = self.get_component_rich_style("keyed-table--sorted")
-        except (KeyError, AttributeError):  # styles not applied yet: notify_style_update labels again
-            sorted_style = Style(bold=True, underline=True)
-        columns = []
-        for i in self._shown:
-            column = self.columns[i]
-            label = Text(column.label, no_wrap=True, end="", overflow="ellipsis")
-            if column.key == self.sort_column:
-                label.append(SORT_MARKS[self.sort_descending])
-                label.stylize(sorted_style)
-            columns.append(TableColumn(label, self._widths[i], content_width=self._widths[i]))
-        self.ordered_columns[:] = columns  # the DataTable's own list, in place
-        self._clear_caches()
-        self.refresh()
-
-    def on_resize(self, _event: events.Resize) -> None:
-        if self._lay_out_changed():
-            self.add_rows([])
-
-    def _lay_out_changed(self) -> bool:
-        before = (list(self._widths), list(self._shown))
-        self._lay_out()
-        return before != (self._widths, self._shown)
-
-    def on_mount(self) -> None:
-        self._lay_out()
-
     # --- cursor -------------------------------------------------------------------------------------
 
     def _restore_cursor(self, key: str | None, screen_line: int) -> None:
         index = self._index.get(key) if key is not None else None
-        before = self.cursor_row
-        row = max(0, min(before, len(self._keys) - 1)) if index is None else index
-        self.move_cursor(row=row)
-        if index is not None:
-            self.scroll_to(y=max(0, index - max(0, screen_line)), animate=False, immediate=True)
-        if row == before:  # the DataTable says nothing when the row index stays; the key under it may not have
+        if index is None:
+            self.cursor_row = max(0, min(self.cursor_row, len(self._keys) - 1))
             self.post_message(self.RowHighlighted(self, self.cursor_key))
+            return
+        self.set_reactive(KeyedTable.cursor_row, index)
+        self.scroll_to(y=max(0, index - max(0, screen_line)), animate=False, immediate=True)
+        self.refresh()
 
-    def on_data_table_row_highlighted(self, message: DataTable.RowHighlighted) -> None:
-        """The DataTable's index, as the key of that row."""
-        message.stop()
+    def validate_cursor_row(self, row: int) -> int:
+        return max(0, min(row, len(self._keys) - 1)) if self._keys else 0
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
         self.post_message(self.RowHighlighted(self, self.cursor_key))
+
+    def watch_hover_row(self) -> None:
+        self.refresh()
+
+    @property
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _scroll_cursor_into_view(self) -> None:
+        top = round(self.scroll_offset.y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + self._page:
+            self.scroll_to(y=self.cursor_row - self._page + 1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        self.cursor_row -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor_row += 1
+
+    def action_page_up(self) -> None:
+        self.cursor_row -= self._page
+
+    def action_page_down(self) -> None:
+        self.cursor_row += self._page
+
+    def action_first_row(self) -> None:
+        self.cursor_row = 0
+
+    def action_last_row(self) -> None:
+        self.cursor_row = len(self._keys) - 1
 
     # --- mouse --------------------------------------------------------------------------------------
 
-    def on_data_table_header_selected(self, message: DataTable.HeaderSelected) -> None:
-        message.stop()
-        if 0 <= message.column_index < len(self._shown):
-            self.click_header(self.columns[self._shown[message.column_index]].key)
+    def _row_at(self, y: int) -> int | None:
+        if y < 1:
+            return None
+        index = round(self.scroll_offset.y) + y - 1
+        return index if 0 <= index < len(self._keys) else None
+
+    def _column_at(self, x: int) -> str | None:
+        if not self._widths:  # not laid out yet
+            return None
+        edge = 0
+        for column, width in zip(self.columns, self._widths, strict=True):
+            edge += _span(width)
+            if width and x < edge:
+                return column.key
+        return None
 
     def on_click(self, event: events.Click) -> None:
-        meta = event.style.meta
-        row, column = meta.get("row"), meta.get("column")
-        if row is None or column is None or row < 0 or not 0 <= column < len(self._shown):
+        offset = event.get_content_offset(self)
+        if offset is None:
             return
-        if row < len(self._keys):
-            self.post_message(
-                self.CellClicked(self, self._keys[row], self.columns[self._shown[column]].key, event.chain >= 2)
-            )
+        column = self._column_at(offset.x + round(self.scroll_offset.x))
+        if offset.y == 0:
+            if column is not None:
+                self.click_header(column)
+            return
+        index = self._row_at(offset.y)
+        if index is None:
+            return
+        self.cursor_row = index
+        if column is not None:
+            self.post_message(self.CellClicked(self, self._keys[index], column, event.chain >= 2))
 
-    # --- rendering ----------------------------------------------------------------------------------
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        offset = event.get_content_offset(self)
+        index = None if offset is None else self._row_at(offset.y)
+        self.hover_row = -1 if index is None else index
+
+    def on_leave(self, _event: events.Leave) -> None:
+        self.hover_row = -1
+
+    # --- layout and rendering -----------------------------------------------------------------------
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._update_virtual_size()
+
+    def on_focus(self, _event: events.Focus) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    def on_blur(self, _event: events.Blur) -> None:
+        self._strips.clear()
+        self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._strips.clear()
         self._cells.clear()
         self._inks.clear()
-        self._label_columns()
+
+    def _update_virtual_size(self) -> None:
+        available = self.scrollable_content_region.width or self.size.width
+        widths = column_widths(self.columns, self._natural, available)
+        if widths != self._widths:
+            self._widths = widths
+            self._strips.clear()
+        total = sum(_span(w) for w in widths)
+        self.virtual_size = Size(total, len(self._keys) + 1)
 
     def ink(self, name: str) -> Style:
         """A component's colour and text style without its background (rows keep their zebra and cursor)."""
@@ -557,7 +533,7 @@ class KeyedTable(Generic[Row], DataTable, inherit_bindings=False):
         """The cells of one row as Text: `cells` coloured by `inks` (user text is never markup)."""
         texts = self.cells(key, obj)
         inks = self.inks(key, obj)
-        row = [Text(text, no_wrap=True, end="", overflow="ellipsis") for text in texts]
+        row = [Text(text, no_wrap=True, end="") for text in texts]
         if inks is not None:
             for cell, ink in zip(row, inks, strict=True):
                 if ink is not None:
@@ -574,12 +550,80 @@ class KeyedTable(Generic[Row], DataTable, inherit_bindings=False):
         self._cells[key] = (version, cells)
         return cells
 
+    def _line(self, cells: Sequence[Text], style: Style) -> Strip:
+        line = Text(no_wrap=True, end="")
+        pad = " " * PADDING
+        for cell, width in zip(cells, self._widths, strict=True):
+            if not width:
+                continue
+            piece = cell.copy()
+            piece.truncate(width, overflow="ellipsis", pad=True)
+            line.append(pad)
+            line.append_text(piece)
+            line.append(pad)
+        line.stylize_before(style)  # the row's style under the cells' own (Text.render ignores Text.style)
+        segments = list(line.render(self.app.console))
+        return Strip(segments, sum(_span(w) for w in self._widths))
+
+    def _header_strip(self) -> Strip:
+        key = ("header", tuple(self._widths), self.sort_column, self.sort_descending)
+        strip = self._strips.get(key)
+        if strip is None:
+            sorted_style = self.get_component_rich_style("keyed-table--sorted")
+            labels = []
+            for column in self.columns:
+                label = Text(column.label, no_wrap=True, end="")
+                if column.key == self.sort_column:
+                    label.append(SORT_MARKS[self.sort_descending])
+                    label.stylize(sorted_style)
+                labels.append(label)
+            strip = self._line(labels, self.get_component_rich_style("keyed-table--header"))
+            self._strips[key] = strip
+        return strip
+
+    def _row_style(self, index: int) -> tuple[str, Style]:
+        if index == self.cursor_row:
+            return "cursor", self.rich_style + self.get_component_rich_style("keyed-table--cursor")
+        if index == self.hover_row:
+            return "hover", self.rich_style + self.get_component_rich_style("keyed-table--hover")
+        if index % 2:
+            return "odd", self.rich_style + self.get_component_rich_style("keyed-table--odd")
+        return "even", self.rich_style
+
+    def _row_strip(self, index: int) -> Strip:
+        key = self._keys[index]
+        state, style = self._row_style(index)
+        cache_key = (key, self._versions.get(key, 0), state, tuple(self._widths), self.has_focus)
+        strip = self._strips.get(cache_key)
+        if strip is None:
+            cells = self._cells_of(key)
+            if state == "cursor":
+                cells = tuple(Text(cell.plain, no_wrap=True) for cell in cells)
+            strip = self._line(cells, style)
+            if len(self._strips) >= STRIP_CACHE_LIMIT:  # scrolling through thousands of rows stays bounded
+                self._strips.clear()
+            self._strips[cache_key] = strip
+        return strip
+
+    def _empty_strip(self, width: int) -> Strip:
+        style = self.rich_style + self.get_component_rich_style("keyed-table--empty")
+        text = Text(f"  {self.empty_text}", no_wrap=True, end="")
+        text.truncate(width, pad=True)
+        text.stylize_before(style)
+        return Strip(list(text.render(self.app.console)), width)
+
     def render_line(self, y: int) -> Strip:
-        if y == 1 and not self._keys:
-            width = self.scrollable_content_region.width
-            style = self.rich_style + self.get_component_rich_style("keyed-table--empty")
-            text = Text(f"  {self.empty_text}", no_wrap=True, end="")
-            text.truncate(width, pad=True)
-            text.stylize_before(style)
-            return Strip(list(text.render(self.app.console)), width)
-        return super().render_line(y)
+        width = self.scrollable_content_region.width
+        scroll_x, scroll_y = round(self.scroll_offset.x), round(self.scroll_offset.y)
+        if not self._widths:
+            self._update_virtual_size()
+        if y == 0:
+            strip = self._header_strip()
+        elif not self._keys:
+            return self._empty_strip(width) if y == 1 else Strip.blank(width, self.rich_style)
+        else:
+            index = scroll_y + y - 1
+            if index >= len(self._keys):
+                return Strip.blank(width, self.rich_style)
+            strip = self._row_strip(index)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
