@@ -43,5 +43,10 @@ class ActionError(AmxError):
     """The action itself failed (server down, write refused): exit 1."""
 
 
+class UncheckedError(ActionError):
+    """A name could not be checked against the catalog (the server did not answer): a face may offer saving
+    without the check."""
+
+
 class StoreError(AmxError):
     """The store cannot be opened or used (e.g. it is newer than this code)."""

@@ -6,8 +6,14 @@ from datetime import UTC, datetime
 
 from amx_core.errors import ValidationError
 
+# Instants AMX reasons about: after the Unix epoch (platform clocks) and well before datetime's year-9999 edge,
+# so adding a grace window or a lease can never overflow.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
 
 def parse_instant(text: str, *, field: str) -> datetime:
+    """An ISO-8601 instant (naive means UTC) between 1970 and 8999, as aware UTC; else a ValidationError."""
     raw = text.strip()
     if raw.endswith(("Z", "z")):
         raw = raw[:-1] + "+00:00"
@@ -17,7 +23,14 @@ def parse_instant(text: str, *, field: str) -> datetime:
         raise ValidationError(field, f"{text!r} is not an ISO-8601 instant like 2027-03-01T09:00:00Z") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    outside = ValidationError(field, f"{text!r} is outside the years 1970 to 8999")
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 moved past datetime's range by its offset
+        raise outside from None
+    if not EARLIEST <= value < LATEST:
+        raise outside
+    return value
 
 
 def iso(value: datetime | None, *, timespec: str = "auto", missing: str | None = None) -> str | None:

@@ -1,10 +1,10 @@
 """Where the store is, read from the environment: `AMX_STORE_URL` with no secret inside, its password by reference.
 
-The rules match a DB profile's URL: a password written into the URL (its user part, or a query
-key such as `password`, `sslpassword` or `passfile`) is refused without echoing it, and the
-password comes from `AMX_STORE_PASSWORD_ENV` (a variable's name), `AMX_STORE_PASSWORD_KEY`
-(a `secrets.env` key) or libpq's own `.pgpass` / `PGPASSFILE`. The idle tick reads this every
-minute, so it imports nothing beyond what that path has already loaded.
+A password written into the URL (its user part, or a query key such as `password`, `sslpassword`
+or `passfile`) is refused without echoing it, by the check a DB profile's URL gets
+(`secrets/url_secrets.py`), and the password comes from `AMX_STORE_PASSWORD_ENV` (a variable's
+name), `AMX_STORE_PASSWORD_KEY` (a `secrets.env` key) or libpq's own `.pgpass` / `PGPASSFILE`.
+The idle tick reads this every minute, so it imports nothing beyond what that path has already loaded.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from amx_core.secrets.masking import SECRET_QUERY_WORDS
+from amx_core.secrets.url_secrets import refuse_url_secret
 
 STORE_URL_VAR = "AMX_STORE_URL"
 PASSWORD_ENV_VAR = "AMX_STORE_PASSWORD_ENV"
@@ -24,43 +24,6 @@ BY_REFERENCE = (
     f"name the password instead with {PASSWORD_ENV_VAR}=VAR or {PASSWORD_KEY_VAR}=KEY (a secrets.env key), "
     f"or put it in ~/.pgpass or {PASSFILE_VAR}"
 )
-
-
-def _unquote(text: str) -> str:
-    if "%" not in text:
-        return text
-    from urllib.parse import unquote
-
-    return unquote(text)
-
-
-def url_secret(url: str) -> str | None:
-    """What secret `url` carries, in words that never quote it ("a password in its user part"), or None."""
-    _, sep, rest = url.partition("://")
-    if not sep:
-        return None
-    rest = rest.split("#", 1)[0]
-    head, _, query = rest.partition("?")
-    if not head.startswith("/") and "@" in head:
-        userinfo = head.rsplit("@", 1)[0]
-        _, colon, password = userinfo.partition(":")
-        if colon and password:
-            return "a password in its user part"
-    for pair in query.split("&"):
-        key, _, value = pair.partition("=")
-        name = _unquote(key).lower()
-        if value and any(word in name for word in SECRET_QUERY_WORDS):
-            return f"a secret in its query (the {name!r} parameter)"
-    return None
-
-
-def refuse_url_secret(url: str, field: str) -> None:
-    """Raise ValidationError on `field` when `url` carries a secret; the message never echoes the URL."""
-    what = url_secret(url)
-    if what is not None:
-        from amx_core.errors import ValidationError
-
-        raise ValidationError(field, f"holds {what}; {BY_REFERENCE}")
 
 
 class StoreLocation:
@@ -90,7 +53,7 @@ class StoreLocation:
     def check(self) -> None:
         """Refuse a secret inside the URL, two password sources at once, or a reference that is not a plain name."""
         if self.url is not None:
-            refuse_url_secret(self.url, STORE_URL_VAR)
+            refuse_url_secret(self.url, field=STORE_URL_VAR, instead=BY_REFERENCE)
         if self.password_env and self.password_key:
             from amx_core.errors import ValidationError
 

@@ -92,9 +92,10 @@ def make_schedule(
     missing_only: bool = True,
     database: str | None = None,
     name: str = "analyze test",
+    verify: bool = True,
     with_statistics: bool = False,
 ):
-    """A schedule firing in an hour (the tests call the executor themselves)."""
+    """A schedule firing in an hour (the tests call the executor themselves); `verify` False saves it offline."""
     from amx_core.services.schedules import ScheduleInput, create_schedule
 
     return create_schedule(
@@ -112,6 +113,7 @@ def make_schedule(
             with_statistics=with_statistics,
         ),
         now=NOW,
+        verify=verify,
     )
 
 

@@ -7,18 +7,20 @@ import uuid
 from pathlib import Path
 
 import pytest
+from ci import missing
+from hypothesis import settings
 
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# `pytest --hypothesis-profile=fuzz-long` runs the CLI fuzz tests (tests/cli/test_fuzz_cli.py) with thousands
+# of fresh examples instead of the suite's fixed, bounded sample.
+settings.register_profile("fuzz-long", max_examples=3000, deadline=None)
+
 PG_ADMIN_URL = os.environ.get("AMX_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 MYSQL_ADMIN_URL = os.environ.get("AMX_TEST_MYSQL", "mysql+pymysql://root@127.0.0.1:3306/")
 
 
 def server_missing(what: str, exc: Exception) -> None:
     """Fail in CI (a missing server is a defect there), skip with the reason elsewhere."""
-    message = f"{what} is not reachable: {type(exc).__name__}: {exc}"
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
+    missing(f"{what} is not reachable: {type(exc).__name__}: {exc}")
 
 
 @pytest.fixture
@@ -106,6 +108,16 @@ def any_store(request, amx_home, monkeypatch):
     if request.param == "postgresql":
         url = request.getfixturevalue("pg_url")
         monkeypatch.setenv("AMX_STORE_URL", url)
+    return open_store()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def cli_store(request, cli_call, monkeypatch):
+    """The store `cli_call` works on, once on SQLite and once on PostgreSQL."""
+    from amx_core.store import open_store
+
+    if request.param == "postgresql":
+        monkeypatch.setenv("AMX_STORE_URL", request.getfixturevalue("pg_url"))
     return open_store()
 
 

@@ -8,7 +8,8 @@ import time
 import click
 
 from amx_cli.app import AmxGroup, store
-from amx_cli.output import _safe, emit_json, pairs, table
+from amx_cli.output import emit_json, pairs, say, table
+from amx_core.text import shown
 
 BAR_WIDTH = 24
 
@@ -31,7 +32,7 @@ class ProgressLines:
         if not planned:
             return
         elapsed = time.monotonic() - self.started
-        where = f"  {_safe(current)}" if current else ""
+        where = f"  {shown(current)}" if current else ""
         if self.tty:
             filled = BAR_WIDTH * done // planned if planned else BAR_WIDTH
             bar = "#" * filled + "-" * (BAR_WIDTH - filled)
@@ -91,7 +92,7 @@ def refresh_cmd(profile, database, scope, quiet, as_json):
         ]
     )
     if report.changes:
-        click.echo()
+        say()
         _changes_table(report.changes)
 
 
@@ -128,7 +129,7 @@ def show_cmd(profile, path, database, offset, limit, as_json):
     )
     if page.has_more or page.offset:
         last = page.offset + len(page.items)
-        click.echo(f"({page.offset + 1}-{last} of {page.total}; more with --offset {last})", err=True)
+        say(f"({page.offset + 1}-{last} of {page.total}; more with --offset {last})", err=True)
 
 
 @catalog_group.command("changes")
@@ -161,4 +162,4 @@ def databases_cmd(profile, as_json):
         emit_json(names)
         return
     for name in names:
-        click.echo(_safe(name or "main"))
+        say(name or "main")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 import click
 
+from amx_cli.output import emit_json, say
 from amx_core.daemon import DaemonSetup, DaemonStatus, daemon_status, install_daemon, uninstall_daemon
 from amx_core.daemon.text import age_text, badge_text, size_text
 
@@ -57,11 +57,11 @@ def render_status(status: DaemonStatus, now: datetime | None = None) -> str:
 
 def _emit(status: DaemonStatus, as_json: bool, headline: str | None = None) -> None:
     if as_json:
-        click.echo(json.dumps(status.to_json(), indent=2, ensure_ascii=False))
+        emit_json(status.to_json())
         return
     if headline:
-        click.echo(headline)
-    click.echo(render_status(status))
+        say(headline)
+    say(render_status(status))
 
 
 @click.command("install-daemon")

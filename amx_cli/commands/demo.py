@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from amx_cli.app import AmxGroup, store
-from amx_cli.output import emit_json
+from amx_cli.output import emit_json, say
 
 
 @click.group("demo", cls=AmxGroup)
@@ -31,4 +31,4 @@ def init(as_json):
         )
     else:
         state = "created" if ws.created else "already present"
-        click.echo(f"demo workspace {state}: {ws.database_path} (profiles {ws.db_profile}, {ws.llm_profile})")
+        say(f"demo workspace {state}: {ws.database_path} (profiles {ws.db_profile}, {ws.llm_profile})")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from amx_cli.app import AmxGroup, store
-from amx_cli.output import emit_json, pairs, table
+from amx_cli.output import emit_json, pairs, say, table
 
 
 @click.group("profile", cls=AmxGroup)
@@ -28,7 +28,7 @@ def _report(view, as_json: bool, line: str) -> None:
     if as_json:
         emit_json(view.to_json())
     else:
-        click.echo(line)
+        say(line)
 
 
 @db_group.command("add")
@@ -137,7 +137,7 @@ def _rm_command(group: click.Group, remover: str) -> None:
         from amx_core.services import profiles
 
         getattr(profiles, remover)(store(), name)
-        click.echo(f"removed {name}")
+        say(f"removed {name}")
 
 
 _list_command(
@@ -173,7 +173,7 @@ def db_edit(name, url, password_env, password_key, password_keyring, database, s
 
     secret = SecretSource(env=password_env, key=password_key, keyring=password_keyring)
     changes = {"url": url, "sample_mode": sample_mode}
-    if any((password_env, password_key, password_keyring)):
+    if any(value is not None for value in (password_env, password_key, password_keyring)):
         changes["password"] = secret
     if database is not None:
         changes["default_database"] = database
@@ -220,7 +220,7 @@ def llm_edit(
         timeout_seconds=timeout,
         columns_per_request=columns_per_request,
     )
-    if any((api_key_env, api_key_key, api_key_keyring)):
+    if any(value is not None for value in (api_key_env, api_key_key, api_key_keyring)):
         changes["api_key"] = SecretSource(env=api_key_env, key=api_key_key, keyring=api_key_keyring)
     view = edit_llm_profile(store(), name, **changes)
     _report(view, as_json, f"updated LLM profile {view.name} ({view.provider})")
@@ -238,9 +238,9 @@ def _test_command(group: click.Group, checker: str) -> None:
         if as_json:
             emit_json({"ok": result.ok, "message": result.message, "details": list(result.details)})
         else:
-            click.echo(result.message)
+            say(result.message)
             for line in result.details:
-                click.echo(f"  {line}")
+                say(f"  {line}")
         if not result.ok:
             raise SystemExit(1)
 

@@ -7,7 +7,7 @@ import sys
 import click
 
 from amx_cli.app import AmxGroup, store
-from amx_cli.output import emit_json, pairs, table
+from amx_cli.output import emit_json, pairs, say, table
 
 PREVIEW = 60
 
@@ -42,7 +42,7 @@ def _print_views(views) -> None:
 
 
 @review_group.command("list")
-@click.option("--run", "run_id", type=int, help="Only this run's suggestions")
+@click.option("--run", "run_id", help="Only this run's suggestions")
 @click.option("--state", help="Comma-separated states, e.g. pending,stale")
 @click.option("--json", "as_json", is_flag=True)
 def list_cmd(run_id, state, as_json):
@@ -55,7 +55,7 @@ def list_cmd(run_id, state, as_json):
     elif views:
         _print_views(views)
     else:
-        click.echo("no suggestions")
+        say("no suggestions")
 
 
 @review_group.command("show")
@@ -88,7 +88,7 @@ def _batch_command(name: str, service: str, help_text: str) -> None:
             emit_json([v.to_json() for v in views])
         else:
             for v in views:
-                click.echo(f"{v.id} {v.state}: {v.target}")
+                say(f"{v.id} {v.state}: {v.target}")
 
 
 _batch_command("accept", "accept_suggestions", "Accept suggestions: apply will write their proposed text.")
@@ -107,12 +107,12 @@ def edit_cmd(suggestion_id, text, as_json):
     if as_json:
         emit_json(view.to_json())
     else:
-        click.echo(f"{view.id} {view.state}: {view.target}")
+        say(f"{view.id} {view.state}: {view.target}")
 
 
 @review_group.command("apply")
 @click.argument("ids", nargs=-1)
-@click.option("--run", "run_id", type=int, help="Only this run's accepted and edited suggestions")
+@click.option("--run", "run_id", help="Only this run's accepted and edited suggestions")
 @click.option("--json", "as_json", is_flag=True)
 def apply_cmd(ids, run_id, as_json):
     """Write accepted and edited suggestions to the database (all, one run's, or the given IDS).
@@ -125,7 +125,7 @@ def apply_cmd(ids, run_id, as_json):
     if as_json:
         emit_json([r.to_json() for r in results])
     elif not results:
-        click.echo("nothing to apply")
+        say("nothing to apply")
     else:
         table(
             ("ID", "STATE", "TARGET", "DETAIL"),

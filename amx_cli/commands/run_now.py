@@ -8,7 +8,8 @@ import time
 import click
 
 from amx_cli.app import store
-from amx_cli.output import emit_json
+from amx_cli.output import emit_json, say
+from amx_core.text import shown
 
 
 class ProgressPrinter:
@@ -25,7 +26,7 @@ class ProgressPrinter:
         if kind == "log":
             self.current = data.get("line", "")
             if not self.tty:
-                click.echo(f"  {self.current}")
+                say(f"  {self.current}")
         else:
             self.counts = data
         self._draw()
@@ -37,7 +38,7 @@ class ProgressPrinter:
             width = 24
             filled = int(width * done / total) if total else 0
             bar = "#" * filled + "-" * (width - filled)
-            text = f"\r[{bar}] {done}/{total} tables  {self.current[:40]:<40} {elapsed:5.0f}s"
+            text = f"\r[{bar}] {done}/{total} tables  {shown(self.current)[:40]:<40} {elapsed:5.0f}s"
             click.echo(text, nl=False)
         elif (done, total) != self.last_plain and self.counts:
             self.last_plain = (done, total)
@@ -70,9 +71,9 @@ def run_now_cmd(ref, background, as_json, now_text):
     if as_json:
         emit_json(result.to_json())
     elif background:
-        click.echo(f"run {result.run_id} started in the background (pid {result.pid}); `amx runs show {result.run_id}`")
+        say(f"run {result.run_id} started in the background (pid {result.pid}); `amx runs show {result.run_id}`")
     elif result.run is not None:
         run = result.run
-        click.echo(f"run {run.id} {run.status}" + (f": {run.error}" if run.error else ""))
+        say(f"run {run.id} {run.status}" + (f": {run.error}" if run.error else ""))
     if result.run is not None and result.run.status not in ("completed",):
         sys.exit(1)

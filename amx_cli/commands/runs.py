@@ -8,7 +8,7 @@ import sys
 import click
 
 from amx_cli.app import AmxGroup, store
-from amx_cli.output import emit_json, pairs, table
+from amx_cli.output import emit_json, pairs, say, table
 
 
 @click.group("runs", cls=AmxGroup)
@@ -37,7 +37,7 @@ def _short(text: str | None, width: int = 60) -> str:
 @runs_group.command("list")
 @click.option("--schedule", "schedule_ref", help="Only runs of this schedule (id or name)")
 @click.option("--status", help="Only runs with this status (running, completed, failed, cancelled)")
-@click.option("--limit", type=int, default=100, show_default=True)
+@click.option("--limit", default="100", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 def list_cmd(schedule_ref, status, limit, as_json):
     """List runs, newest first."""
@@ -70,7 +70,7 @@ def list_cmd(schedule_ref, status, limit, as_json):
 
 
 @runs_group.command("show")
-@click.argument("run_id", type=int)
+@click.argument("run_id")
 @click.option("--json", "as_json", is_flag=True)
 def show_cmd(run_id, as_json):
     """Show one run: counts, tokens, error and its log lines."""
@@ -94,7 +94,7 @@ def cancel_cmd(run_ref, as_json):
     if as_json:
         emit_json(view.to_json(with_log=False))
         return
-    click.echo(
+    say(
         f"run {view.id} ({view.schedule_name or 'no schedule'}): cancel requested; it stops at its next table or "
         f"request boundary and ends cancelled (`amx runs show {view.id}`)"
     )
@@ -121,6 +121,11 @@ def print_run(view) -> None:
                 f"{view.columns_planned} planned, {view.columns_described} described, "
                 f"{view.columns_applied} applied, {view.columns_queued} queued, {view.columns_failed} failed",
             ),
+            (
+                "skipped",
+                f"{view.skipped_described} described by a person, {view.skipped_unchanged} unchanged, "
+                f"{view.skipped_pending} waiting for review",
+            ),
             ("tokens", f"{view.tokens_in} in, {view.tokens_out} out"),
             ("cancel requested (UTC)", _when(view.cancel_requested_at)),
             ("flagged", ", ".join(f"{flag} {count}" for flag, count in view.flagged) or "none"),
@@ -128,9 +133,9 @@ def print_run(view) -> None:
         ]
     )
     if view.log_lines:
-        click.echo("log:")
+        say("log:")
         for line in view.log_lines:
-            click.echo(f"  {line}")
+            say(f"  {line}")
 
 
 SKIP_FOR = frozenset({"-h", "--help", "--version"})
@@ -153,4 +158,4 @@ def startup_notice(*, force: bool = False) -> None:
     except Exception:  # noqa: BLE001 - the command itself reports store problems properly
         return
     if line:
-        click.echo(line, err=True)
+        say(line, err=True)

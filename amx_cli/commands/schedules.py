@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from amx_cli.app import AmxGroup, store
-from amx_cli.output import emit_json, pairs, table
+from amx_cli.output import emit_json, pairs, say, table
 
 
 @click.group("schedule", cls=AmxGroup)
@@ -42,6 +42,12 @@ def schedule_options(func):
             help="Let descriptions state profile statistics, dated and scoped (default: no statistics)",
         ),
         click.option("--retries", help="Attempts on transient errors (default 3)"),
+        click.option(
+            "--no-verify",
+            "no_verify",
+            is_flag=True,
+            help="Save without checking --database and --scope against the catalog (offline)",
+        ),
         click.option("--json", "as_json", is_flag=True),
     ]
     for option in reversed(options):
@@ -120,26 +126,35 @@ def _print(view, as_json: bool) -> None:
         print_schedule(view)
 
 
+def _saved(view, as_json: bool, no_verify: bool) -> None:
+    """Print the saved schedule; one saved offline says so on stderr (after success, so stdout stays clean for
+    --json and a refusal still prints one line)."""
+    _print(view, as_json)
+    if no_verify:
+        click.echo("warning: database and scope were not checked against the catalog (--no-verify)", err=True)
+
+
 @schedule_group.command("add")
 @schedule_options
-def add(as_json, **kw):
-    """Create a schedule."""
+def add(as_json, no_verify, **kw):
+    """Create a schedule (its database and scope are checked against the catalog unless --no-verify)."""
     from amx_core.services.schedules import create_schedule
 
-    _print(create_schedule(store(), _input(kw, editing=False)), as_json)
+    _saved(create_schedule(store(), _input(kw, editing=False), verify=not no_verify), as_json, no_verify)
 
 
 @schedule_group.command("edit")
 @click.argument("ref")
-@click.option("--expect-version", type=int, help="Refuse if the schedule's version differs (optimistic edit)")
+@click.option("--expect-version", help="Refuse if the schedule's version differs (optimistic edit)")
 @schedule_options
-def edit(ref, expect_version, as_json, **kw):
-    """Edit a schedule (refused while it runs)."""
+def edit(ref, expect_version, as_json, no_verify, **kw):
+    """Edit a schedule (refused while it runs; a changed database or scope is checked unless --no-verify)."""
     from amx_core.services.schedules import edit_schedule, resolve_ref
 
     st = store()
-    view = edit_schedule(st, resolve_ref(st, ref), _input(kw, editing=True), expected_version=expect_version)
-    _print(view, as_json)
+    inp = _input(kw, editing=True)
+    view = edit_schedule(st, resolve_ref(st, ref), inp, expected_version=expect_version, verify=not no_verify)
+    _saved(view, as_json, no_verify)
 
 
 @schedule_group.command("list")
@@ -188,7 +203,7 @@ def _event_command(name: str, service: str, doc: str) -> None:
         if as_json:
             emit_json(view.to_json())
         else:
-            click.echo(f"{view.name}: {view.status.capitalize()}")
+            say(f"{view.name}: {view.status.capitalize()}")
 
 
 _event_command("pause", "pause_schedule", "Pause a schedule.")
@@ -210,7 +225,7 @@ def rm(ref, yes):
     if not yes and not click.confirm(f"Delete schedule {view.id} {view.name!r}?", default=False):
         raise SystemExit(1)
     delete_schedule(st, sid)
-    click.echo(f"deleted {view.name}")
+    say(f"deleted {view.name}")
 
 
 @schedule_group.command("preview")
@@ -229,5 +244,5 @@ def preview_cmd(cron, tz, start, count, as_json):
     if as_json:
         emit_json([f.to_json() for f in fires])
         return
-    click.echo(f"{cron}: {describe_cadence(cron)} ({tz or local_zone_name()})")
+    say(f"{cron}: {describe_cadence(cron)} ({tz or local_zone_name()})")
     table(("LOCAL", "UTC"), [(f.local.isoformat(), f.utc.isoformat()) for f in fires])

@@ -3,8 +3,9 @@
 Per table: one transaction (a real one on PostgreSQL and in the local catalog) and, per
 statement, a savepoint holding: re-read the live text (changed since the suggestion was
 made -> `stale`, nothing written), fit the text to the backend, write, read back. Then the
-suggestions get their state, the SQL that ran and the old value; text AMX wrote (not a
-person's edit) gets a WrittenMark so a later missing-only run may replace it.
+suggestions get their state, the SQL that ran and the old value, and every written target a
+WrittenMark (the text's hash, the target's structure, whether a person accepted or edited it)
+so a later missing-only run knows whose text is there.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from amx_core.analyze.local_comments import LocalWriter
-from amx_core.analyze.marks import save_marks
+from amx_core.analyze.marks import MarkWrite, save_marks
 from amx_core.analyze.storewrites import store_write
 from amx_core.analyze.suggestions import NOTE_PREFIX
 from amx_core.analyze.targets import same_text
@@ -42,13 +43,14 @@ def writer_class(dialect: str) -> WriterClass | None:
 
 @dataclass(frozen=True)
 class PlannedWrite:
-    """One suggestion to write: `expected` is the text it saw, `amx_text` False for a person's edit."""
+    """One suggestion to write: `expected` is the text it saw; `reviewed` when a person accepted or edited it."""
 
     suggestion_id: int
     target: Target
     expected: str | None
     text: str
-    amx_text: bool = True
+    reviewed: bool = False
+    fingerprint: str | None = None  # the target's structure the text was written for
 
 
 @dataclass(frozen=True)
@@ -201,12 +203,12 @@ def record_outcomes(
     session: Session,
     dest: Destination,
     outcomes: Sequence[WriteOutcome],
-    amx_text: dict[int, bool],
+    planned: dict[int, PlannedWrite],
     *,
     applied_state: str,
     now: datetime,
 ) -> None:
-    """Store each suggestion's new state, SQL, old value and error; mark AMX's own written text."""
+    """Store each suggestion's new state, SQL, old value and error; mark every written target."""
     rows: dict[str, list[dict]] = {}
     for o in outcomes:
         note = NOTE_PREFIX + "; ".join(o.notes) if o.notes else None
@@ -224,7 +226,9 @@ def record_outcomes(
     for state, batch in rows.items():
         conn.execute(_STATEMENTS[state], batch)
     marks = [
-        (o.target, o.written if amx_text.get(o.suggestion_id, True) else None) for o in outcomes if o.state == "applied"
+        MarkWrite(o.target, o.written or "", planned[o.suggestion_id].fingerprint, planned[o.suggestion_id].reviewed)
+        for o in outcomes
+        if o.state == "applied"
     ]
     save_marks(session, dest.profile_id, dest.database, marks, now)
 
@@ -234,10 +238,10 @@ def apply_planned(
 ) -> list[WriteOutcome]:
     """Write `items` table by table and record every outcome."""
     outcomes: list[WriteOutcome] = []
-    amx_text = {item.suggestion_id: item.amx_text for item in items}
+    planned = {item.suggestion_id: item for item in items}
 
     def record(session: Session, written: Sequence[WriteOutcome]) -> None:
-        record_outcomes(session, dest, written, amx_text, applied_state=applied_state, now=now)
+        record_outcomes(session, dest, written, planned, applied_state=applied_state, now=now)
 
     ordered = sorted(
         items, key=lambda item: (item.target.table_key, item.target.column is not None, item.target.column or "")

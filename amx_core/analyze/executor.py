@@ -1,4 +1,5 @@
-"""The `analyze` executor: resolve the scope live, then describe tables parents-first on bounded pools.
+"""The `analyze` executor: resolve the scope live, plan what to ask (`incremental`), then describe tables
+parents-first on bounded pools.
 
 Tables are profiled ahead on a small pool; requests go to a pool bounded by the LLM profile's
 max_concurrency, a table being asked once its FK parents in scope have their replies (so their
@@ -18,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from amx_core.analyze.apply import Destination, open_destination
 from amx_core.analyze.facts import fk_edges, neighbour_index, neighbours
-from amx_core.analyze.local_comments import read_local
-from amx_core.analyze.marks import amx_wrote, load_marks
+from amx_core.analyze.incremental import SKIPS, Known, plan_table, skip_totals
+from amx_core.analyze.marks import adopt_fingerprints
 from amx_core.analyze.planning import plan_tables
 from amx_core.analyze.profiling import SAMPLE_ROWS, ProfileSettings
 from amx_core.analyze.suggestions import RunKey
@@ -27,7 +28,7 @@ from amx_core.analyze.tables import Described, RunEnv, TableJob, TableResult, de
 from amx_core.catalog.connect import CatalogConnectError
 from amx_core.catalog.resolve import resolve_scope
 from amx_core.errors import AmxError
-from amx_core.execution.context import Executor, RunCancelled, RunContext, RunOutcome, TransientError
+from amx_core.execution.context import RUN_COUNTERS, Executor, RunCancelled, RunContext, RunOutcome, TransientError
 from amx_core.llm.registry import Wiring, provider_for
 from amx_core.profiles.rows import get_db_row, get_llm_row
 from amx_core.profiles.views import llm_view
@@ -39,15 +40,8 @@ if TYPE_CHECKING:
 
 WAIT_SECONDS = 0.5  # how often the scheduler looks at the cancel flag while requests are in flight
 PROFILERS = 2  # threads profiling tables ahead of their request, in plan order
-COUNTERS = (
-    "tables_done",
-    "columns_described",
-    "columns_applied",
-    "columns_queued",
-    "columns_failed",
-    "tokens_in",
-    "tokens_out",
-)
+# the counters a run adds to as tables finish (the planned and skipped ones are set once, up front)
+COUNTERS = tuple(c for c in RUN_COUNTERS if c not in ("tables_planned", "columns_planned", *SKIPS))
 
 
 @dataclass(frozen=True)
@@ -59,40 +53,14 @@ class AnalyzeOptions:
     secrets: Callable[[str | None], str | None] | None = None
 
 
-def _current_texts(table, dest: Destination, local: dict[str, str]) -> dict[str | None, str | None]:
-    """column name (None: the table) -> the text there now: the database's comment, or the local catalog's."""
-    if dest.uses_local(table.kind):
-        names = [None, *(c.name for c in table.columns)]
-        return {name: local.get(Target(table.schema, table.name, name).path) for name in names}
-    texts: dict[str | None, str | None] = {None: table.comment or None}
-    texts.update({c.name: c.comment or None for c in table.columns})
-    return texts
-
-
-def plan_job(
-    table, dest: Destination, marks: dict[str, str], local: dict[str, str], missing_only: bool
-) -> TableJob | None:
-    """What to describe in `table`: missing-only skips text a person wrote (AMX's own may be replaced)."""
-    currents = _current_texts(table, dest, local)
-    amx = {name: amx_wrote(marks, Target(table.schema, table.name, name).path, text) for name, text in currents.items()}
-
-    def wanted(name: str | None) -> bool:
-        return not missing_only or not currents.get(name) or amx[name]
-
-    columns = tuple(c for c in table.columns_in_scope if wanted(c.name))
-    want_table = table.selected is None and wanted(None)
-    if not columns and not want_table:
-        return None
-    return TableJob(table=table, columns=columns, want_table=want_table, currents=currents, amx_written=amx)
-
-
 class _Progress:
     """The run's counters, kept on the scheduler thread and pushed to the context after each table."""
 
-    def __init__(self, ctx: RunContext, jobs: dict[TableKey, TableJob]) -> None:
+    def __init__(self, ctx: RunContext, jobs: dict[TableKey, TableJob], skipped: dict[str, int]) -> None:
         self.ctx = ctx
         self.counts = dict.fromkeys(COUNTERS, 0)
         self.counts.update(tables_planned=len(jobs), columns_planned=sum(len(j.columns) for j in jobs.values()))
+        self.counts.update(skipped)
         ctx.progress(**self.counts)
 
     def add(self, result: TableResult, label: str) -> None:
@@ -125,7 +93,7 @@ def _writers(dest: Destination, workers: int) -> int:
 
 
 def _schedule(
-    ctx: RunContext, env: RunEnv, jobs: dict[TableKey, TableJob], all_tables: dict, workers: int
+    ctx: RunContext, env: RunEnv, jobs: dict[TableKey, TableJob], all_tables: dict, workers: int, skipped: dict
 ) -> list[TableResult]:
     """Run the jobs parents-first: profiles ahead, describes on `workers` threads, saving/applying behind them."""
     edges = fk_edges(all_tables)
@@ -133,7 +101,7 @@ def _schedule(
     near = neighbour_index(edges)
     texts = {key: (t.comment or None) for key, t in all_tables.items()}
     texts.update({key: job.currents.get(None) for key, job in jobs.items()})
-    progress = _Progress(ctx, jobs)
+    progress = _Progress(ctx, jobs, skipped)
     results: list[TableResult] = []
     described: set[TableKey] = set()
     started: set[TableKey] = set()
@@ -170,6 +138,15 @@ def _schedule(
     if ctx.cancel_event.is_set():
         raise RunCancelled("cancelled")
     return results
+
+
+def _skipped_text(skipped: dict[str, int]) -> str:
+    """Why objects were left alone, as the run log and note say it."""
+    return (
+        f"not asked about: {skipped['skipped_described']} described by a person, "
+        f"{skipped['skipped_unchanged']} unchanged since AMX described them, "
+        f"{skipped['skipped_pending']} waiting in the review queue"
+    )
 
 
 def _outcome(results: list[TableResult], jobs: dict[TableKey, TableJob], in_scope: int) -> RunOutcome:
@@ -213,20 +190,24 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
     ctx.check_cancelled()
     workers = max(1, int(llm.max_concurrency))
     with open_destination(store, schedule.db_profile, resolved.database or None, pool_size=workers + 1) as dest:
-        marks = load_marks(store, dest.profile_id, dest.database)
-        local = read_local(store, dest.profile_id, dest.database)
+        known = Known.load(store, dest.profile_id, dest.database)
         all_tables = {(t.schema, t.name): t for t in resolved.tables}
         only = ctx.changed_tables()  # a change-triggered run: only the tables its change events name
-        jobs = {
-            key: job
+        plans = {
+            key: plan_table(table, dest, known, schedule.missing_only)
             for key, table in all_tables.items()
-            if (only is None or key in only)
-            and (job := plan_job(table, dest, marks, local, schedule.missing_only)) is not None
+            if only is None or key in only
         }
+        jobs = {key: plan.job for key, plan in plans.items() if plan.job is not None}
+        skipped = skip_totals(plans.values())
+        adopt_fingerprints(
+            store, dest.profile_id, dest.database, {t: f for p in plans.values() for t, f in p.adopted.items()}
+        )
         ctx.log(
             f"{counted(len(all_tables), 'table')} in scope, {len(jobs)} to describe with {llm.provider} "
             f"({workers} at a time, review {schedule.review}"
             + ("; descriptions may state dated statistics)" if schedule.with_statistics else ")")
+            + f"; {_skipped_text(skipped)}"
         )
         env = RunEnv(
             store=store,
@@ -239,11 +220,11 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
             now=ctx.now,
             with_statistics=schedule.with_statistics,
         )
-        results = _schedule(ctx, env, jobs, all_tables, workers)
+        results = _schedule(ctx, env, jobs, all_tables, workers, skipped)
     if not jobs:
         return RunOutcome(
             ok=True,
-            note=f"nothing to describe: all {counted(len(all_tables), 'table')} in scope already have descriptions",
+            note=f"nothing to describe in {counted(len(all_tables), 'table')} in scope; {_skipped_text(skipped)}",
         )
     return _outcome(results, jobs, len(all_tables))
 

@@ -1,20 +1,47 @@
-"""Recognising text AMX wrote itself (by hash), so missing-only runs may replace it and nothing else."""
+"""What AMX last wrote at each target (WrittenMark): the text's hash, the target's structure then, and
+whether a person reviewed it, so missing-only runs replace only AMX's own unreviewed text, and only
+after the target's structure changed."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from amx_core.analyze.storewrites import store_write
 from amx_core.models import WrittenMark
 from amx_core.models.base import table_of
 
 
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One target's mark; `fingerprint` None for marks written before structures were recorded."""
+
+    text_hash: str
+    fingerprint: str | None = None
+    reviewed: bool = False
+
+    def holds(self, current: str | None) -> bool:
+        """Is `current` exactly the text this mark was written for?"""
+        return bool(current) and self.text_hash == text_hash(current or "")
+
+
+@dataclass(frozen=True)
+class MarkWrite:
+    """A text just written at `target`: AMX's own (`reviewed` False) or one a person accepted or edited."""
+
+    target: str
+    text: str
+    fingerprint: str | None
+    reviewed: bool
 
 
 def by_target(store, model, column, profile_id: int, database: str) -> dict[str, str]:
@@ -26,45 +53,71 @@ def by_target(store, model, column, profile_id: int, database: str) -> dict[str,
     return {target: value for target, value in rows if value}
 
 
-def load_marks(store, profile_id: int, database: str) -> dict[str, str]:
-    """target path -> hash of the text AMX last wrote there, for one (profile, database)."""
-    return by_target(store, WrittenMark, WrittenMark.text_hash, profile_id, database)
-
-
-def amx_wrote(marks: dict[str, str], target: str, current: str | None) -> bool:
-    """True when `current` is exactly the text AMX wrote at `target`."""
-    return bool(current) and marks.get(target) == text_hash(current or "")
-
-
 _M = table_of(WrittenMark)
 _B = sa.bindparam
 _MINE = (_M.c.profile_id == _B("b_profile")) & (_M.c.database == _B("b_database")) & (_M.c.target == _B("b_target"))
-_UPDATE = sa.update(_M).where(_MINE).values(text_hash=_B("b_hash"), written_at=_B("b_at"))
-_DELETE = sa.delete(_M).where(_MINE)
+_UPDATE = (
+    sa.update(_M)
+    .where(_MINE)
+    .values(text_hash=_B("b_hash"), written_at=_B("b_at"), fingerprint=_B("b_fp"), reviewed=_B("b_reviewed"))
+)
+_ADOPT = sa.update(_M).where(_MINE, _M.c.fingerprint.is_(None)).values(fingerprint=_B("b_fp"))
 
 
-def save_marks(
-    session: Session, profile_id: int, database: str, written: Iterable[tuple[str, str | None]], now: datetime
-) -> None:
-    """Record (target, text) AMX wrote; text None forgets the target (a person's text was written there)."""
-    texts = dict(written)
-    if not texts:
+def load_marks(store, profile_id: int, database: str) -> dict[str, Mark]:
+    """target path -> its mark, for one (profile, database)."""
+    query = sa.select(_M.c.target, _M.c.text_hash, _M.c.fingerprint, _M.c.reviewed).where(
+        _M.c.profile_id == profile_id, _M.c.database == database
+    )
+    with store.session() as s:
+        rows = s.connection().execute(query).all()
+    return {target: Mark(hash_, fingerprint, bool(reviewed)) for target, hash_, fingerprint, reviewed in rows}
+
+
+def save_marks(session: Session, profile_id: int, database: str, written: Iterable[MarkWrite], now: datetime) -> None:
+    """Record what was just written at each target (the last write of a target wins)."""
+    latest = {w.target: w for w in written}
+    if not latest:
         return
     conn = session.connection()
     mine = (_M.c.profile_id == profile_id) & (_M.c.database == database)
-    existing = set(conn.execute(sa.select(_M.c.target).where(mine, _M.c.target.in_(list(texts)))).scalars())
+    existing = set(conn.execute(sa.select(_M.c.target).where(mine, _M.c.target.in_(list(latest)))).scalars())
     key = {"b_profile": profile_id, "b_database": database}
-    forget = [{**key, "b_target": t} for t, text in texts.items() if text is None and t in existing]
     update = [
-        {**key, "b_target": t, "b_hash": text_hash(text), "b_at": now}
-        for t, text in texts.items()
-        if text is not None and t in existing
+        {
+            **key,
+            "b_target": w.target,
+            "b_hash": text_hash(w.text),
+            "b_at": now,
+            "b_fp": w.fingerprint,
+            "b_reviewed": w.reviewed,
+        }
+        for w in latest.values()
+        if w.target in existing
     ]
     insert = [
-        {"profile_id": profile_id, "database": database, "target": t, "text_hash": text_hash(text), "written_at": now}
-        for t, text in texts.items()
-        if text is not None and t not in existing
+        {
+            "profile_id": profile_id,
+            "database": database,
+            "target": w.target,
+            "text_hash": text_hash(w.text),
+            "written_at": now,
+            "fingerprint": w.fingerprint,
+            "reviewed": w.reviewed,
+        }
+        for w in latest.values()
+        if w.target not in existing
     ]
-    for statement, batch in ((_DELETE, forget), (_UPDATE, update), (sa.insert(_M), insert)):
-        if batch:
-            conn.execute(statement, batch)
+    if update:
+        conn.execute(_UPDATE, update)
+    if insert:
+        conn.execute(sa.insert(_M), insert)
+
+
+def adopt_fingerprints(store, profile_id: int, database: str, found: dict[str, str]) -> None:
+    """Give marks that predate structure fingerprints the structure seen now (target -> fingerprint)."""
+    if not found:
+        return
+    key = {"b_profile": profile_id, "b_database": database}
+    with store_write(store) as session:
+        session.connection().execute(_ADOPT, [{**key, "b_target": t, "b_fp": fp} for t, fp in found.items()])

@@ -20,6 +20,10 @@ from amx_core.scope.targets import Target
 # queued, what had to change to fit the backend), shown as `note` by the review views.
 NOTE_PREFIX = "note: "
 
+# States of a suggestion still in the review queue: a person has yet to decide, or decided and it is not
+# written yet. A missing-only run does not ask about its target again meanwhile.
+WAITING_STATES = ("pending", "accepted", "edited", "stale", "apply_failed")
+
 
 def store_text(text: str | None) -> str | None:
     """Text as the store can hold it (a PostgreSQL store cannot hold NUL either)."""
@@ -34,6 +38,7 @@ class Proposed:
     current: str | None
     proposal: Proposal
     verdict: Verdict
+    fingerprint: str | None = None  # the target's structure (amx_core.analyze.structure)
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ def save_suggestions(store, key: RunKey, proposed: Sequence[Proposed], now: date
             "error": _note(p),
             "created_at": now,
             "updated_at": now,
+            "fingerprint": p.fingerprint,
         }
         for p in proposed
     ]
@@ -84,3 +90,14 @@ def save_suggestions(store, key: RunKey, proposed: Sequence[Proposed], now: date
     insert = sa.insert(Suggestion).returning(col(Suggestion.id), sort_by_parameter_order=True)
     with store_write(store) as session:
         return list(session.execute(insert, rows).scalars())
+
+
+def waiting_targets(store, profile_id: int, database: str) -> frozenset[str]:
+    """Targets of one (profile, database) with a suggestion still in the review queue (WAITING_STATES)."""
+    query = sa.select(col(Suggestion.target)).where(
+        col(Suggestion.db_profile_id) == profile_id,
+        col(Suggestion.database) == database,
+        col(Suggestion.state).in_(WAITING_STATES),
+    )
+    with store.session() as s:
+        return frozenset(s.connection().execute(query.distinct()).scalars())

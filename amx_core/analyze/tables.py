@@ -61,7 +61,9 @@ class TableJob:
     columns: tuple[ResolvedColumn, ...]  # the columns to describe
     want_table: bool
     currents: Mapping[str | None, str | None]  # column name (None: the table) -> current text
-    amx_written: Mapping[str | None, bool]  # ... -> is that text AMX's own
+    amx_written: Mapping[str | None, bool]  # ... -> is that text AMX's own, never reviewed by a person
+    reviewed: frozenset[str | None] = frozenset()  # names whose text a person accepted or edited
+    fingerprints: Mapping[str | None, str] = field(default_factory=dict)  # ... -> structure fingerprint
 
     @property
     def key(self) -> TableKey:
@@ -148,8 +150,10 @@ def _proposed(env: RunEnv, job: TableJob, reply: TableReply) -> list[Proposed]:
             flags=proposal.flags,
             current=current,
             amx_written=job.amx_written.get(column, False),
+            reviewed=column in job.reviewed,
         )
-        found.append(Proposed(Target(job.table.schema, job.table.name, column), current, proposal, verdict))
+        target = Target(job.table.schema, job.table.name, column)
+        found.append(Proposed(target, current, proposal, verdict, job.fingerprints.get(column)))
     return found
 
 
@@ -207,7 +211,8 @@ def describe_stage(env: RunEnv, job: TableJob, context: tuple[tuple[str, str], .
             as_of=env.now.date().isoformat() if env.with_statistics else None,
         )
         try:
-            return Described(job, describe_with_repair(env.provider, facts, env.columns_per_request), notes=notes)
+            reply = describe_with_repair(env.provider, facts, env.columns_per_request, want_table=job.want_table)
+            return Described(job, reply, notes=notes)
         except LlmError as error:
             return Described(job, None, _failure(job, error, notes))
     except Exception as exc:  # noqa: BLE001 - one table's failure must not take the run down
@@ -218,7 +223,7 @@ def _saved(env: RunEnv, job: TableJob, reply: TableReply, described: Described) 
     proposed = _proposed(env, job, reply)
     ids = save_suggestions(env.store, env.key, proposed, env.now)
     writes = [
-        PlannedWrite(sid, p.target, p.current, p.proposal.text)
+        PlannedWrite(sid, p.target, p.current, p.proposal.text, fingerprint=p.fingerprint)
         for sid, p in zip(ids, proposed, strict=True)
         if p.verdict.apply
     ]

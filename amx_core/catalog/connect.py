@@ -22,6 +22,7 @@ from amx_core.models.base import saved_id
 from amx_core.profiles.rows import get_db_row
 from amx_core.profiles.urls import db_connect_url
 from amx_core.secrets.masking import mask_url, redact
+from amx_core.text import refuse_surrogates
 
 SINGLE_DATABASE_NAMES = ("", "main")
 
@@ -63,6 +64,8 @@ def _database_key(engine: Engine, given: str | None, default: str | None, in_url
 
 def resolve_target(store, profile: str, database: str | None = None, *, require_database: bool = True) -> CatalogTarget:
     """The catalog key for (profile, database); unknown profile -> NotFoundError on `profile`."""
+    if database:
+        refuse_surrogates(database, field="database")
     with store.session() as s:
         row = get_db_row(s, profile, "profile")
         profile_id, url, default = saved_id(row), row.url, row.default_database

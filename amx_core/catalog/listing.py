@@ -23,6 +23,7 @@ from amx_core.errors import ActionError, NotFoundError, ValidationError
 from amx_core.scope.paths import MAX_DEPTH, format_path
 
 MAX_PAGE = 1000
+MAX_OFFSET = 2**63 - 1  # what SQL's OFFSET takes
 Path = tuple[str, ...]
 
 
@@ -33,8 +34,7 @@ def list_databases(store, profile: str) -> list[str]:
     """
     target = resolve_target(store, profile, require_database=False)
     try:
-        with live_connection(store, target, use_database=False) as conn:
-            return engine_for(target.dialect).databases(conn, target.database)
+        return live_databases(store, target)
     except ActionError:
         with store.session() as s:
             cached = sorted(
@@ -47,6 +47,12 @@ def list_databases(store, profile: str) -> list[str]:
         if not cached:
             raise
         return cached
+
+
+def live_databases(store, target: CatalogTarget) -> list[str]:
+    """The databases of the target's server, read live (ActionError when it cannot be reached)."""
+    with live_connection(store, target, use_database=False) as conn:
+        return engine_for(target.dialect).databases(conn, target.database)
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,12 @@ def _cached(store, target: CatalogTarget, path: Path) -> _Cached:
         table=table is not None,
         column=column is not None,
     )
+
+
+def is_cached(store, target: CatalogTarget, path: Path) -> bool:
+    """Does the cache hold the schema, table or column `path` names?"""
+    cached = _cached(store, target, path)
+    return bool(path) and (cached.schema, cached.table, cached.column)[len(path) - 1]
 
 
 def _not_found(target: CatalogTarget, path: Path) -> NotFoundError:
@@ -225,8 +237,8 @@ def list_children(
     uncached branch lists as empty. A path that does not exist -> NotFoundError on `path`.
     """
     path = _check_path(path)
-    if offset < 0:
-        raise ValidationError("offset", "must be 0 or more")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise ValidationError("offset", f"must be between 0 and {MAX_OFFSET}")
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError("limit", f"must be between 1 and {MAX_PAGE}")
     target = resolve_target(store, profile, database)

@@ -17,6 +17,22 @@ from amx_core.views import ScheduleView
 if TYPE_CHECKING:
     from amx_core.store import Store
 
+# The counters an executor may report (each is a column of the run row).
+RUN_COUNTERS = (
+    "tables_planned",
+    "tables_done",
+    "columns_planned",
+    "columns_described",
+    "columns_applied",
+    "columns_queued",
+    "columns_failed",
+    "tokens_in",
+    "tokens_out",
+    "skipped_described",
+    "skipped_unchanged",
+    "skipped_pending",
+)
+
 
 class TransientError(Exception):
     """A failure worth retrying (LLM 429/5xx/timeouts, dropped DB connections)."""

@@ -50,10 +50,10 @@ class _Tally:
         return error.with_tokens(self.tokens_in, self.tokens_out)
 
 
-def _chunks(names: Sequence[str], size: int) -> deque[_Chunk]:
+def _chunks(names: Sequence[str], size: int, want_table: bool) -> deque[_Chunk]:
     size = max(1, int(size or 1))
     groups = [tuple(names[i : i + size]) for i in range(0, len(names), size)] or [()]
-    return deque(_Chunk(group, want_table=index == 0) for index, group in enumerate(groups))
+    return deque(_Chunk(group, want_table=want_table and index == 0) for index, group in enumerate(groups))
 
 
 def _ask(provider: Provider, facts: TableFacts, chunk: _Chunk, tally: _Tally) -> TableReply:
@@ -81,10 +81,12 @@ def _split(chunk: _Chunk) -> tuple[_Chunk, _Chunk]:
     )
 
 
-def describe_with_repair(provider: Provider, facts: TableFacts, columns_per_request: int) -> TableReply:
-    """Describe every column of `facts` (and the table), merging chunk replies and summing tokens."""
+def describe_with_repair(
+    provider: Provider, facts: TableFacts, columns_per_request: int, *, want_table: bool = True
+) -> TableReply:
+    """Describe every column of `facts` (and the table, when `want_table`), merging chunk replies and summing tokens."""
     tally = _Tally()
-    queue = _chunks(facts.column_names, columns_per_request)
+    queue = _chunks(facts.column_names, columns_per_request, want_table)
     while queue:
         chunk = queue.popleft()
         try:

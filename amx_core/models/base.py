@@ -9,6 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
 
+# Table options of rows people refer to by id (profiles, schedules, runs, suggestions): an id is never
+# given again after its row is deleted. SQLite reuses the highest rowid without AUTOINCREMENT;
+# PostgreSQL's identity sequences never go back anyway.
+STABLE_IDS = {"sqlite_autoincrement": True}
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -9,11 +9,12 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from amx_core.models.base import utc_column, utcnow
+from amx_core.models.base import STABLE_IDS, utc_column, utcnow
 
 
 class DbProfile(SQLModel, table=True):
     __tablename__ = "db_profile"
+    __table_args__ = STABLE_IDS
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=64, unique=True, index=True)
@@ -27,6 +28,7 @@ class DbProfile(SQLModel, table=True):
 
 class LlmProfile(SQLModel, table=True):
     __tablename__ = "llm_profile"
+    __table_args__ = STABLE_IDS
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=64, unique=True, index=True)

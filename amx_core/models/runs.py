@@ -7,14 +7,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from amx_core.models.base import utc_column, utcnow
+from amx_core.models.base import STABLE_IDS, utc_column, utcnow
 
 
 class Run(SQLModel, table=True):
     """One firing; kept forever, even after its schedule is deleted (so no FK cascade)."""
 
     __tablename__ = "run"
-    __table_args__ = (sa.Index("ix_run_status_heartbeat", "status", "heartbeat_at"),)
+    __table_args__ = (sa.Index("ix_run_status_heartbeat", "status", "heartbeat_at"), STABLE_IDS)
 
     id: int | None = Field(default=None, primary_key=True)
     schedule_id: int | None = Field(default=None, index=True)
@@ -38,6 +38,10 @@ class Run(SQLModel, table=True):
     columns_failed: int = Field(default=0)
     tokens_in: int = Field(default=0)
     tokens_out: int = Field(default=0)
+    # added by migration 0003: objects (tables and columns) in scope a missing-only run did not ask about, by reason
+    skipped_described: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    skipped_unchanged: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    skipped_pending: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     error: str | None = Field(default=None)
     log: str = Field(default="")
     retry_at: datetime | None = Field(default=None, sa_column=utc_column())

@@ -7,12 +7,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from amx_core.models.base import utc_column, utcnow
+from amx_core.models.base import STABLE_IDS, utc_column, utcnow
 
 
 class Schedule(SQLModel, table=True):
     __tablename__ = "schedule"
-    __table_args__ = (sa.Index("ix_schedule_due", "status", "next_fire_utc"),)
+    __table_args__ = (sa.Index("ix_schedule_due", "status", "next_fire_utc"), STABLE_IDS)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)

@@ -7,12 +7,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from amx_core.models.base import utc_column, utcnow
+from amx_core.models.base import STABLE_IDS, utc_column, utcnow
 
 
 class Suggestion(SQLModel, table=True):
     __tablename__ = "suggestion"
-    __table_args__ = (sa.Index("ix_suggestion_run_state", "run_id", "state"),)
+    __table_args__ = (sa.Index("ix_suggestion_run_state", "run_id", "state"), STABLE_IDS)
 
     id: int | None = Field(default=None, primary_key=True)
     run_id: int = Field(index=True)
@@ -34,10 +34,16 @@ class Suggestion(SQLModel, table=True):
     error: str | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
+    # added by migration 0003: the target's structure when this was proposed (amx_core.analyze.structure)
+    fingerprint: str | None = Field(default=None, max_length=64)
 
 
 class WrittenMark(SQLModel, table=True):
-    """The hash of each description AMX wrote, so missing-only runs may replace AMX's own text."""
+    """What AMX last wrote at a target: the text's hash, the target's structure then, and whether a person reviewed it.
+
+    Missing-only runs re-describe a target only when its text is still AMX's own, unreviewed, and
+    its structure changed since (docs/ANALYZE.md, "Incremental descriptions").
+    """
 
     __tablename__ = "written_mark"
     __table_args__ = (sa.UniqueConstraint("profile_id", "database", "target", name="uq_written_mark"),)
@@ -48,6 +54,11 @@ class WrittenMark(SQLModel, table=True):
     target: str = Field(max_length=800)
     text_hash: str = Field(max_length=64)
     written_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
+    # added by migration 0003
+    fingerprint: str | None = Field(default=None, max_length=64)  # structure at write time; None: not known yet
+    reviewed: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa.false()}
+    )  # a person accepted or edited
 
 
 class LocalComment(SQLModel, table=True):

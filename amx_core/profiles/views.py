@@ -33,7 +33,7 @@ def llm_view(row: LlmProfile) -> LlmProfileView:
         name=row.name,
         provider=row.provider,
         model=row.model,
-        base_url=row.base_url,
+        base_url=mask_url(row.base_url) if row.base_url else None,
         key_ref=row.key_ref,
         temperature=row.temperature,
         max_concurrency=row.max_concurrency,

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from amx_core.errors import ValidationError
+from amx_core.text import storable
 
 Path = tuple[str, ...]
 MAX_DEPTH = 3  # schema, table, column
-_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class PathSyntaxError(ValueError):
@@ -20,6 +21,8 @@ def parse_path(text: str) -> Path:
     """`"my.schema".users` -> ('my.schema', 'users'); raises PathSyntaxError with the reason."""
     if _CONTROL.search(text):
         raise PathSyntaxError("control characters are not allowed")
+    if not storable(text):
+        raise PathSyntaxError("it holds bytes that are not UTF-8")
     parts: list[str] = []
     i, n = 0, len(text)
     if n == 0:
@@ -65,7 +68,7 @@ def parse_path(text: str) -> Path:
 
 
 def quote_part(part: str) -> str:
-    if _PLAIN.match(part):
+    if _PLAIN.fullmatch(part):
         return part
     return '"' + part.replace('"', '""') + '"'
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-# A URL query key holding any of these words carries a secret (password, sslpassword, passfile, api_key, token).
-SECRET_QUERY_WORDS = ("pass", "secret", "token", "key")
+from amx_core.secrets.url_secrets import SECRET_WORDS
 
 _URL_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/@\s]*:)(?P<pw>[^@\s]*)(?P<tail>@)")
+# `?password=...`, `&sslpassword=...`, `#token=...`: a query or fragment key holding a secret word.
 _QUERY_SECRET = re.compile(
-    r"(?P<head>[?&][^=&#\s]*(?:" + "|".join(SECRET_QUERY_WORDS) + r")[^=&#\s]*=)(?P<value>[^&#\s]+)", re.IGNORECASE
+    r"(?P<head>[?&;#][^=&;#\s]*(?:" + "|".join(SECRET_WORDS) + r")[^=&;#\s]*=)(?P<value>[^&;#\s]+)", re.IGNORECASE
 )
 
 

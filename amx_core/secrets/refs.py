@@ -7,14 +7,14 @@ import re
 from amx_core.errors import ValidationError
 
 SCHEMES = ("env", "key", "keyring")
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,127}$")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,127}")
 
 
 def make_ref(scheme: str, name: str, *, field: str) -> str:
     """Build `scheme:name` after checking the name is a plain identifier."""
     if scheme not in SCHEMES:
         raise ValidationError(field, f"unknown secret source {scheme!r} (use one of {', '.join(SCHEMES)})")
-    if not name or not _NAME.match(name):
+    if not name or not _NAME.fullmatch(name):
         raise ValidationError(field, f"{name!r} is not a valid secret name (letters, digits, _ . -)")
     return f"{scheme}:{name}"
 

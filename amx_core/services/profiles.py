@@ -15,7 +15,8 @@ from amx_core.profiles.rows import get_db_row, get_llm_row
 from amx_core.profiles.views import db_view, llm_view
 from amx_core.secrets.masking import mask_url
 from amx_core.secrets.refs import make_ref
-from amx_core.services.validation import one_of, positive_number, profile_name
+from amx_core.secrets.url_secrets import refuse_url_secret
+from amx_core.services.validation import one_of, plain_text, positive_number, profile_name
 from amx_core.store import Store
 from amx_core.views import DbProfileView, LlmProfileView
 
@@ -32,7 +33,7 @@ class SecretSource:
     keyring: str | None = None
 
     def to_ref(self, field: str) -> str | None:
-        given = [(s, n) for s, n in (("env", self.env), ("key", self.key), ("keyring", self.keyring)) if n]
+        given = [(s, n) for s, n in (("env", self.env), ("key", self.key), ("keyring", self.keyring)) if n is not None]
         if len(given) > 1:
             raise ValidationError(field, "give only one of the environment variable, secrets.env key or keyring name")
         if not given:
@@ -40,27 +41,61 @@ class SecretSource:
         return make_ref(given[0][0], given[0][1], field=field)
 
 
+# Where a secret goes instead, in words every face can show (the app has no flags to name)
+DB_SECRET_INSTEAD = "give the password by reference instead (an environment variable, a secrets.env key or the keyring)"
+API_KEY_INSTEAD = "give the API key by reference instead (an environment variable, a secrets.env key or the keyring)"
+URL_MAX = 2000
+DATABASE_MAX = 255
+
+
+def _check_port(port: int | None, shown: str, field: str) -> None:
+    if port is not None and not 1 <= port <= 65535:
+        raise ValidationError(field, f"{shown!r} has port {port}; a port is between 1 and 65535")
+
+
 def _check_url(url: str, field: str = "url") -> str:
-    """A SQLAlchemy URL with no inline password (the password goes by reference)."""
+    """A SQLAlchemy URL with no secret inside (the password goes by reference) and a port that exists."""
     if not url or not url.strip():
         raise ValidationError(field, "must not be empty")
+    refuse_url_secret(url, field=field, instead=DB_SECRET_INSTEAD)
+    plain_text(url, field=field, max_len=URL_MAX)
+    shown = mask_url(url)
     try:
         parsed = sa.engine.make_url(url.strip())
-    except Exception:  # noqa: BLE001 - sqlalchemy raises ArgumentError and others
-        raise ValidationError(
-            field, f"{mask_url(url)!r} is not a SQLAlchemy URL like postgresql://user@host/db"
-        ) from None
+    except Exception:  # noqa: BLE001 - sqlalchemy raises ArgumentError, ValueError and others
+        raise ValidationError(field, f"{shown!r} is not a SQLAlchemy URL like postgresql://user@host/db") from None
     if parsed.password:
-        raise ValidationError(
-            field,
-            "must not contain a password; give it by reference instead "
-            "(an environment variable, a secrets.env key or the keyring)",
-        )
+        raise ValidationError(field, f"must not contain a password; {DB_SECRET_INSTEAD}")
+    _check_port(parsed.port, shown, field)
     try:
         parsed.get_dialect()
     except Exception:  # noqa: BLE001
         raise ValidationError(field, f"no SQLAlchemy dialect for {parsed.drivername!r}") from None
     return parsed.render_as_string(hide_password=False)
+
+
+def _check_base_url(base_url: str, field: str = "base-url") -> str:
+    """An http(s) URL with a host, a port that exists, and no credentials or secrets in it."""
+    refuse_url_secret(base_url, field=field, instead=API_KEY_INSTEAD)
+    plain_text(base_url, field=field, max_len=URL_MAX)
+    shown = mask_url(base_url)
+    if not base_url.startswith(("http://", "https://")):
+        raise ValidationError(field, f"{shown!r} must start with http:// or https://")
+    if any(ch.isspace() for ch in base_url):
+        raise ValidationError(field, f"{shown!r} must not contain spaces")
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(base_url)
+        port = parts.port
+    except ValueError as exc:
+        raise ValidationError(field, f"{shown!r} is not a URL ({exc})") from None
+    if "@" in parts.netloc:
+        raise ValidationError(field, f"must not carry credentials; {API_KEY_INSTEAD}")
+    if not parts.hostname:
+        raise ValidationError(field, f"{shown!r} has no host")
+    _check_port(port, shown, field)
+    return base_url
 
 
 def _unique(session: Session, model, name: str, what: str) -> None:
@@ -80,12 +115,11 @@ def add_db_profile(
     name = profile_name(name)
     url = _check_url(url)
     ref = password.to_ref("password")
+    database = plain_text(default_database, field="database", max_len=DATABASE_MAX)
     one_of(sample_mode, SAMPLE_MODES, field="sample-mode")
     with store.write_session() as s:
         _unique(s, DbProfile, name, "DB profile")
-        row = DbProfile(
-            name=name, url=url, password_ref=ref, default_database=default_database or None, sample_mode=sample_mode
-        )
+        row = DbProfile(name=name, url=url, password_ref=ref, default_database=database, sample_mode=sample_mode)
         s.add(row)
         s.flush()
         return db_view(row)
@@ -129,13 +163,7 @@ def _checked_llm_fields(
     """Validate LLM settings (shared by add and edit); returns the normalised values."""
     one_of(provider, PROVIDERS, field="provider")
     if base_url:  # "" clears it (back to the provider default)
-        if not base_url.startswith(("http://", "https://")):
-            raise ValidationError("base-url", f"{base_url!r} must start with http:// or https://")
-        if "@" in base_url.split("//", 1)[1].split("/", 1)[0]:
-            raise ValidationError(
-                "base-url",
-                "must not carry credentials; give the API key by reference (environment, secrets.env, keyring)",
-            )
+        base_url = _check_base_url(base_url)
     try:
         temperature = float(temperature)
     except (TypeError, ValueError):
@@ -144,11 +172,11 @@ def _checked_llm_fields(
         raise ValidationError("temperature", "must be between 0 and 2")
     return dict(
         provider=provider,
-        model=model or None,
+        model=plain_text(model, field="model", max_len=200),
         base_url=base_url or None,
         temperature=temperature,
         max_concurrency=int(positive_number(max_concurrency, field="max-concurrency", maximum=64, integer=True)),
-        timeout_seconds=float(positive_number(timeout_seconds, field="timeout", maximum=3600)),
+        timeout_seconds=float(positive_number(timeout_seconds, field="timeout", minimum=0.1, maximum=3600)),
         columns_per_request=int(
             positive_number(columns_per_request, field="columns-per-request", maximum=500, integer=True)
         ),
@@ -220,6 +248,8 @@ def edit_db_profile(
     """Change a DB profile in place (its name is its identity; schedules keep pointing at it)."""
     url = _check_url(url) if url is not None else None
     ref = password.to_ref("password") if password is not None else _KEEP
+    if default_database is not _KEEP:
+        default_database = plain_text(default_database, field="database", max_len=DATABASE_MAX)
     if sample_mode is not None:
         one_of(sample_mode, SAMPLE_MODES, field="sample-mode")
     with store.write_session() as s:

@@ -26,6 +26,7 @@ from amx_core.instants import iso
 from amx_core.llm.flags import FLAG_MEANINGS
 from amx_core.models import DbProfile, Suggestion
 from amx_core.models.base import saved_id, table_of
+from amx_core.services.validation import plain_text, record_id, whole_number
 
 STATES = ("pending", "accepted", "edited", "rejected", "applied", "apply_failed", "stale", "auto_applied")
 FINAL = ("applied", "auto_applied")
@@ -224,10 +225,7 @@ def parse_states(text: str | Sequence[str] | None, *, field: str = "state") -> t
 def _ids(values: Iterable[int | str], field: str = "id") -> list[int]:
     ids: list[int] = []
     for value in values:
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise ValidationError(field, f"{value!r} is not a suggestion id") from None
+        number = record_id(value, field=field, what="suggestion")
         if number not in ids:
             ids.append(number)
     if not ids:
@@ -256,11 +254,11 @@ def list_suggestions(
     wanted = parse_states(states)
     query = sa.select(_TABLE.c.db_profile_id, *(_TABLE.c[name] for name in VIEW_COLUMNS)).order_by(_TABLE.c.id)
     if run_id is not None:
-        query = query.where(_TABLE.c.run_id == int(run_id))
+        query = query.where(_TABLE.c.run_id == record_id(run_id, field="run", what="run"))
     if wanted:
         query = query.where(_TABLE.c.state.in_(wanted))
     if limit is not None:
-        query = query.limit(int(limit))
+        query = query.limit(whole_number(limit, field="limit", minimum=1))
     with store.session() as s:
         names = _profiles(s)
         return [_view(row[1:], names.get(row[0])) for row in s.connection().execute(query)]
@@ -314,14 +312,10 @@ def reject_suggestions(store, ids: Iterable[int | str], *, now: datetime | None 
 
 
 def clean_edit(text: str | None) -> str:
+    """A person's description: not blank, no control characters (tabs and line breaks allowed), bounded."""
     if text is None or not str(text).strip():
         raise ValidationError("text", "must not be empty")
-    text = str(text).strip()
-    if "\x00" in text:
-        raise ValidationError("text", "must not contain NUL characters (PostgreSQL cannot store them)")
-    if len(text) > MAX_EDIT:
-        raise ValidationError("text", f"is {len(text)} characters; at most {MAX_EDIT}")
-    return text
+    return str(plain_text(str(text).strip(), field="text", max_len=MAX_EDIT, prose=True))
 
 
 def edit_suggestion(store, suggestion_id: int | str, text: str, *, now: datetime | None = None) -> SuggestionView:
@@ -345,7 +339,7 @@ def _selection(session: Session, run_id: int | None, ids: Sequence[int]) -> tupl
     else:
         query = select(Suggestion).where(col(Suggestion.state).in_(APPLICABLE)).order_by(col(Suggestion.id))
         if run_id is not None:
-            query = query.where(Suggestion.run_id == int(run_id))
+            query = query.where(Suggestion.run_id == run_id)
         rows = list(session.exec(query))
     skipped = [
         ApplyResult(saved_id(r), r.target, r.state, False, error=f"is {r.state}; accept or edit it first")
@@ -363,7 +357,7 @@ def apply_suggestions(
     from amx_core.scope.targets import Target
 
     numbers = _ids(ids) if ids else []
-    run = int(run_id) if run_id not in (None, "") else None
+    run = record_id(run_id, field="run", what="run") if run_id not in (None, "") else None
     when = _now(now)
     with store.session() as s:
         rows, results = _selection(s, run, numbers)
@@ -373,7 +367,12 @@ def apply_suggestions(
                 r.db_profile_id,
                 r.database,
                 PlannedWrite(
-                    saved_id(r), Target.parse(r.target), r.current_text, r.proposed, amx_text=r.state == "accepted"
+                    saved_id(r),
+                    Target.parse(r.target),
+                    r.current_text,
+                    r.proposed,
+                    reviewed=True,
+                    fingerprint=r.fingerprint,
                 ),
             )
             for r in rows

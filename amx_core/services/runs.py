@@ -10,13 +10,16 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from amx_core.errors import ConflictError, NotFoundError, ValidationError
+from amx_core.errors import ConflictError, NotFoundError
 from amx_core.instants import iso
 from amx_core.models import Run, Suggestion
 from amx_core.models.base import saved_id
+from amx_core.services.validation import one_of, record_id, whole_number
 from amx_core.store import Store
 
 DEFAULT_LIMIT = 100
+MAX_LIMIT = 100_000
+RUN_STATUSES = ("running", "completed", "failed", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,9 @@ class RunView:
     tokens_out: int
     error: str | None
     log_lines: tuple[str, ...] = ()
+    skipped_described: int = 0  # objects in scope a missing-only run left alone, by reason
+    skipped_unchanged: int = 0
+    skipped_pending: int = 0
     flagged: tuple[tuple[str, int], ...] = ()  # (flag, suggestions carrying it), most frequent first; `show` only
     cancel_requested_at: datetime | None = None
 
@@ -66,6 +72,9 @@ class RunView:
             "columns_applied": self.columns_applied,
             "columns_queued": self.columns_queued,
             "columns_failed": self.columns_failed,
+            "skipped_described": self.skipped_described,
+            "skipped_unchanged": self.skipped_unchanged,
+            "skipped_pending": self.skipped_pending,
         }
 
     def to_json(self, *, with_log: bool = True) -> dict[str, Any]:
@@ -125,6 +134,9 @@ def run_view(row: Run, *, with_log: bool = True) -> RunView:
         tokens_out=row.tokens_out,
         error=row.error,
         log_lines=lines,
+        skipped_described=row.skipped_described,
+        skipped_unchanged=row.skipped_unchanged,
+        skipped_pending=row.skipped_pending,
         cancel_requested_at=row.cancel_requested_at,
     )
 
@@ -133,11 +145,12 @@ def list_runs(
     store: Store, *, schedule_id: int | None = None, status: str | None = None, limit: int = DEFAULT_LIMIT
 ) -> list[RunView]:
     """Runs newest first (by id), optionally of one schedule (deleted schedules' runs included) or status."""
-    stmt = select(Run).order_by(col(Run.id).desc()).limit(max(1, int(limit)))
+    limit = whole_number(limit, field="limit", minimum=1, maximum=MAX_LIMIT)
+    stmt = select(Run).order_by(col(Run.id).desc()).limit(limit)
     if schedule_id is not None:
         stmt = stmt.where(Run.schedule_id == schedule_id)
-    if status:
-        stmt = stmt.where(Run.status == status)
+    if status is not None:
+        stmt = stmt.where(Run.status == one_of(status.strip().lower(), RUN_STATUSES, field="status"))
     with store.session() as session:
         return [run_view(row, with_log=False) for row in session.exec(stmt).all()]
 
@@ -151,21 +164,14 @@ def _flag_counts(session, run_id: int) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
-def get_run(store: Store, run_id: int) -> RunView:
+def get_run(store: Store, run_id: int | str) -> RunView:
     """One run with its log lines and the count of its flagged suggestions by flag."""
+    run_id = record_id(run_id, field="run", what="run")
     with store.session() as session:
-        row = session.get(Run, int(run_id))
+        row = session.get(Run, run_id)
         if row is None:
             raise NotFoundError("run", f"no run with id {run_id}")
         return replace(run_view(row), flagged=_flag_counts(session, saved_id(row)))
-
-
-def run_number(value: int | str, *, field: str = "run") -> int:
-    """A run id as typed (`amx runs cancel 12`): ASCII digits only, or a ValidationError naming the field."""
-    text = str(value).strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 18:
-        raise ValidationError(field, f"{text!r} is not a run id (a whole number; `amx runs list` shows them)")
-    return int(text)
 
 
 def cancel_run(store: Store, run_id: int | str, *, now: datetime | None = None) -> RunView:
@@ -177,7 +183,7 @@ def cancel_run(store: Store, run_id: int | str, *, now: datetime | None = None) 
     twice keeps the first request. A run that does not exist or is not running is refused
     (exit 2, field `run`).
     """
-    number = run_number(run_id)
+    number = record_id(run_id, field="run", what="run")
     with store.write_session() as session:
         row = session.get(Run, number)
         if row is None:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from amx_core.catalog.verify import check_database, check_scope
 from amx_core.engines.registry import engine_for_url
 from amx_core.errors import ConflictError, NotFoundError, ValidationError
 from amx_core.instants import iso
@@ -24,8 +25,18 @@ from amx_core.schedule import rules
 from amx_core.schedule.ledger import record_missed, slots_between
 from amx_core.schedule.views import schedule_view
 from amx_core.scope.paths import normalize_scope
-from amx_core.services.validation import clean_name, one_of, positive_number, yes_no
+from amx_core.services.validation import (
+    clean_name,
+    looks_like_id,
+    one_of,
+    plain_text,
+    positive_number,
+    record_id,
+    whole_number,
+    yes_no,
+)
 from amx_core.store import Store
+from amx_core.text import storable
 from amx_core.tick.settings import TickSettings
 from amx_core.timing import (
     ensure_future,
@@ -40,6 +51,8 @@ from amx_core.timing import (
 from amx_core.views import ScheduleView
 
 MAX_CAP_HOURS = 24 * 366
+MIN_CAP_HOURS = 1 / 60  # the tick runs once a minute; a shorter cap could not be kept
+DATABASE_MAX = 255
 DEFAULT_SETTLE_MINUTES = 15.0
 MAX_SETTLE_MINUTES = 7 * 24 * 60
 MAX_RETRIES = 10
@@ -102,11 +115,13 @@ def get_row(session: Session, schedule_id: int, *, for_update: bool = False) -> 
 
 
 def resolve_ref(store: Store, ref: str | int) -> int:
-    """An id, or a unique name, to the schedule id (the CLI accepts either)."""
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        return int(ref)
-    with store.session() as s:
-        row = s.exec(select(Schedule.id).where(Schedule.name == ref)).first()
+    """An id (digits 0-9), or a unique name, to the schedule id (the CLI accepts either; names are never digits)."""
+    if isinstance(ref, int) or looks_like_id(ref.strip()):
+        return record_id(ref, field="id", what="schedule")
+    row = None
+    if storable(ref):
+        with store.session() as s:
+            row = s.exec(select(Schedule.id).where(Schedule.name == ref)).first()
     if row is None:
         raise NotFoundError("id", f"no schedule with id or name {ref!r} (`amx schedule list` shows them)")
     return row
@@ -125,7 +140,10 @@ def _scope(value) -> list[str]:
 
 def check_cap_hours(value) -> float:
     """The change cap ("at most every N hours") as saving checks it; forms use it for their live hints."""
-    return positive_number(value, field="cap-hours", maximum=MAX_CAP_HOURS)
+    hours = positive_number(value, field="cap-hours", maximum=MAX_CAP_HOURS)
+    if hours < MIN_CAP_HOURS:
+        raise ValidationError("cap-hours", f"must be at least one minute ({MIN_CAP_HOURS:.3f} hours), got {value!r}")
+    return hours
 
 
 def _settle(value) -> float:
@@ -165,6 +183,7 @@ class _Plan:
     cap_hours: float | None
     settle_minutes: float
     db_profile_id: int
+    db_profile: str
     database: str | None
     scope: list[str]
     llm_profile_id: int | None
@@ -199,11 +218,18 @@ def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: d
         db_row = kept
     else:
         raise ValidationError("db-profile", "is required")
-    database = inp.database if inp.database is not None else (current.database if current and db_name is None else None)
+    given_database = plain_text(inp.database, field="database", max_len=DATABASE_MAX)
+    kept_database = current.database if current and db_name is None else None
+    database = given_database if inp.database is not None else kept_database
     engine = engine_for_url(db_row.url)
     database = (database or db_row.default_database or None) if not engine.single_database else None
-    if inp.database and engine.single_database:
+    if given_database and engine.single_database:
         raise ValidationError("database", f"a {engine.label} profile has a single database; leave --database out")
+    if not engine.single_database and not database and not sa.engine.make_url(db_row.url).database:
+        raise ValidationError(
+            "database",
+            f"profile {db_row.name!r} is server-wide (no database in its URL and no default); pass --database",
+        )
 
     llm_id = current.llm_profile_id if current else None
     if inp.llm_profile is not None:
@@ -268,6 +294,7 @@ def _plan(session: Session, inp: ScheduleInput, current: Schedule | None, now: d
         cap_hours=cap,
         settle_minutes=settle,
         db_profile_id=saved_id(db_row),
+        db_profile=db_row.name,
         database=database,
         scope=scope,
         llm_profile_id=llm_id,
@@ -323,8 +350,28 @@ def _first_fire(plan: _Plan, now: datetime) -> datetime | None:
 # --- services ------------------------------------------------------------------------------
 
 
-def create_schedule(store: Store, inp: ScheduleInput, *, now: datetime | None = None) -> ScheduleView:
+def _verify(store: Store, inp: ScheduleInput, schedule_id: int | None, now: datetime) -> None:
+    """Check the database and scope the schedule would have against the catalog (before any write lock is held:
+    the check may read the server and fill the cache). An edit is checked only when it changes one of them."""
+    if schedule_id is not None and inp.db_profile is None and inp.database is None and inp.scope is None:
+        return
+    with store.session() as s:
+        current = get_row(s, schedule_id) if schedule_id is not None else None
+        if current is not None:
+            rules.check_transition("edit", current.status, running_since=iso(current.running_since, timespec="seconds"))
+        plan = _plan(s, inp, current, now)
+    if inp.database and plan.database:
+        check_database(store, plan.db_profile, plan.database)
+    check_scope(store, plan.db_profile, plan.database, plan.scope)
+
+
+def create_schedule(
+    store: Store, inp: ScheduleInput, *, now: datetime | None = None, verify: bool = True
+) -> ScheduleView:
+    """Create a schedule; with `verify` (the default) its database and scope must exist in the catalog."""
     now = _now(now)
+    if verify:
+        _verify(store, inp, None, now)
     with store.write_session() as s:
         plan = _plan(s, inp, None, now)
         _unique_name(s, plan.name, None)
@@ -342,11 +389,17 @@ def edit_schedule(
     schedule_id: int,
     inp: ScheduleInput,
     *,
-    expected_version: int | None = None,
+    expected_version: int | str | None = None,
     now: datetime | None = None,
+    verify: bool = True,
 ) -> ScheduleView:
-    """Edit any field; refused while Running and when `expected_version` is stale."""
+    """Edit any field; refused while Running and when `expected_version` is stale; a changed database or scope is
+    checked against the catalog unless `verify` is False."""
     now = _now(now)
+    if expected_version is not None:
+        expected_version = whole_number(expected_version, field="expect-version", minimum=1)
+    if verify:
+        _verify(store, inp, schedule_id, now)
     with store.write_session() as s:
         row = get_row(s, schedule_id, for_update=True)
         if expected_version is not None and row.version != expected_version:
@@ -506,6 +559,6 @@ def preview(cron: str, tz: str | None = None, *, start: datetime | None = None, 
     expr = validate_cadence(cron, field="cron")
     tz_name = tz or local_zone_name()
     resolve_zone(tz_name, field="tz")
-    count = int(positive_number(count, field="count", maximum=1000, integer=True))
+    count = whole_number(count, field="count", minimum=1, maximum=1000)
     start = _now(start)
     return [FirePreview(utc=u, local=to_local(u, tz_name)) for u in next_fires(expr, tz_name, start, count)]

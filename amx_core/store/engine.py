@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -16,8 +16,9 @@ from sqlmodel import Session
 
 from amx_core import config
 from amx_core.errors import StoreError
-
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+from amx_core.store.faults import postgres_fault, sqlite_fault
+from amx_core.store.sqlite_file import prepare as prepare_sqlite_file
+from amx_core.store.sqlite_file import read_only_connection
 
 _lock = threading.Lock()
 _stores: dict[str, Store] = {}
@@ -85,15 +86,18 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _install_sqlite_pragmas(engine: Engine) -> None:
+def _install_sqlite_pragmas(engine: Engine, *, writable: bool) -> None:
+    busy_ms = round(config.busy_timeout_seconds() * 1000)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by every sqlite test
         # Let SQLAlchemy own transactions (we issue BEGIN / BEGIN IMMEDIATE ourselves).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA journal_mode = WAL")
-        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.execute(f"PRAGMA busy_timeout = {busy_ms}")
+        if writable:
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = NORMAL")
         cur.execute("PRAGMA foreign_keys = ON")
         cur.close()
 
@@ -103,17 +107,42 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _install_fault_messages(engine: Engine, url: str, password: str | None) -> None:
+    """Driver errors that mean the store itself is unusable are raised as a one-line StoreError (store/faults.py)."""
+    from amx_core.secrets.masking import mask_url
+
+    path = _sqlite_path(url)
+    shown = mask_url(url)
+    secrets = [password, engine.url.password if isinstance(engine.url.password, str) else None]
+
+    @event.listens_for(engine, "handle_error")
+    def _fault(context):
+        if context.is_pre_ping:  # the pool reconnects on its own
+            return None
+        exc = context.original_exception
+        if path is not None:
+            return sqlite_fault(path, exc)
+        if engine.dialect.name == "postgresql":
+            return postgres_fault(shown, exc, secrets)
+        return None
+
+
 def create_engine_for(url: str, password: str | None = None) -> Engine:
-    """An engine for `url`; a server's password goes to the driver apart, so it never sits in the URL."""
+    """An engine for the store at `url`: SQLite read-only when the user made its file or folder so; a server's
+    password goes to the driver apart, so it never sits in the URL."""
     path = _sqlite_path(url)
     if path is not None:
-        config.ensure_private_dir(path.parent)
-        config.touch_private_file(path)
-        engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        _install_sqlite_pragmas(engine)
-        return engine
-    connect_args = {"password": password} if password is not None else {}
-    return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        writable = prepare_sqlite_file(path)
+        timeout = config.busy_timeout_seconds()
+        if writable:
+            engine = sa.create_engine(url, connect_args={"timeout": timeout})
+        else:
+            engine = sa.create_engine(url, creator=partial(read_only_connection, path, timeout))
+        _install_sqlite_pragmas(engine, writable=writable)
+    else:
+        engine = sa.create_engine(url, pool_pre_ping=True, connect_args=_server_connect_args(url, password))
+    _install_fault_messages(engine, url, password)
+    return engine
 
 
 def _unreachable(url: str, password: str | None, exc: sa.exc.DBAPIError) -> StoreError:
@@ -125,16 +154,13 @@ def _unreachable(url: str, password: str | None, exc: sa.exc.DBAPIError) -> Stor
     return StoreError(f"store: cannot open {mask_url(url)}: {redact(text, [password])}")
 
 
-def _protect_sqlite_files(url: str) -> None:
-    path = _sqlite_path(url)
-    if path is None:
-        return
-    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        if candidate.exists():
-            try:
-                os.chmod(candidate, 0o600)
-            except OSError:
-                pass
+def _server_connect_args(url: str, password: str | None) -> dict:
+    """The password apart from the URL; PostgreSQL waits for a row or table lock no longer than SQLite's busy
+    timeout."""
+    args: dict = {"password": password} if password is not None else {}
+    if sa.engine.make_url(url).get_backend_name() == "postgresql":
+        args["options"] = f"-c lock_timeout={round(config.busy_timeout_seconds() * 1000)}"
+    return args
 
 
 def open_store(url: str | None = None, *, migrate: bool = True, password: str | None = None) -> Store:
@@ -150,8 +176,6 @@ def open_store(url: str | None = None, *, migrate: bool = True, password: str | 
         store = _stores.get(url)
         if store is not None:
             return store
-        if url.startswith("sqlite"):
-            config.ensure_home()
         engine = create_engine_for(url, password)
         store = Store(url=url, engine=engine)
         try:
@@ -160,10 +184,9 @@ def open_store(url: str | None = None, *, migrate: bool = True, password: str | 
         except StoreError:
             engine.dispose()
             raise
-        except sa.exc.DBAPIError as exc:
+        except sa.exc.DBAPIError as exc:  # a driver error store/faults.py does not name: still one line
             engine.dispose()
             raise _unreachable(url, password, exc) from None
-        _protect_sqlite_files(url)
         _stores[url] = store
         return store
 

@@ -2,7 +2,8 @@
 
 The idle pass stops after the fast path (raw driver, heartbeat, one indexed query); the core,
 the ORM and the executors are imported only when there is work. Even argparse and json are
-loaded only when needed (help, a bad option, `--json`), since this runs every minute.
+loaded only when needed (help, `--json`), since this runs every minute. A bad command line is one
+line on stderr, `error: <field>: <message>`, exit 2, like `amx`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import time
 from datetime import UTC, datetime
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+MAX_RUN_ID = 2**63 - 1
+MAX_WORKERS = 64
 FLAGS = {"--dry-run": "dry_run", "--json": "json"}
 VALUED = {"--now": "now", "--workers": "workers", "--execute-run": "execute_run"}
 
@@ -31,19 +34,34 @@ def _full_parser():
     return parser
 
 
+class BadArguments(ValueError):
+    """A command line amx-tick cannot run: `field` is the option at fault (the CLI contract's one line, exit 2)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+
+
 def parse_args(argv: list[str]) -> dict:
-    """The options; anything unusual (help, unknown option, missing value) goes to argparse."""
+    """The options; -h/--help prints argparse's help, anything else unusual raises BadArguments (one line)."""
     options: dict = {"now": None, "dry_run": False, "json": False, "workers": None, "execute_run": None}
     args = iter(argv)
     value: str | None
     for arg in args:
         name, eq, value = arg.partition("=")
-        if name in FLAGS and not eq:
+        if name in ("-h", "--help"):
+            _full_parser().parse_args(["--help"])  # prints the help and exits 0
+        if name in FLAGS:
+            if eq:
+                raise BadArguments(name.lstrip("-"), "takes no value")
             options[FLAGS[name]] = True
-        elif name in VALUED and (eq or (value := next(args, None)) is not None):
+        elif name in VALUED:
+            if not eq and (value := next(args, None)) is None:
+                raise BadArguments(name.lstrip("-"), "needs a value")
             options[VALUED[name]] = value
+        elif arg.startswith("-"):
+            raise BadArguments(arg, "no such option (amx-tick --help lists them)")
         else:
-            return vars(_full_parser().parse_args(argv))  # prints help or the error, exits 0 or 2
+            raise BadArguments("arguments", f"unexpected argument {arg!r}")
     return options
 
 
@@ -54,10 +72,14 @@ def _emit(report: dict, summary: str, as_json: bool, plan_lines=()) -> None:
         print(json.dumps(report, indent=2))
         return
     print(summary)
+    if not plan_lines and not report.get("errors"):
+        return
+    from amx_core.text import shown  # names and driver errors may hold control characters
+
     for line in plan_lines:
-        print(line)
+        print(shown(line))
     for error in report.get("errors", ()):
-        print(f"  error: {error}", file=sys.stderr)
+        print(f"  error: {shown(error)}", file=sys.stderr)
 
 
 def _plan_lines(report) -> list[str]:
@@ -69,15 +91,17 @@ def _plan_lines(report) -> list[str]:
 
 
 def _bad_input(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    from amx_core.text import shown
+
+    print(f"error: {shown(message)}", file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
-def _number(text: str | None, field: str) -> int | None:
+def _number(text: str | None, field: str, maximum: int) -> int | None:
     if text is None:
         return None
-    if not text.isdigit() or int(text) < 1:
-        raise ValueError(f"{field}: must be a whole number of at least 1, got {text!r}")
+    if not (text.isascii() and text.isdigit()) or len(text) > 20 or not 1 <= int(text) <= maximum:
+        raise BadArguments(field, f"must be a whole number from 1 to {maximum}, got {text!r}")
     return int(text)
 
 
@@ -105,21 +129,21 @@ def _full_pass(options: dict, pinned: datetime | None, settings, seen, started: 
 
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
-    options = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        options = parse_args(sys.argv[1:] if argv is None else argv)
+        workers = _number(options["workers"], "workers", MAX_WORKERS)
+        execute_run = _number(options["execute_run"], "execute-run", MAX_RUN_ID)
+    except BadArguments as exc:
+        return _bad_input(str(exc))
     from amx_core.errors import AmxError
     from amx_core.tick.settings import TickSettings
 
     try:
         pinned = None
-        if options["now"]:
+        if options["now"] is not None:
             from amx_core.instants import parse_instant
 
             pinned = parse_instant(options["now"], field="now")
-        try:
-            workers = _number(options["workers"], "workers")
-            execute_run = _number(options["execute_run"], "execute-run")
-        except ValueError as exc:
-            return _bad_input(str(exc))
         settings = TickSettings.from_env(workers)
         if execute_run is not None:
             return _execute_run(execute_run, pinned, settings)
@@ -134,7 +158,9 @@ def main(argv: list[str] | None = None) -> int:
                 return EXIT_OK
         return _full_pass(options, pinned, settings, seen, started)
     except AmxError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        from amx_core.text import shown
+
+        print(f"error: {shown(exc.message)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:  # in-flight runs were asked to stop and were settled as cancelled
         print("error: interrupted", file=sys.stderr)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime, timedelta
 
+from amx_core.config import busy_timeout_seconds
 from amx_core.tick.storeurl import DriverTarget
 
 CLAIMABLE = ("pending", "failed")  # a Failed recurring schedule keeps its next occurrence armed
@@ -37,6 +38,10 @@ SELECT
 # The real passes' heartbeat is row 1 (the daemon status reads it); a pass with `--now` writes row 2
 # and reads the later of both (amx_core.tick.heartbeat says why).
 PREVIOUS_QUERY = "SELECT max(last_tick_at) FROM tick_heartbeat WHERE id IN (1, {row})"
+SCHEMA_QUERY = "SELECT version_num FROM alembic_version"
+MIGRATIONS = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "store", "migrations", "versions"
+)
 
 HEARTBEAT_UPSERT = """
 INSERT INTO tick_heartbeat (id, last_tick_at, duration_ms, host, pid, last_fired)
@@ -65,6 +70,16 @@ class Probe:
     def __init__(self, busy: bool, previous_tick_at: datetime | None) -> None:
         self.busy = busy
         self.previous_tick_at = previous_tick_at
+
+
+def known_revisions() -> frozenset[str]:
+    """The schema revisions this code knows, from its migration files' names (`0002_runs_catalog_review.py`)."""
+    return frozenset(name.partition("_")[0] for name in os.listdir(MIGRATIONS) if name[:1].isdigit())
+
+
+def _known_schema(row) -> bool:
+    """False when a newer AMX wrote the store: then the full pass opens it and says so in one line."""
+    return row is not None and row[0] in known_revisions()
 
 
 def host_name() -> str:
@@ -98,6 +113,12 @@ def _params(now: datetime, lease_seconds: float, duration_ms: float, pid: int, i
     }
 
 
+def _writable(path: str) -> bool:
+    """False for a store the user made read-only: opening it here would leave read-only -wal/-shm files beside it
+    (SQLite gives them the file's mode); the full pass opens it without them and says it is read-only."""
+    return os.access(path, os.W_OK) and os.access(os.path.dirname(path) or ".", os.W_OK)
+
+
 def _probe_sqlite(
     path: str,
     now: datetime,
@@ -108,14 +129,20 @@ def _probe_sqlite(
 ) -> Probe | None:
     import sqlite3
 
-    if not os.path.isfile(path):
+    if not os.path.isfile(path) or not _writable(path):
         return None
     params = _params(now, lease_seconds, duration_ms, os.getpid(), sqlite_instant, simulated)
-    conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+    try:
+        conn = sqlite3.connect(path, timeout=busy_timeout_seconds(), isolation_level=None)
+    except sqlite3.Error:
+        return None  # cannot even open it: the full pass says why in one line
     try:
         conn.execute("PRAGMA synchronous = NORMAL")  # as the engine does: WAL, no fsync per commit
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if not _known_schema(conn.execute(SCHEMA_QUERY).fetchone()):
+                conn.execute("ROLLBACK")
+                return None
             row = conn.execute(PREVIOUS_QUERY.format(**_SQLITE_MARKS), params).fetchone()
             busy = bool(conn.execute(WORK_QUERY.format(**_SQLITE_MARKS), params).fetchone()[0])
             conn.execute(HEARTBEAT_UPSERT.format(**_SQLITE_MARKS), params)
@@ -146,6 +173,8 @@ def _probe_postgres(
     try:
         with psycopg.connect(uri, connect_timeout=30, password=password) as conn:  # None: not given
             with conn.transaction():
+                if not _known_schema(conn.execute(SCHEMA_QUERY).fetchone()):
+                    return None
                 row = conn.execute(PREVIOUS_QUERY.format(**_PG_MARKS), params).fetchone()
                 work = conn.execute(WORK_QUERY.format(**_PG_MARKS), params).fetchone()  # always one row
                 busy = work is not None and bool(work[0])

@@ -14,22 +14,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from amx_core.execution.context import RUN_COUNTERS
 from amx_core.store import Store
 from amx_core.tick.statements import RUN
 
-COUNTERS = frozenset(
-    {
-        "tables_planned",
-        "tables_done",
-        "columns_planned",
-        "columns_described",
-        "columns_applied",
-        "columns_queued",
-        "columns_failed",
-        "tokens_in",
-        "tokens_out",
-    }
-)
+COUNTERS = frozenset(RUN_COUNTERS)
 MAX_LOG_CHARS = 200_000
 FLUSH_SECONDS = 1.0
 

@@ -21,7 +21,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Input, Select, Static
 
 from amx_core.catalog.counting import ScopeCount
-from amx_core.errors import AmxError, ConflictError, ValidationError
+from amx_core.errors import AmxError, ConflictError, UncheckedError, ValidationError
 from amx_core.store import Store
 from amx_core.timing import zone_names
 from amx_core.views import DbProfileView, LlmProfileView, ScheduleView
@@ -94,6 +94,13 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
         Binding("ctrl+s", "save", "Save", priority=True, tooltip="Save the schedule (the core validates it)"),
         Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
         Binding("ctrl+r", "reload", "Reload", show=False, tooltip="Reload the schedule as it is stored now"),
+        Binding(
+            "ctrl+o",
+            "save_unchecked",
+            "Save unchecked",
+            show=False,
+            tooltip="Save without checking the database and scope against the catalog (offline)",
+        ),
     ]
 
     class ProfilesRead(Message):
@@ -142,6 +149,7 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
         self._preview_timer: Timer | None = None
         self._scope_summary = ""
         self._picked: dict[str, str] = {}  # select id -> the value the dialog chose by itself (one option, a default)
+        self.verify = True  # check the database and scope against the catalog when saving
 
     # --- layout -------------------------------------------------------------------------------------
 
@@ -492,11 +500,21 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
         """Create, or edit with only what changed (and the version the dialog opened, for a clean conflict)."""
         from amx_core.services.schedules import create_schedule, edit_schedule
 
-        values, now = self.read_values(), self.backend.clock()
+        values, now, verify = self.read_values(), self.backend.clock(), self.verify
         if self.view is None:
-            return lambda: create_schedule(self.store_getter(), build_input(values), now=now)
+            return lambda: create_schedule(self.store_getter(), build_input(values), now=now, verify=verify)
         inp, version, schedule_id = build_input(values, self.initial), self.expected_version, self.view.id
-        return lambda: edit_schedule(self.store_getter(), schedule_id, inp, expected_version=version, now=now)
+        return lambda: edit_schedule(
+            self.store_getter(), schedule_id, inp, expected_version=version, now=now, verify=verify
+        )
+
+    def action_save_unchecked(self) -> None:
+        """Save as ctrl+s does, without the catalog check (the CLI's --no-verify)."""
+        self.verify = False
+        try:
+            self.action_save()
+        finally:
+            self.verify = True
 
     def clear_errors(self) -> None:
         super().clear_errors()
@@ -520,6 +538,8 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
             text = f"Changed underneath: {detail}. Press ctrl+r to load the stored version."
         elif isinstance(error, ValidationError):
             text = f"{field}: {detail}"
+        elif isinstance(error, UncheckedError):
+            text = f"{error.message} · ctrl+o saves it unchecked"
         else:
             text = error.message
         self._note("#form-error", f"✗ {text}")

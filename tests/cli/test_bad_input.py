@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
+from store_support import sqlite_fingerprint
 
 from amx_cli.main import build_cli
 from amx_core.store import open_store, reset_stores
@@ -21,6 +21,23 @@ def _add(*extra, name="fresh", at=FUTURE):
     if at is not None:
         args += ["--at", at]
     return args + list(extra)
+
+
+def _on(profile, *extra):
+    """`schedule add` on another DB profile: `lite` (a real SQLite file), `pgserver` (the PostgreSQL server), `wide`."""
+    return [
+        "schedule",
+        "add",
+        "--name",
+        "u",
+        "--at",
+        FUTURE,
+        "--db-profile",
+        profile,
+        "--llm-profile",
+        "offline",
+        *extra,
+    ]
 
 
 CASES = [
@@ -98,25 +115,14 @@ CASES = [
         "db-profile",
     ),
     ("analyze without llm", ["schedule", "add", "--name", "u", "--at", FUTURE, "--db-profile", "shop"], "llm-profile"),
-    (
-        "database on sqlite profile",
-        [
-            "schedule",
-            "add",
-            "--name",
-            "u",
-            "--at",
-            FUTURE,
-            "--db-profile",
-            "lite",
-            "--llm-profile",
-            "offline",
-            "--database",
-            "other",
-        ],
-        "database",
-    ),
+    ("database on sqlite profile", _on("lite", "--database", "other"), "database"),
     ("scope not a path", _add("--scope", "a..b"), "scope"),
+    ("scope table that does not exist", _on("lite", "--scope", "main.actr"), "scope"),
+    ("scope schema that does not exist", _on("lite", "--scope", "mian.actor"), "scope"),
+    ("scope column that does not exist", _on("lite", "--scope", "main.actor.nme"), "scope"),
+    ("edit scope to one that does not exist", ["schedule", "edit", "on lite", "--scope", "main.Nope"], "scope"),
+    ("database that does not exist", _on("pgserver", "--database", "amx_no_such_db"), "database"),
+    ("server-wide profile without a database", _on("wide"), "database"),
     ("scope too deep", _add("--scope", "a.b.c.d"), "scope"),
     ("scope with escape", _add("--scope", "pub\x1blic"), "scope"),
     ("unknown trigger", _add("--trigger", "sometimes"), "trigger"),
@@ -175,25 +181,21 @@ CASES = [
 ]
 
 
-def _fingerprint(db_path) -> tuple[str, str]:
-    """File bytes after a checkpoint, plus the logical dump (for a readable diff if it fails)."""
-    conn = sqlite3.connect(db_path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    dump = "\n".join(conn.iterdump())
-    conn.close()
-    return hashlib.sha256(db_path.read_bytes()).hexdigest(), dump
-
-
 @pytest.fixture
 def seeded(amx_home, tmp_path):
     runner = CliRunner()
     cli = build_cli()
+    lite = sqlite3.connect(tmp_path / "lite.db")
+    lite.execute("CREATE TABLE actor (actor_id INTEGER PRIMARY KEY, first_name TEXT NOT NULL)")
+    lite.close()
     setup = [
         ["profile", "db", "add", "shop", "--url", "postgresql://amx@db.example/shop"],
         ["profile", "db", "add", "lite", "--url", f"sqlite:///{tmp_path / 'lite.db'}"],
+        ["profile", "db", "add", "wide", "--url", "postgresql://amx@db.example"],
         ["profile", "llm", "add", "offline", "--provider", "heuristic"],
         _add(name="existing"),
         _add(name="busy"),
+        ["schedule", "add", "--name", "on lite", "--at", FUTURE, "--db-profile", "lite", "--llm-profile", "offline"],
     ]
     for args in setup:
         result = runner.invoke(cli, args, catch_exceptions=False)
@@ -210,14 +212,28 @@ def test_at_least_thirty_cases():
 
 
 @pytest.mark.parametrize("label,args,field", CASES, ids=[c[0] for c in CASES])
-def test_bad_input_exits_2_names_field_writes_nothing(seeded, label, args, field):
-    before = _fingerprint(seeded)
+def test_bad_input_exits_2_names_field_writes_nothing(request, seeded, label, args, field):
+    if "pgserver" in args:  # a profile on the real PostgreSQL server (a fresh database of its own)
+        added = CliRunner().invoke(
+            build_cli(), ["profile", "db", "add", "pgserver", "--url", request.getfixturevalue("pg_url")]
+        )
+        assert added.exit_code == 0, added.output
+        reset_stores()
+    before = sqlite_fingerprint(seeded)
     result = CliRunner().invoke(build_cli(), args)
     reset_stores()
-    after = _fingerprint(seeded)
+    after = sqlite_fingerprint(seeded)
     assert result.exit_code == 2, (label, result.exit_code, result.output)
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"error: {field}:"), lines[0]
     assert after[1] == before[1], f"{label}: store contents changed"
     assert after[0] == before[0], f"{label}: store file bytes changed"
+
+
+def test_a_scope_that_does_not_exist_names_the_nearest_one(seeded):
+    result = CliRunner().invoke(build_cli(), _on("lite", "--scope", "main.actr"))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: scope: table main.actr does not exist in main (did you mean main.actor?)\n",
+    )

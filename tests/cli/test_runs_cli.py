@@ -121,3 +121,25 @@ def test_startup_notice_lists_missed_schedules(store, monkeypatch, capsys):
     monkeypatch.setenv("AMX_NO_STARTUP_CHECK", "1")
     startup_notice(force=True)
     assert capsys.readouterr().err == ""
+
+
+def test_a_second_run_over_a_described_scope_counts_what_it_skipped(cli_call, chinook_sqlite):  # noqa: F811
+    amx = cli_call
+    amx("profile", "db", "add", "chinook", "--url", chinook_sqlite)
+    amx("profile", "llm", "add", "offline", "--provider", "heuristic")
+    add = ["schedule", "add", "--name", "genres", "--at", "2027-03-02 02:00", "--tz", "UTC", "--review", "manual"]
+    amx(*add, "--db-profile", "chinook", "--llm-profile", "offline", "--scope", "main.Genre", "--scope", "main.Artist")
+    amx("schedule", "run-now", "genres", "--now", T.isoformat())
+    ids = [str(s["id"]) for s in json.loads(amx("review", "list", "--json").output)]
+    accept_all = ["review", "accept", *ids[:3]]
+    amx(*accept_all)
+    amx("review", "apply")
+    amx("schedule", "run-now", "genres", "--now", utc(2027, 3, 1, 10, 0).isoformat())
+    second = json.loads(amx("runs", "show", "2", "--json").output)
+    assert second["status"] == "completed" and second["tokens"] == {"in": 0, "out": 0}
+    counts = second["counts"]
+    assert (counts["tables_planned"], counts["columns_planned"]) == (0, 0)
+    assert (counts["skipped_described"], counts["skipped_unchanged"], counts["skipped_pending"]) == (3, 0, 3)
+    assert "skipped 3 described by a person, 0 unchanged, 3 waiting for review" in " ".join(
+        amx("runs", "show", "2").output.split()
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from analyze_support import add_profiles, make_schedule, start_run
 from chinook import COLUMN_COUNT, TABLE_COUNT
 from sqlmodel import select
@@ -72,24 +73,41 @@ def test_parents_are_described_before_children(chinook_store):
         assert order.index(parent) < order.index(child)
 
 
-def test_missing_only_replaces_amx_text_but_never_a_persons(chinook_store):
-    _run(chinook_store, review="auto", name="first")
+def test_missing_only_asks_only_what_is_missing_or_changed_and_never_replaces_a_persons_text(
+    chinook_store, chinook_sqlite
+):
+    handle, _ = _run(chinook_store, review="auto", name="first")
     first = _local(chinook_store)
+    states = {v.target: v.state for v in list_suggestions(chinook_store, run_id=handle.run_id)}
     person = "main.Artist.Name"
+    assert states[person] == "auto_applied"
     with chinook_store.session() as s:
         row = s.exec(select(LocalComment).where(LocalComment.target == person)).one()
         row.text = "The artist's stage name, as printed on the sleeve."
         s.add(row)
     handle, outcome = _run(chinook_store, review="auto", name="second", scope=["main.Artist"])
-    assert outcome.ok
-    targets = {v.target for v in list_suggestions(chinook_store, run_id=handle.run_id)}
-    assert targets == {"main.Artist", "main.Artist.ArtistId"}  # AMX's own text is re-described
+    assert outcome.ok and "nothing to describe" in outcome.note
+    assert list_suggestions(chinook_store, run_id=handle.run_id) == []  # nothing unchanged is asked again
+    others = [states["main.Artist"], states["main.Artist.ArtistId"]]
+    counts = handle.sink.counts
+    assert (counts["skipped_described"], counts["skipped_unchanged"], counts["skipped_pending"]) == (
+        1,
+        others.count("auto_applied"),
+        others.count("pending"),
+    )
+    assert counts["tables_planned"] == 0 and counts["tokens_in"] == 0
+    with sa.create_engine(chinook_sqlite).begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE Artist ADD COLUMN Country VARCHAR(40)")
+    handle, outcome = _run(chinook_store, review="auto", name="third", scope=["main.Artist"])
+    assert [v.target for v in list_suggestions(chinook_store, run_id=handle.run_id)] == ["main.Artist.Country"]
+    assert handle.sink.counts["columns_planned"] == 1
     assert _local(chinook_store)[person] == "The artist's stage name, as printed on the sleeve."
-    handle, outcome = _run(chinook_store, review="auto", name="third", scope=["main.Artist"], missing_only=False)
+    handle, outcome = _run(chinook_store, review="auto", name="fourth", scope=["main.Artist"], missing_only=False)
     views = {v.target: v for v in list_suggestions(chinook_store, run_id=handle.run_id)}
     assert views[person].state == "pending" and views[person].note == "queued: a person wrote the current text"
     assert views[person].current == "The artist's stage name, as printed on the sleeve."
     assert _local(chinook_store)[person] == "The artist's stage name, as printed on the sleeve."
+    assert views["main.Artist.ArtistId"].current == first["main.Artist.ArtistId"]  # AMX's own: asked again
     assert _local(chinook_store)["main.Artist.ArtistId"] == first["main.Artist.ArtistId"]
 
 
@@ -104,7 +122,7 @@ def test_column_scope_describes_only_those_columns(chinook_store):
 
 
 def test_a_missing_scope_entity_fails_the_run_naming_it(chinook_store):
-    handle, outcome = _run(chinook_store, scope=["main.Album", "main.Nope"])
+    handle, outcome = _run(chinook_store, scope=["main.Album", "main.Nope"], verify=False)  # saved offline
     assert not outcome.ok and "Nope" in outcome.error
     assert list_suggestions(chinook_store, run_id=handle.run_id) == []
 

@@ -67,8 +67,8 @@ def test_accept_edit_reject_then_apply_writes_only_accepted_and_edited(queued):
     after = review.get_suggestion(store, name.id)
     assert after.state == "applied" and after.old_value is None and after.applied_sql
     with store.session() as s:
-        marks = {m.target for m in s.exec(select(WrittenMark))}
-    assert marks == {"main.Genre"}  # a person's edit is never taken for AMX's own text
+        marks = {m.target: m.reviewed for m in s.exec(select(WrittenMark))}
+    assert marks == {"main.Genre": True, "main.Genre.Name": True}  # a person's accept and edit: never AMX's own
     assert review.apply_suggestions(store, run_id=run_id) == []
 
 

@@ -142,7 +142,7 @@ def test_a_url_with_a_password_is_refused_before_any_hook_is_written(cli_call, m
         result = cli_call("schedule", command, code=2)
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and SECRET not in lines[0]
-        assert lines[0].startswith("error: AMX_STORE_URL: holds a password")
+        assert lines[0].startswith("error: AMX_STORE_URL: must not contain a password")
     assert not amx_home.exists() or not (amx_home / RECORD_FILE).exists()
 
 

@@ -191,3 +191,14 @@ def test_upgrade_from_0002_adds_run_control_and_keeps_rows_and_downgrades(reques
         assert conn.execute(sa.text("SELECT count(*) FROM run")).scalar() == 1
         assert conn.execute(sa.text("SELECT name FROM schedule")).scalar() == "watch"
     engine.dispose()
+
+
+def test_the_idle_tick_knows_every_migration_by_its_file_name():
+    """The fast path tells a store from a newer AMX by its revision; it reads the ids from the files' names."""
+    from alembic.script import ScriptDirectory
+
+    from amx_core.store.migrate import alembic_config
+    from amx_core.tick.fastpath import known_revisions
+
+    revisions = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    assert known_revisions() == revisions

@@ -10,7 +10,8 @@ import pytest
 
 from amx_core.errors import ActionError, ValidationError
 from amx_core.secrets.masking import mask_url
-from amx_core.storelocation import StoreLocation, url_secret
+from amx_core.secrets.url_secrets import url_secret
+from amx_core.storelocation import StoreLocation
 
 SECRET = "Hunter2-s3cr3t"
 REFUSED = [
@@ -104,7 +105,7 @@ def test_cli_and_tick_refuse_a_url_password_in_one_line_without_echoing_it(cli_c
     monkeypatch.setenv("AMX_STORE_URL", url)
     result = cli_call("schedule", "list", code=2)
     assert result.output.strip().splitlines() == [
-        "error: AMX_STORE_URL: holds a password in its user part; name the password instead with "
+        "error: AMX_STORE_URL: must not contain a password in its user part; name the password instead with "
         "AMX_STORE_PASSWORD_ENV=VAR or AMX_STORE_PASSWORD_KEY=KEY (a secrets.env key), or put it in ~/.pgpass "
         "or PGPASSFILE"
     ]

@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import IN_CI
+from ci import need
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -36,15 +36,6 @@ POLL_SECONDS = 1.0
 LOCK_FILE = Path(tempfile.gettempdir()) / "amx-cron-e2e.lock"
 CRON = shutil.which("cron") or "/usr/sbin/cron"
 SECRET = "pg-e2e-Secret-9"
-
-
-def need(condition: bool, reason: str) -> None:
-    """What this test needs from the machine: a failure in CI (.ci/run installs it), a skip elsewhere."""
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 @contextmanager

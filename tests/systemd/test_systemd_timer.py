@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import IN_CI
+from ci import need
 from nspawn_support import UID, USER, Container, base_rootfs, build_wheels, wait_for
 
 pytestmark = [pytest.mark.systemd, pytest.mark.slow]
@@ -26,14 +26,6 @@ PROJECT = Path(__file__).resolve().parents[2]
 FIRE_SECONDS = 150
 BUS = f"/run/user/{UID}/bus"
 SHOP = f"/home/{USER}/shop.db"
-
-
-def need(condition: bool, reason: str) -> None:
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 def next_minute() -> datetime:

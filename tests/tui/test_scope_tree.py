@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tui_support import SIZE, make_app, open_dialog, paste_into, press, settle
+from tui_support import SIZE, add_schedule, make_app, open_dialog, paste_into, press, settle
 
 from amx_core.services.profiles import add_db_profile
 from amx_core.services.schedules import get_schedule, list_schedules
@@ -94,6 +94,27 @@ async def test_untick_the_last_deeper_tick_widens_back_and_edit_shows_the_stored
         assert tree.scope == ["main.orders"]
         await press(pilot, "ctrl+s")
         assert get_schedule(demo, orders_schedule.id).scope == ("main.orders",)
+
+
+async def test_a_scope_path_that_does_not_exist_is_refused_beside_the_tree_and_ctrl_o_saves_it_unchecked(demo):
+    broken = add_schedule(demo, "Broken scope", days=5, scope=("main.nope",))  # saved offline
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.table.move_to_key(str(broken.id))
+        dialog, tree = await open_with_tree(pilot, "e")
+        await settle(pilot)
+        await space_on(pilot, tree, ("main", "orders"))
+        assert tree.scope == ["main.nope", "main.orders"]
+        await press(pilot, "ctrl+s")
+        assert app.screen is dialog
+        note = str(dialog.query_one("#error-scope").render())
+        assert "table main.nope does not exist in main" in note, note
+        assert get_schedule(demo, broken.id).scope == ("main.nope",)
+
+        await press(pilot, "ctrl+o")
+        assert isinstance(app.screen, MainScreen)
+        assert get_schedule(demo, broken.id).scope == ("main.nope", "main.orders")
 
 
 @pytest.fixture
