@@ -23,7 +23,7 @@ at most once per *N hours*. Errors appear beside the field they concern; the dia
 `ctrl+s` saves, `esc` cancels, `tab` moves between fields, `→`/`tab` completes a time zone.
 
 ## Scope tree
-`space` ticks or unticks the node it is on, `ctrl+o` keeps only that node, `enter`/`→` opens a branch, `←`
+`space` ticks or unticks the node it is on, `ctrl+x` keeps only that node, `enter`/`→` opens a branch, `←`
 closes it; typing filters the level the cursor is on (`backspace` edits, `esc` clears). Nothing ticked means the
 whole database (☑ everywhere). Ticking deeper narrows that branch to what you tick (◐ on the way up);
 unticking a node under a ticked branch keeps the rest of that branch. Branches add up. The line under the tree

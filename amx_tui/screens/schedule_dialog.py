@@ -242,7 +242,7 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
                     )
                 with Vertical(id="scope-pane"):
                     yield Static(
-                        "Scope  (space ticks, ctrl+o only this, type to filter, enter/→ opens, ← closes)",
+                        "Scope  (space ticks, ctrl+x only this, type to filter, enter/→ opens, ← closes)",
                         classes="pane-title",
                         markup=False,
                     )

@@ -66,7 +66,7 @@ class ScopeTree(Tree[ScopeNode]):
 
     BINDINGS = [
         Binding("space", "tick", "Tick/untick", tooltip="Tick or untick the node the cursor is on"),
-        Binding("ctrl+o", "only_this", "Only this", tooltip="Keep only this node ticked"),
+        Binding("ctrl+x", "only_this", "Only this", tooltip="Keep only this node ticked"),
         Binding("enter", "toggle_expand", "Expand/collapse", show=False),
         Binding("right", "expand_or_down", "Expand", show=False),
         Binding("left", "collapse_or_up", "Collapse", show=False),

@@ -35,8 +35,8 @@ async def space_on(pilot, tree: ScopeTree, path: tuple[str, ...], key: str = "sp
 
 
 async def only_on(pilot, tree: ScopeTree, path: tuple[str, ...]) -> None:
-    """`ctrl+o` on `path`: only that node stays ticked."""
-    await space_on(pilot, tree, path, "ctrl+o")
+    """`ctrl+x` on `path`: only that node stays ticked."""
+    await space_on(pilot, tree, path, "ctrl+x")
 
 
 def glyph(tree: ScopeTree, path: tuple[str, ...]) -> str:
@@ -209,7 +209,7 @@ async def test_space_toggles_the_node_it_is_on_and_ctrl_o_keeps_only_it(demo):
         assert glyph(tree, ("main", "customers", "email_addr")) == "☑", "space ticks it again"
 
         await only_on(pilot, tree, ("main", "orders"))
-        assert tree.scope == ["main.orders"], "ctrl+o: only this node"
+        assert tree.scope == ["main.orders"], "ctrl+x: only this node"
         await settle(pilot)
         summary = str(dialog.query_one("#scope-summary").render())
         assert "1 table" in summary and "columns picked" in summary, summary
