@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
+	@echo "Setting up .venv (first run: installs AMX and its dependencies, about a minute)..."
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
@@ -29,4 +30,5 @@ test-systemd: $(STAMP)
 	$(BIN)/python -m pytest -q -m systemd tests/systemd
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done

@@ -58,9 +58,11 @@ class VerbOutcome:
 
 
 def _local_zone() -> str:
+    """The machine's zone, UTC's aliases folded (`Etc/UTC` reads `UTC`, as the list shows it)."""
     from amx_core.timing import local_zone_name
+    from amx_tui.formatting import zone_text
 
-    return local_zone_name()
+    return zone_text(local_zone_name())
 
 
 # --- defaults wired to the core -----------------------------------------------------------------

@@ -23,6 +23,14 @@ REVIEW_WORDS = {"auto": "Auto", "manual": "Manual"}
 TRIGGER_WORDS = {"cron": "Cron-based", "change": "Change-triggered"}
 
 
+UTC_ALIASES = frozenset({"Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "UCT", "Universal", "Zulu"})
+
+
+def zone_text(name: str) -> str:
+    """A zone as shown: the aliases of UTC (`Etc/UTC`, `Zulu`, …) read `UTC`, so one zone has one name on screen."""
+    return "UTC" if name in UTC_ALIASES else name
+
+
 def plain(value: object) -> Text:
     """Any value as literal text: `[bold]x[/]` stays `[bold]x[/]`."""
     return Text("" if value is None else str(value), no_wrap=True, end="")
@@ -43,7 +51,8 @@ def fire_time_text(view: ScheduleView) -> str:
     if view.next_fire_local is None:
         return "—"
     repeat = " ↻" if view.cadence else ""
-    return f"{view.next_fire_local:%Y-%m-%d %H:%M} {view.tz}{repeat}"
+    # isoformat is C code: ten times quicker than strftime, and the list formats every row to measure it
+    return f"{view.next_fire_local.isoformat(' ', 'minutes')[:16]} {zone_text(view.tz)}{repeat}"
 
 
 def local_input_text(moment: datetime | None) -> str:

@@ -32,6 +32,7 @@ class Verb:
             "f1": "F1",
             "escape": "esc",
             "space": "space",
+            "slash": "/",
         }
         return "/".join(names.get(k, k) for k in self.keys.split(",") if k)
 
@@ -71,6 +72,21 @@ NAV_VERBS: tuple[Verb, ...] = (
 
 
 BACK = Verb("back", "escape", "Back", "Back", "Close this screen and return to the previous one", "")
+
+# What every table offers (AppScreen runs them on the focused table); a header click sorts too.
+TABLE_VERBS: tuple[Verb, ...] = (
+    Verb(
+        "sort_next",
+        "o",
+        "Sort",
+        "Sort by the next column",
+        "Sort the list by the next column (after the last one: the usual order); a header click sorts by it",
+        "",
+        show=False,
+    ),
+    Verb("sort_reverse", "O", "Reverse", "Reverse the sort", "Sort the other way round", "", show=False),
+    Verb("copy_row", "y", "Copy", "Copy the row", "Copy the highlighted row's text to the clipboard", "", show=False),
+)
 
 VERBS: tuple[Verb, ...] = (
     Verb("new_schedule", "n", "New", "New schedule", "Plan a new analyze schedule", "amx schedule add"),
@@ -163,6 +179,14 @@ VERBS: tuple[Verb, ...] = (
         show=False,
     ),
     Verb(
+        "search",
+        "slash",
+        "Filter",
+        "Filter the list",
+        "Show only schedules whose name, scope or profile holds the text typed (esc clears)",
+        "",
+    ),
+    Verb(
         "history",
         "h",
         "History",
@@ -171,7 +195,17 @@ VERBS: tuple[Verb, ...] = (
         "amx runs list --schedule ID",
         show=False,
     ),
+    Verb(
+        "last_run_history",
+        "L",
+        "Last run",
+        "History of the run that just ended",
+        "The history of the schedule whose run ended last (the toast says which)",
+        "amx runs list --schedule ID",
+        show=False,
+    ),
     *NAV_VERBS,
+    *TABLE_VERBS,
     Verb(
         "refresh", "f5,ctrl+r", "Refresh", "Refresh", "Reload schedules and the daemon status now", "amx schedule list"
     ),
@@ -240,6 +274,7 @@ HISTORY_VERBS: tuple[Verb, ...] = (
     ),
     BACK,
     *NAV_VERBS,
+    *TABLE_VERBS,
 )
 
 REVIEW_VERBS: tuple[Verb, ...] = (
@@ -328,6 +363,7 @@ REVIEW_VERBS: tuple[Verb, ...] = (
     Verb("refresh", "f5,ctrl+r", "Refresh", "Refresh review queue", "Reload the suggestions now", "amx review list"),
     BACK,
     *NAV_VERBS,
+    *TABLE_VERBS,
 )
 
 PROFILE_VERBS: tuple[Verb, ...] = (
@@ -377,6 +413,7 @@ PROFILE_VERBS: tuple[Verb, ...] = (
     Verb("refresh", "f5,ctrl+r", "Refresh", "Refresh profiles", "Reload the profiles now", "amx profile db list"),
     BACK,
     *NAV_VERBS,
+    *TABLE_VERBS,
 )
 
 

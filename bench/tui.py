@@ -1,9 +1,11 @@
-"""Headless amx-tui timings (App.run_test): start with 10,000 schedules, chip toggle, dialog, a 2,000-table schema.
+"""Headless amx-tui timings (App.run_test): start with 10,000 schedules, chip toggle, idle CPU, dialog, a 2,000-table
+schema.
 
 Prints each figure with its target, and ratios against baselines measured in the same run: the start
-with an empty store, and Textual's stock DataTable filled with the same 10,000 rows (the reason the
-list is a keyed virtual table). Not a pass/fail test; run it with `.venv/bin/python bench/tui.py`.
-Environment: BENCH_SCHEDULES (10000), BENCH_TABLES (2000), BENCH_COLUMNS (50 per table).
+with an empty store, Textual's stock DataTable filled with the same 10,000 rows, and textual-fastdatatable
+(the `bench` extra; `make bench` installs it) alone on an Arrow table of them, shown and swapped for a filtered
+set. Not a pass/fail test; run it with `.venv/bin/python bench/tui.py`.
+Environment: BENCH_SCHEDULES (10000), BENCH_TABLES (2000), BENCH_COLUMNS (50 per table), BENCH_IDLE (20 s).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ COLUMNS = int(os.environ.get("BENCH_COLUMNS", "50"))
 SIZE = (160, 48)
 NOW = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
 REPEAT = 3
+IDLE_SECONDS = float(os.environ.get("BENCH_IDLE", "20"))
 
 
 @contextmanager
@@ -126,10 +129,13 @@ class NullDaemon:
         )
 
 
-def backend(store):
+def backend(store, **timers):
+    """The app's Backend with no OS calls; timers an hour apart unless given (`refresh_seconds=5.0`, …)."""
     from amx_tui.backend import Backend, TickPass
 
     daemon = NullDaemon()
+    options = dict(refresh_seconds=3600, daemon_seconds=3600, tick_seconds=3600)
+    options.update(timers)
     return Backend(
         open_store=lambda: store,
         clock=lambda: NOW,
@@ -137,9 +143,7 @@ def backend(store):
         daemon_status=daemon.status,
         run_tick=lambda: TickPass(True, NOW, "bench"),
         in_app_tick=False,
-        refresh_seconds=3600,
-        daemon_seconds=3600,
-        tick_seconds=3600,
+        **options,
     )
 
 
@@ -173,12 +177,16 @@ async def start_to_idle(store, rows: int) -> float:
     return elapsed
 
 
-async def chip_toggle(store) -> tuple[float, float]:
-    """Seconds for toggling the Paused chip: the handler alone, and to the next idle (median of on/off)."""
+async def chip_toggle(store) -> tuple[float, float, float, float]:
+    """Seconds for toggling the Paused chip: the handler alone, the handler to the next idle (measured as the
+    textual-fastdatatable swap is), and from the key press to idle; then one schedule changed (a progress tick
+    or an edit) from `patch` to idle. Medians of on/off."""
+    from dataclasses import replace
+
     from amx_tui.app import AmxApp
 
     app = AmxApp(backend(store))
-    direct, to_idle = [], []
+    direct, handled, to_idle, one_row = [], [], [], []
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -188,11 +196,80 @@ async def chip_toggle(store) -> tuple[float, float]:
             screen.apply_filter()
             direct.append(time.perf_counter() - started)
             await pilot.pause()
+            handled.append(time.perf_counter() - started)
             started = time.perf_counter()
             await pilot.press("2")
             await pilot.pause()
             to_idle.append(time.perf_counter() - started)
-    return statistics.median(direct), statistics.median(to_idle)
+        for i in range(REPEAT * 2):
+            view = screen.current()
+            started = time.perf_counter()
+            screen.patch(replace(view, name=f"{view.name} ({i})"))
+            await pilot.pause()
+            one_row.append(time.perf_counter() - started)
+    return statistics.median(direct), statistics.median(handled), statistics.median(to_idle), statistics.median(one_row)
+
+
+async def idle_cpu(store) -> tuple[float, int, int]:
+    """Share of one core the app uses while nobody touches it, with the real timers (list every 5 s, daemon every
+    15 s); also how many refreshes re-read the list and how many found the change marker unmoved."""
+    from amx_tui.app import AmxApp
+
+    app = AmxApp(backend(store, refresh_seconds=5.0, daemon_seconds=15.0))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        reads, polls = screen.refreshes, screen.polls
+        cpu = time.process_time()
+        await asyncio.sleep(IDLE_SECONDS)
+        used = time.process_time() - cpu
+        return used / IDLE_SECONDS, screen.refreshes - reads, screen.polls - polls
+
+
+async def fast_datatable(rows: int) -> tuple[float, float, float] | None:
+    """Baseline: textual-fastdatatable showing `rows` rows of 8 cells (to the first idle), and swapping its data
+    for the two thirds a chip toggle leaves (to idle), and for the same rows with one changed (it has no update by
+    key: a refresh swaps its data); None when it is not installed."""
+    from textual.app import App
+
+    try:
+        from textual_fastdatatable import ArrowBackend, DataTable
+    except ImportError:
+        return None
+
+    labels = ["Name", "Fire time", "Scope", "Status", "DB profile", "LLM", "Review", "Actions"]
+
+    def data(count: int) -> dict[str, list[str]]:
+        cells = ("2027-03-02 09:00 Europe/Berlin ↻", "main.orders, main.customers.email_addr", "● Pending")
+        return {
+            label: [f"analysis {i:05d}" if label == "Name" else cells[i % 3] for i in range(count)] for label in labels
+        }
+
+    class Fill(App):
+        def compose(self):
+            yield DataTable(backend=ArrowBackend.from_pydict(data(rows)), render_markup=False, cursor_type="row")
+
+    started = time.perf_counter()
+    app = Fill()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = time.perf_counter() - started
+        table = app.query_one(DataTable)
+        swaps: dict[int, list[float]] = {rows * 2 // 3: [], rows: []}
+        for count, times in swaps.items():
+            for _ in range(REPEAT):
+                started = time.perf_counter()
+                # the library has no way to replace its rows (`clear` says: mount a new table): the least it takes
+                table.backend = ArrowBackend.from_pydict(data(count))
+                table._ordered_columns = None
+                table._update_count += 1
+                table._require_update_dimensions = True
+                table._clear_caches()
+                table.refresh()
+                await pilot.pause()
+                times.append(time.perf_counter() - started)
+    subset, same = (statistics.median(times) for times in swaps.values())
+    return shown, subset, same
 
 
 async def dialog_and_expand(store, profile: str) -> tuple[float, float, int]:
@@ -230,7 +307,9 @@ async def dialog_and_expand(store, profile: str) -> tuple[float, float, int]:
             await painted.wait()
             expands.append(time.perf_counter() - started)
             shown = len(schema.children)
-            await pilot.press("escape")
+            await pilot.press("escape")  # the profile was changed: the dialog asks before discarding
+            await settle(pilot)
+            await pilot.press("y")
             await settle(pilot)
     return statistics.median(opens), statistics.median(expands), shown
 
@@ -301,13 +380,15 @@ def main() -> int:
             seed_schedules(empty, 0)
             asyncio.run(start_to_idle(empty, 0))  # warm imports and caches once
             empty_start = statistics.median(asyncio.run(start_to_idle(empty, 0)) for _ in range(REPEAT))
+            empty_idle = asyncio.run(idle_cpu(empty))[0]
         with home(tmp_path / "big"):
             big = open_store()
             t0 = time.perf_counter()
             seed_schedules(big, SCHEDULES)
             print(f"  (seeded {SCHEDULES} schedules through the core in {time.perf_counter() - t0:.1f} s)")
             big_start = statistics.median(asyncio.run(start_to_idle(big, SCHEDULES)) for _ in range(REPEAT))
-            direct, to_idle = asyncio.run(chip_toggle(big))
+            direct, handled, to_idle, one_row = asyncio.run(chip_toggle(big))
+            idle, idle_reads, idle_polls = asyncio.run(idle_cpu(big))
             cached_start = default_gc_start = None
             if cache_cadence_words():
                 cached_start = statistics.median(asyncio.run(start_to_idle(big, SCHEDULES)) for _ in range(REPEAT))
@@ -323,6 +404,7 @@ def main() -> int:
             print(f"  (catalog refresh of {report.tables} tables / {report.columns} columns took {took:.1f} s)")
             opened, expanded, shown = asyncio.run(dialog_and_expand(big, "wide"))
         stock = asyncio.run(stock_datatable(SCHEDULES))
+        fast = asyncio.run(fast_datatable(SCHEDULES))
 
     print(
         f"results (median of {REPEAT}; gc thresholds {GC_THRESHOLDS} as amx-tui sets them; "
@@ -350,8 +432,28 @@ def main() -> int:
         None,
         f"  (that widget alone: {stock / ours:.1f}x our whole memoised start)",
     )
+    if fast is None:
+        print("  baseline: textual-fastdatatable not installed (pip install -e '.[bench]'), skipped")
+    else:
+        line(f"baseline: textual-fastdatatable alone (Arrow), {SCHEDULES} rows to idle", fast[0])
+        line(
+            "baseline: the same, rows swapped (a chip toggle) to idle",
+            fast[1],
+            None,
+            f"  (ours, whole screen: {handled / fast[1]:.1f}x)",
+        )
+        line(
+            "baseline: the same, one row changed (a swap) to idle", fast[2], None, f"  (ours: {one_row / fast[2]:.1f}x)"
+        )
     line("chip toggle (handler + table diff)", direct, 0.15)
+    line("chip toggle, handler to idle", handled, 0.15)
     line("chip toggle, key press to idle (Pilot)", to_idle, 0.15)
+    line("one schedule changed (progress tick, edit), to idle", one_row)
+    print(
+        f"  {'idle CPU, ' + str(SCHEDULES) + ' schedules, real timers (' + f'{IDLE_SECONDS:g}' + ' s)':<58} "
+        f"{idle * 100:8.2f} % of a core (target < 1 %){'  ok' if idle < 0.01 else '  OVER'}"
+        f"  empty store {empty_idle * 100:.2f} %; {idle_reads} list reads, {idle_polls} marker-only polls"
+    )
     line("open the schedule dialog (key to first frame)", opened, 0.3)
     line(f"expand a schema of {TABLES} tables (first page: {shown} nodes drawn)", expanded, 0.2)
     return 0

@@ -122,9 +122,18 @@ class ReplayServer:
         if reply.delay:
             self._stop.wait(reply.delay)
 
-    def _done(self) -> None:
+    def _answering(self) -> None:
+        """The reply is about to be written: from here the client may read it and send its next request,
+        so the request stops counting as in flight now (counting it until the write ends would let the
+        client's next request overlap it here, a concurrency the client never had)."""
         with self._changed:
             self.in_flight -= 1
+            self._changed.notify_all()
+
+    def _done(self, answered: bool) -> None:
+        with self._changed:
+            if not answered:
+                self.in_flight -= 1
             self.completed += 1
             self._changed.notify_all()
 
@@ -143,6 +152,7 @@ def _handler_for(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
                 body = None
             headers = {k.lower(): v for k, v in self.headers.items()}
             request = Recorded(self.command, self.path, headers, body, raw)
+            answered = False
             try:
                 reply = server._next_reply(request)
                 server._wait(reply)
@@ -157,12 +167,14 @@ def _handler_for(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
                 for key, value in reply.headers.items():
                     self.send_header(key, value)
                 self.send_header("Content-Length", str(len(payload)))
+                server._answering()
+                answered = True
                 self.end_headers()
                 self.wfile.write(payload)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (timeout test)
             finally:
-                server._done()
+                server._done(answered)
 
         do_POST = _serve
         do_GET = _serve

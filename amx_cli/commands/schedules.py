@@ -112,7 +112,7 @@ def print_schedule(view) -> None:
             ("cap hours", view.cap_hours if view.cap_hours is not None else "-"),
             ("settle minutes", f"{view.settle_minutes:g}" if view.settle_minutes is not None else "-"),
             ("db profile", f"{view.db_profile}" + (f" / {view.database}" if view.database else "")),
-            ("scope", view.scope_summary),
+            ("scope", ", ".join(view.scope) if view.scope else "whole database"),
             ("llm profile", view.llm_profile or "-"),
             ("review", view.review),
             ("missing only", "yes" if view.missing_only else "no (all columns)"),

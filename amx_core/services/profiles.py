@@ -41,8 +41,9 @@ class SecretSource:
         return make_ref(given[0][0], given[0][1], field=field)
 
 
-DB_SECRET_INSTEAD = "use --password-env VAR or --password-key KEY instead"
-API_KEY_INSTEAD = "use --api-key-env VAR or --api-key-key KEY instead"
+# Where a secret goes instead, in words every face can show (the app has no flags to name)
+DB_SECRET_INSTEAD = "give the password by reference instead (an environment variable, a secrets.env key or the keyring)"
+API_KEY_INSTEAD = "give the API key by reference instead (an environment variable, a secrets.env key or the keyring)"
 URL_MAX = 2000
 DATABASE_MAX = 255
 

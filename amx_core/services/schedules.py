@@ -139,7 +139,8 @@ def _scope(value) -> list[str]:
     return normalize_scope(list(value), field="scope")
 
 
-def _cap(value) -> float:
+def check_cap_hours(value) -> float:
+    """The change cap ("at most every N hours") as saving checks it; forms use it for their live hints."""
     hours = positive_number(value, field="cap-hours", maximum=MAX_CAP_HOURS)
     if hours < MIN_CAP_HOURS:
         raise ValidationError("cap-hours", f"must be at least one minute ({MIN_CAP_HOURS:.3f} hours), got {value!r}")
@@ -165,9 +166,14 @@ def _max_tokens(inp: ScheduleInput, current: Schedule | None, kind: str) -> int 
     return number or None
 
 
-def _retries(value) -> int:
+def check_retries(value) -> int:
+    """Attempts on transient errors as saving checks it; forms use it for their live hints."""
     number = positive_number(value, field="retries", maximum=MAX_RETRIES, integer=True)
     return int(number)
+
+
+_cap = check_cap_hours
+_retries = check_retries
 
 
 def _statistics(inp: ScheduleInput, current: Schedule | None, kind: str) -> bool:

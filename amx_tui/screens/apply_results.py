@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from amx_core.services.review import ApplyResult
-from amx_tui.formatting import SUGGESTION_WORDS, one_line, plain
+from amx_tui.formatting import SUGGESTION_WORDS, one_line
 from amx_tui.widgets.keyed_table import Column, KeyedTable
 
 STALE_HELP = (
@@ -21,11 +21,12 @@ STALE_HELP = (
     "text now shows what the database holds. Accept it again to replace that text."
 )
 RESULT_COLUMNS = (
-    Column("state", "Result", width=15),
-    Column("id", "ID", width=6),
-    Column("target", "Target", ratio=2, min_width=14),
-    Column("detail", "Detail", ratio=3, min_width=20),
+    Column("state", "Result", min_width=10, max_width=26),
+    Column("id", "ID", min_width=4, max_width=8),
+    Column("target", "Target", min_width=14, max_width=50, grow=2),
+    Column("detail", "Detail", min_width=20, grow=3),
 )
+RESULT_INKS = {True: "ok", False: "failed"}
 
 
 def result_summary(results: Sequence[ApplyResult]) -> str:
@@ -38,14 +39,33 @@ def result_summary(results: Sequence[ApplyResult]) -> str:
 class ResultTable(KeyedTable[ApplyResult]):
     """ApplyResult rows keyed by suggestion id; what went wrong in the database's own words."""
 
-    def format_row(self, key: str, result: ApplyResult) -> Sequence[Text]:
+    INK_PREFIX = "result-table"
+    COMPONENT_CLASSES = KeyedTable.COMPONENT_CLASSES | {
+        "result-table--ok",
+        "result-table--stale",
+        "result-table--failed",
+    }
+    DEFAULT_CSS = """
+    ResultTable {
+        & > .result-table--ok { color: $text-success; text-style: bold; }
+        & > .result-table--stale { color: $text-warning; text-style: bold; }
+        & > .result-table--failed { color: $text-error; text-style: bold; }
+    }
+    """
+
+    def cells(self, key: str, result: ApplyResult) -> Sequence[str]:
         word = SUGGESTION_WORDS.get(result.state, result.state)
         if not result.ok and result.state in ("accepted", "edited", "pending", "rejected"):
             word = f"✗ not applied ({result.state})"
         detail = result.error or result.note or (result.sql or "")
-        state = plain(word)
-        state.stylize("bold green" if result.ok else ("bold yellow" if result.state == "stale" else "bold red"))
-        return (state, plain(str(result.id)), plain(result.target), plain(one_line(detail)))
+        return (word, str(result.id), result.target, one_line(detail))
+
+    def inks(self, key: str, result: ApplyResult) -> Sequence[str | None]:
+        ink = "stale" if result.state == "stale" else RESULT_INKS[bool(result.ok)]
+        return (ink, None, None, None)
+
+    def sort_value(self, column: str, key: str, result: ApplyResult) -> Hashable:
+        return result.id if column == "id" else super().sort_value(column, key, result)
 
 
 class ApplyResultsDialog(ModalScreen[None]):

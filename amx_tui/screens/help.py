@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
@@ -23,9 +23,11 @@ at most once per *N hours*. Errors appear beside the field they concern; the dia
 `ctrl+s` saves, `esc` cancels, `tab` moves between fields, `→`/`tab` completes a time zone.
 
 ## Scope tree
-`space` ticks or unticks, `enter`/`→` opens a branch, `←` closes it. Nothing ticked means the whole database
-(☑ everywhere). Ticking deeper narrows that branch to what you tick (◐ on the way up); unticking the last
-deeper tick widens back to the whole branch. Branches add up.
+`space` ticks or unticks the node it is on, `ctrl+x` keeps only that node, `enter`/`→` opens a branch, `←`
+closes it; typing filters the level the cursor is on (`backspace` edits, `esc` clears). Nothing ticked means the
+whole database (☑ everywhere). Ticking deeper narrows that branch to what you tick (◐ on the way up);
+unticking a node under a ticked branch keeps the rest of that branch. Branches add up. The line under the tree
+counts the tables and columns picked.
 
 ## Daemon
 *Not installed*: no OS hook. *Installed*: the hook file exists but the OS does not run it (reinstall to repair).
@@ -52,7 +54,12 @@ def keys_markdown(verbs: tuple[Verb, ...] = VERBS) -> str:
 class HelpScreen(ModalScreen[None]):
     """`HelpScreen(verbs, guide)` for a screen's own keys and notes; no arguments: the schedule list's."""
 
-    BINDINGS = [Binding("escape,f1,q", "close", "Close help")]
+    BINDINGS = [
+        Binding("escape,f1,q", "close", "Close help"),
+        Binding("tab", "page(1)", "Next page", show=False),
+        Binding("shift+tab", "page(-1)", "Previous page", show=False),
+    ]
+    AUTO_FOCUS = "#help-scroll"
 
     def __init__(self, verbs: tuple[Verb, ...] = VERBS, guide: str = GUIDE, title: str = "AMX Schedules") -> None:
         super().__init__()
@@ -63,7 +70,22 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog", classes="dialog"):
             yield Static(f"{self.title_text}: keys and concepts", classes="dialog-title", markup=False)
-            yield Markdown("## Keys\n" + keys_markdown(self.verbs) + "\n" + self.guide, id="help-text")
+            with VerticalScroll(id="help-scroll"):
+                yield Markdown("## Keys\n" + keys_markdown(self.verbs) + "\n" + self.guide, id="help-text")
+            yield Static(
+                "↑↓ PgUp PgDn Home End scroll · tab next page · esc close", classes="dialog-keys", markup=False
+            )
+
+    @property
+    def scroller(self) -> VerticalScroll:
+        return self.query_one("#help-scroll", VerticalScroll)
+
+    def action_page(self, direction: int) -> None:
+        """Tab pages down (shift+tab up): the help has no fields to move between."""
+        if direction > 0:
+            self.scroller.scroll_page_down(animate=False)
+        else:
+            self.scroller.scroll_page_up(animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -20,6 +20,8 @@ from textual.timer import Timer
 
 from amx_core.services import schedules as core
 from amx_core.services.profiles import list_db_profiles, list_llm_profiles
+from amx_core.services.runs import RunView, get_run
+from amx_core.services.watch import ListMarker, RunProgress, list_marker, running_progress
 from amx_core.views import ScheduleView
 from amx_tui.commands import VerbCommands
 from amx_tui.screens.confirm import ConfirmDialog
@@ -33,7 +35,8 @@ from amx_tui.widgets.keyed_table import KeyedTable
 from amx_tui.widgets.profile_tables import ProfileLists
 from amx_tui.widgets.quiet_footer import QuietFooter
 from amx_tui.widgets.schedule_detail import ScheduleDetail
-from amx_tui.widgets.schedule_table import ACTIONS_COLUMN, ScheduleTable, row_key
+from amx_tui.widgets.schedule_table import ACTIONS_COLUMN, ScheduleRow, ScheduleTable, row_key, search_text
+from amx_tui.widgets.search_bar import SearchBar
 from amx_tui.workers import Serial, deliver, first_line
 
 SLOW_REFRESH_FACTOR = 5.0  # a refresh that took d seconds waits at least 5*d before the next one
@@ -44,11 +47,22 @@ UNINSTALL_BODY = "Remove the OS hook. Schedules stay queued; while this window i
 
 @dataclass(frozen=True)
 class ScheduleList:
-    """One read of the list: the analyze schedules, the count per status, and the profiles the dialog offers."""
+    """One read of the list: the analyze schedules, the count per status, the profiles the dialog offers, the
+    progress of running runs, and the runs that ended since the last read."""
 
     views: list[ScheduleView]
     counts: dict[str, int]
     profiles: ProfileLists
+    running: dict[int, RunProgress]
+    finished: list[RunView]
+
+
+def finished_text(run: RunView) -> str:
+    """The toast when a run this window saw running has ended."""
+    what = f"Run #{run.id} of “{run.schedule_name or run.schedule_id}”"
+    counts = f"{run.tables_done}/{run.tables_planned} tables, {run.columns_described} columns described"
+    error = f": {run.error}" if run.error and run.status == "failed" else ""
+    return f"{what} {run.status}{error} ({counts}). Press L for its history."
 
 
 class MainScreen(RowActions):
@@ -64,9 +78,14 @@ class MainScreen(RowActions):
     ]
 
     class Refreshed(Message):
-        def __init__(self, loaded: ScheduleList | None, error: str | None, seconds: float) -> None:
+        """A refresh ended: the list read (None when the marker had not moved, or on `error`)."""
+
+        def __init__(
+            self, loaded: ScheduleList | None, marker: ListMarker | None, error: str | None, seconds: float
+        ) -> None:
             super().__init__()
             self.loaded = loaded
+            self.marker = marker
             self.error = error
             self.seconds = seconds
 
@@ -81,8 +100,16 @@ class MainScreen(RowActions):
         self.views: dict[int, ScheduleView] = {}
         self.order: list[int] = []
         self.counts: dict[str, int] = {}
-        self.refreshes = 0
-        self.refresher = Serial(self._refresh)
+        self.running: dict[int, RunProgress] = {}
+        self.rows: dict[int, ScheduleRow] = {}  # reused between refreshes so the table diff stays cheap
+        self.haystacks: dict[int, tuple[ScheduleView, str]] = {}  # what `/` searches, per schedule
+        self.search = ""
+        self.marker: ListMarker | None = None
+        self.last_finished: int | None = None  # the schedule whose run ended last (L opens its history)
+        self.refreshes = 0  # list reads that reached the screen
+        self.polls = 0  # marker reads that found nothing to re-read
+        self._force = True
+        self.refresher = Serial(self._start_refresh)
         self._refresh_timer: Timer | None = None
         self._refresh_error: str | None = None  # notified once, not on every failing refresh
 
@@ -91,6 +118,7 @@ class MainScreen(RowActions):
     def compose(self) -> ComposeResult:
         yield DaemonBar(self.backend, self.store, id="daemon-bar")
         yield FilterChips(id="chips")
+        yield SearchBar(placeholder="filter by name, scope or profile (esc clears)", id="search")
         yield ScheduleTable(id="schedules")
         yield ScheduleDetail(id="detail")
         yield QuietFooter()
@@ -131,7 +159,7 @@ class MainScreen(RowActions):
     def on_main_screen_startup_done(self, message: MainScreen.StartupDone) -> None:
         if message.error is not None:
             self.notify(message.error, title="Cannot open the store", severity="error", markup=False, timeout=30)
-        self.request_refresh()
+        self.request_refresh(force=True)
         self.daemon_bar.start()
         summary = message.summary
         recovered = summary.recovered_notice() if summary is not None else None
@@ -142,50 +170,108 @@ class MainScreen(RowActions):
 
     # --- refresh ----------------------------------------------------------------------------------
 
-    def request_refresh(self) -> None:
-        """Refresh now, or right after the refresh in flight (never two at once)."""
+    def request_refresh(self, force: bool = False) -> None:
+        """Refresh now, or right after the refresh in flight (never two at once).
+
+        A refresh reads the store's change marker first and the whole list only when it moved (or `force`).
+        """
+        self._force = self._force or force
         self.refresher.request()
 
+    def _start_refresh(self) -> None:
+        force, self._force = self._force, False
+        self._refresh(None if force else self.marker, dict(self.running))
+
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def _refresh(self) -> None:
+    def _refresh(self, known: ListMarker | None, running: dict[int, RunProgress]) -> None:
         started = time.perf_counter()
         try:
             store = self.store()
+            marker = list_marker(store)
+            if marker == known:
+                deliver(self, self.Refreshed(None, marker, None, time.perf_counter() - started))
+                return
+            progress = running_progress(store)
+            ended = [p.run_id for i, p in running.items() if i not in progress or progress[i].run_id != p.run_id]
             loaded = ScheduleList(
                 core.list_schedules(store, kinds=("analyze",)),
                 core.status_counts(store, kinds=("analyze",)),
                 (list_db_profiles(store), list_llm_profiles(store)),
+                progress,
+                [get_run(store, run_id) for run_id in ended],
             )
         except Exception as exc:  # noqa: BLE001 - the list keeps its last state, the error is shown
-            deliver(self, self.Refreshed(None, first_line(exc), time.perf_counter() - started))
+            deliver(self, self.Refreshed(None, None, first_line(exc), time.perf_counter() - started))
             return
-        deliver(self, self.Refreshed(loaded, None, time.perf_counter() - started))
+        deliver(self, self.Refreshed(loaded, marker, None, time.perf_counter() - started))
 
     def on_main_screen_refreshed(self, message: MainScreen.Refreshed) -> None:
-        self.refreshes += 1
         loaded = message.loaded
-        if loaded is None:
+        if message.error is not None:
             if message.error != self._refresh_error:
-                self.notify(message.error or "", title="Refresh failed", severity="error", markup=False)
+                self.notify(message.error, title="Refresh failed", severity="error", markup=False)
             self._refresh_error = message.error
+        elif loaded is None:
+            self.polls += 1
         else:
+            self.refreshes += 1
             self._refresh_error = None
+            self.marker = message.marker
             self.views = {v.id: v for v in loaded.views}
             self.order = [v.id for v in loaded.views]
             self.counts = loaded.counts
             self.profiles = loaded.profiles
+            self.running = loaded.running
             self.apply_filter()
+            self.daemon_bar.show_missed(self.counts.get("missed", 0))
+            for run in loaded.finished:
+                self.tell_finished(run)
         if self._refresh_timer is not None:
             self._refresh_timer.stop()
         delay = max(self.backend.refresh_seconds, SLOW_REFRESH_FACTOR * message.seconds)
         self._refresh_timer = self.set_timer(delay, self.request_refresh)
         self.refresher.done()
 
+    def tell_finished(self, run: RunView) -> None:
+        """A toast for a run that ended while this window watched it; L opens that schedule's history."""
+        self.last_finished = run.schedule_id
+        failed = run.status == "failed"
+        self.notify(
+            finished_text(run),
+            title="Run finished",
+            severity="error" if failed else "information",
+            markup=False,
+            timeout=12,
+        )
+
+    def _row(self, schedule_id: int) -> ScheduleRow:
+        """The row of a schedule, the same object as last time when nothing it shows changed."""
+        view, progress = self.views[schedule_id], self.running.get(schedule_id)
+        row = self.rows.get(schedule_id)
+        if row is None or row.view is not view or row.progress != progress:
+            row = self.rows[schedule_id] = ScheduleRow(view, progress)
+        return row
+
+    def _matches(self, schedule_id: int, needle: str) -> bool:
+        view = self.views[schedule_id]
+        cached = self.haystacks.get(schedule_id)
+        if cached is None or cached[0] is not view:
+            cached = self.haystacks[schedule_id] = (view, search_text(view))
+        return needle in cached[1]
+
     def apply_filter(self) -> None:
         active = self.chips.active
-        rows = [(row_key(i), self.views[i]) for i in self.order if not active or self.views[i].status in active]
+        needle = self.search.casefold().strip()
+        rows = [
+            (row_key(i), self._row(i))
+            for i in self.order
+            if (not active or self.views[i].status in active) and (not needle or self._matches(i, needle))
+        ]
+        self.table.empty_text = (
+            f"No schedule matches “{self.search}”." if needle else "No schedules here. Press n to plan one."
+        )
         self.table.set_rows(rows)
-        self.chips.show_counts(self.counts, len(rows), len(self.order))
+        self.chips.show_counts(self.counts, len(rows), len(self.order), self.search)
         self.query_one(ScheduleDetail).show(self.current())
 
     def patch(self, view: ScheduleView) -> None:
@@ -205,11 +291,31 @@ class MainScreen(RowActions):
         key = self.table.cursor_key
         return self.views.get(int(key)) if key is not None else None
 
+    def current_progress(self) -> RunProgress | None:
+        view = self.current()
+        return self.running.get(view.id) if view is not None else None
+
     def move_to(self, schedule_id: int) -> None:
         self.table.move_to_key(row_key(schedule_id))
 
     def on_keyed_table_row_highlighted(self, message: KeyedTable.RowHighlighted) -> None:
         self.query_one(ScheduleDetail).show(self.current())
+
+    # --- search -----------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        bar = self.query_one(SearchBar)
+        bar.display = True
+        bar.focus()
+
+    def on_search_bar_typed(self, message: SearchBar.Typed) -> None:
+        self.search = message.text
+        self.apply_filter()
+
+    def on_search_bar_done(self, message: SearchBar.Done) -> None:
+        bar = self.query_one(SearchBar)
+        bar.display = bool(bar.value)
+        self.table.focus()
 
     def on_keyed_table_cell_clicked(self, message: KeyedTable.CellClicked) -> None:
         if message.column == ACTIONS_COLUMN or message.double:
@@ -224,8 +330,18 @@ class MainScreen(RowActions):
         self.apply_filter()
 
     def action_refresh(self) -> None:
-        self.request_refresh()
+        self.request_refresh(force=True)
         self.daemon_bar.read_status()
+
+    def action_last_run_history(self) -> None:
+        """The history of the schedule whose run ended last (the toast names the key)."""
+        from amx_tui.screens.history import HistoryScreen
+
+        if self.last_finished is None:
+            self.notify("No run has ended since this window opened.")
+            return
+        view = self.views.get(self.last_finished)
+        self.app.push_screen(HistoryScreen(self.last_finished, view.name if view is not None else None))
 
     # --- missed runs ------------------------------------------------------------------------------
 

@@ -77,6 +77,9 @@ class ProfileDialog(SaveDialog[ProfileView]):
                 yield Button("Cancel", id="profile-cancel")
                 yield Button("Save", id="profile-save", variant="primary")
 
+    def dirty(self) -> bool:
+        return self.read_values() != self.values
+
     def field(self, key: str) -> FormField:
         return self.query_one(f"#field-{key}", FormField)
 

@@ -68,6 +68,21 @@ CHANGES: dict[str, tuple[Callable[[Store, list[int]], list[SuggestionView]], str
 }
 
 
+def current_text(view: SuggestionView) -> Text:
+    """The left pane: what the database holds now (after apply: the text written, and what it replaced)."""
+    if view.state in core.FINAL:
+        text = Text("Current (what the database holds: written by apply)\n", style="bold")
+        text.append(view.proposed)
+        text.append("\n\nBefore: ", "bold dim")
+        text.append(view.old_value or "(no description)", "dim" if view.old_value else "dim italic")
+        return text
+    text = Text(
+        f"Current ({'what the database holds' if view.state != 'stale' else 'changed underneath'})\n", style="bold"
+    )
+    text.append(view.current if view.current else "(no description)", "" if view.current else "dim italic")
+    return text
+
+
 class ReviewScreen(VerbScreen):
     """`ReviewScreen(run_id=…)` for one run's suggestions, `ReviewScreen()` for every run's."""
 
@@ -256,11 +271,7 @@ class ReviewScreen(VerbScreen):
             proposed.update(Text("Proposed text", style="bold"))
             facts.update(Text("Highlight a suggestion to see it side by side.", style="dim"))
             return
-        head = Text(
-            f"Current ({'what the database holds' if view.state != 'stale' else 'changed underneath'})\n", style="bold"
-        )
-        head.append(view.current if view.current else "(no description)", "" if view.current else "dim italic")
-        current.update(head)
+        current.update(current_text(view))
         words = "Yours (edited)" if view.state == "edited" else "Proposed"
         body = Text(f"{words}\n", style="bold")
         body.append(view.proposed)
@@ -371,8 +382,11 @@ class ReviewScreen(VerbScreen):
             self.notify(message.error or "", title=f"Not {message.verb}ed", severity="error", markup=False, timeout=8)
             return
         changed = {v.id for v in views}
+        by_cursor = not self.marked and self.table.cursor_key is not None and changed == {int(self.table.cursor_key)}
         self.marked -= changed
         self.patch(views)
+        if by_cursor and message.verb in CHANGES and self.table.cursor_key == str(views[0].id):
+            self.table.action_cursor_down()  # decided: on to the next one
         if not self.loads:  # the rest of the queue was being read: read it again, with this change
             self.request_load()
         words = CHANGES[message.verb][1] if message.verb in CHANGES else "Edited"

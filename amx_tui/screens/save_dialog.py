@@ -62,8 +62,25 @@ class SaveDialog(ModalScreen[Saved | None], Generic[Saved]):
         else:
             self.action_cancel()
 
+    def dirty(self) -> bool:
+        """Whether the user changed anything since the dialog opened (Esc then asks before discarding)."""
+        return False
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close without saving; a changed form asks first."""
+        if not self.dirty():
+            self.dismiss(None)
+            return
+        from amx_tui.screens.confirm import ConfirmDialog
+
+        question = ConfirmDialog(
+            "Discard your changes?", "What you typed in this dialog has not been saved.", "Discard", danger=True
+        )
+        self.app.push_screen(question, self._discard)
+
+    def _discard(self, yes: bool | None) -> None:
+        if yes:
+            self.dismiss(None)
 
     def action_save(self) -> None:
         if self.saving:

@@ -20,15 +20,27 @@ from textual.suggester import SuggestFromList
 from textual.timer import Timer
 from textual.widgets import Button, Input, Select, Static
 
+from amx_core.catalog.counting import ScopeCount
 from amx_core.errors import AmxError, ConflictError, UncheckedError, ValidationError
 from amx_core.store import Store
 from amx_core.timing import zone_names
 from amx_core.views import DbProfileView, LlmProfileView, ScheduleView
+from amx_core.wording import counted
 from amx_tui.backend import Backend
 from amx_tui.formatting import local_input_text
 from amx_tui.screens.save_dialog import SaveDialog
 from amx_tui.screens.schedule_form import FIELD_OF_ERROR, FormValues, build_input
-from amx_tui.screens.schedule_hints import at_hint, cadence_hint, cap_hint, zone_hint
+from amx_tui.screens.schedule_hints import (
+    COLUMN_CHOICES,
+    COLUMN_HINT,
+    MISSED_CHOICES,
+    MISSED_HINTS,
+    at_hint,
+    cadence_hint,
+    cap_hint,
+    retries_hint,
+    zone_hint,
+)
 from amx_tui.widgets.choice import Choice
 from amx_tui.widgets.form_field import FormField
 from amx_tui.widgets.profile_tables import ProfileLists
@@ -36,6 +48,7 @@ from amx_tui.widgets.scope_tree import ScopeTree, Target
 from amx_tui.workers import deliver
 
 PREVIEW_DELAY = 0.15
+NUMBER_HINTS = {"cap": cap_hint, "retries": retries_hint}  # field -> the core's check as a live hint
 NARROW_WIDTH = 110  # below this the form and the scope tree stack
 SQLITE_DATABASE = "main (the SQLite file)"
 
@@ -134,6 +147,8 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
         self.files: dict[str, str] = {}
         self.default_databases: dict[str, str | None] = {}
         self._preview_timer: Timer | None = None
+        self._scope_summary = ""
+        self._picked: dict[str, str] = {}  # select id -> the value the dialog chose by itself (one option, a default)
         self.verify = True  # check the database and scope against the catalog when saving
 
     # --- layout -------------------------------------------------------------------------------------
@@ -202,13 +217,35 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
                         hint="Manual: suggestions wait in the review queue · Auto: confident ones are applied",
                     )
                     yield FormField(
+                        "Columns",
+                        Choice(list(COLUMN_CHOICES), v.columns, id="columns"),
+                        key="columns",
+                        hint=COLUMN_HINT,
+                    )
+                    yield FormField(
+                        "If missed",
+                        Choice(list(MISSED_CHOICES), v.missed, id="missed"),
+                        key="missed",
+                        hint=MISSED_HINTS[v.missed],
+                    )
+                    yield FormField(
+                        "Retries",
+                        Input(v.retries, id="retries", placeholder="e.g. 3", compact=True, type="integer"),
+                        Static("attempts", classes="field-unit"),
+                        key="retries",
+                    )
+                    yield FormField(
                         "Statistics",
                         Choice([("off", "Not stated"), ("on", "Dated")], v.statistics, id="statistics"),
                         key="statistics",
                         hint='Dated: descriptions may end "As of <date>, in a sample of N rows: …"',
                     )
                 with Vertical(id="scope-pane"):
-                    yield Static("Scope  (space ticks, enter/→ opens, ← closes)", classes="pane-title", markup=False)
+                    yield Static(
+                        "Scope  (space ticks, ctrl+x only this, type to filter, enter/→ opens, ← closes)",
+                        classes="pane-title",
+                        markup=False,
+                    )
                     yield ScopeTree(self.store_getter, id="scope-tree")
                     yield Static("", id="scope-summary", markup=False)
                     yield Static("", id="error-scope", classes="field-message -error hidden", markup=False)
@@ -258,6 +295,9 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
             llm=self._select_value("llm"),
             review=self.query_one("#review", Choice).value,
             statistics=self.query_one("#statistics", Choice).value,
+            missed=self.query_one("#missed", Choice).value,
+            retries=self.query_one("#retries", Input).value,
+            columns=self.query_one("#columns", Choice).value,
         )
 
     # --- adapting the form -------------------------------------------------------------------------------
@@ -272,12 +312,18 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
         self.field("trigger").set_error(None)
         self.update_previews()
 
+    @on(Choice.Changed, "#missed")
+    def _missed_changed(self, event: Choice.Changed) -> None:
+        self.field("missed").set_hint(MISSED_HINTS[event.value])
+
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
         key = event.input.id or ""
-        if key in ("name", "at", "cron", "cap", "settle", "tz"):
+        if key in ("name", "at", "cron", "cap", "settle", "tz", "retries"):
             self.field(key).set_error(None)
-        if key in ("at", "cron", "tz", "cap"):
+        if key in NUMBER_HINTS:  # cheap: shown as typed
+            self.field(key).set_hint(*NUMBER_HINTS[key](event.value))
+        if key in ("at", "cron", "tz"):
             if self._preview_timer is not None:
                 self._preview_timer.stop()
             self._preview_timer = self.set_timer(PREVIEW_DELAY, self.update_previews)
@@ -292,7 +338,8 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
         waiting = ("shown once the time zone below is known", False)
         self.field("at").set_hint(*(waiting if zone_unknown else at_hint(values.at, tz, now)))
         self.field("cron").set_hint(*(waiting if zone_unknown else cadence_hint(values.cron, values.at, tz, now)))
-        self.field("cap").set_hint(cap_hint(values.cap))
+        self.field("cap").set_hint(*cap_hint(values.cap))
+        self.field("retries").set_hint(*retries_hint(values.retries))
 
     # --- profiles and databases (workers) -------------------------------------------------------------
 
@@ -334,9 +381,9 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
         self._fill_select("db", [(Text(f"{p.name}  ({p.dialect})"), p.name) for p in dbs], self.values.db)
         self._fill_select("llm", [(Text(f"{p.name}  ({llm_words(p)})"), p.name) for p in llms], self.values.llm)
         if not dbs:
-            self.field("db").set_hint("no DB profile yet: add one with `amx profile db add`", warning=True)
+            self.field("db").set_hint("no DB profile yet: add one on the Profiles screen (P)", warning=True)
         if not llms:
-            self.field("llm").set_hint("no LLM profile yet: add one with `amx profile llm add`", warning=True)
+            self.field("llm").set_hint("no LLM profile yet: add one on the Profiles screen (P)", warning=True)
 
     def _fill_select(self, select_id: str, options: list[tuple[Text, str]], wanted: str | None) -> None:
         select = self.query_one(f"#{select_id}", Select)
@@ -346,6 +393,24 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
             select.value = wanted
         elif len(values) == 1:
             select.value = values[0]
+        else:
+            return
+        if select.value != getattr(self.values, select_id):
+            self._picked[select_id] = select.value  # the dialog's own pick, not an edit (see `dirty`)
+
+    def dirty(self) -> bool:
+        """Anything typed, chosen or ticked that differs from what the dialog opened with (and picked itself)."""
+        picked, values = self._picked, self.values
+        baseline = replace(
+            values,
+            db=picked.get("db", values.db),
+            database=picked.get("database", values.database),
+            llm=picked.get("llm", values.llm),
+        )
+        mine = self.read_values()
+        if mine.db is not None and mine.db in self.files:  # a single-database profile sends no database
+            baseline = replace(baseline, database=None)
+        return bool(mine.changed(baseline))
 
     @on(Select.Changed, "#db")
     def _db_changed(self, event: Select.Changed) -> None:
@@ -409,8 +474,21 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
     @on(ScopeTree.Changed)
     def _scope_changed(self, event: ScopeTree.Changed) -> None:
         event.stop()
-        self.query_one("#scope-summary", Static).update(Text.assemble(("Scope: ", "bold"), event.summary))
+        self._scope_summary = event.summary
+        self._show_scope_summary(None)
         self._note("#error-scope", None)
+
+    @on(ScopeTree.Counted)
+    def _scope_counted(self, event: ScopeTree.Counted) -> None:
+        event.stop()
+        self._show_scope_summary(event.count)
+
+    def _show_scope_summary(self, count: ScopeCount | None) -> None:
+        """`Scope: main.orders +1 · 2 tables, 14 columns picked` (the count once the cached catalog answered)."""
+        text = Text.assemble(("Scope: ", "bold"), self._scope_summary)
+        if count is not None:
+            text.append(f" · {counted(count.tables, 'table')}, {counted(count.columns, 'column')} picked", style="bold")
+        self.query_one("#scope-summary", Static).update(text)
 
     # --- saving ------------------------------------------------------------------------------------------
 
@@ -514,9 +592,9 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
 
     def show_values(self, values: FormValues, names: set[str]) -> None:
         """Put `values` into the widgets of the fields in `names` (profiles and scope re-cascade)."""
-        for name in names & {"name", "at", "cron", "cap", "settle", "tz"}:
+        for name in names & {"name", "at", "cron", "cap", "settle", "tz", "retries"}:
             self.query_one(f"#{name}", Input).value = getattr(values, name)
-        for name in names & {"trigger", "review", "statistics"}:
+        for name in names & {"trigger", "review", "statistics", "missed", "columns"}:
             self.query_one(f"#{name}", Choice).value = getattr(values, name)
         if "llm" in names and values.llm is not None:
             self.query_one("#llm", Select).value = values.llm

@@ -27,6 +27,9 @@ FIELD_OF_ERROR = {
     "llm-profile": "llm",
     "review": "review",
     "with-statistics": "statistics",
+    "missed": "missed",
+    "retries": "retries",
+    "missing-only": "columns",
 }
 
 
@@ -47,6 +50,9 @@ class FormValues:
     llm: str | None = None
     review: str = "manual"
     statistics: str = "off"  # "on": descriptions may state dated statistics
+    missed: str = "ask"  # missed policy: ask | run | skip
+    retries: str = "3"  # attempts on transient errors
+    columns: str = "missing"  # "missing": only what has no description (or an AMX one); "all": every column
 
     @classmethod
     def of_view(cls, view: ScheduleView) -> FormValues:
@@ -65,6 +71,9 @@ class FormValues:
             llm=view.llm_profile,
             review=view.review,
             statistics="on" if view.with_statistics else "off",
+            missed=view.missed_policy,
+            retries=str(view.retry_max_attempts),
+            columns="missing" if view.missing_only else "all",
         )
 
     def changed(self, other: FormValues) -> set[str]:
@@ -110,5 +119,8 @@ def build_input(values: FormValues, initial: FormValues | None = None) -> Schedu
         llm_profile=values.llm if "llm" in changed else None,
         review=values.review if "review" in changed else None,
         with_statistics=values.statistics == "on" if "statistics" in changed else None,
+        missed=values.missed if "missed" in changed else None,
+        retry_attempts=values.retries.strip() if "retries" in changed else None,  # type: ignore[arg-type]
+        missing_only=values.columns == "missing" if "columns" in changed else None,
         kind=None if editing else "analyze",
     )

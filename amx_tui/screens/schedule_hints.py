@@ -6,10 +6,12 @@ the English words and next five fire times of a cadence, the zone's offset, the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 from amx_core.errors import ValidationError
+from amx_core.services.schedules import check_cap_hours, check_retries
 from amx_core.timing import describe_cadence, parse_local, to_local, zone_names
 from amx_core.timing.wallclock import format_offset
 from amx_tui.formatting import ago
@@ -83,10 +85,42 @@ def zone_hint(text: str, detected: str, now: datetime) -> tuple[str, bool]:
     return "unknown zone (use an IANA name such as Europe/Berlin)", True
 
 
-def cap_hint(text: str) -> str:
+MISSED_CHOICES = (("ask", "Ask me"), ("run", "Run once"), ("skip", "Skip"))
+MISSED_HINTS = {
+    "ask": "a missed time waits for you: Run now or Skip (the header counts them)",
+    "run": "a missed time runs once as soon as a tick sees it (one catch-up, however many were missed)",
+    "skip": "a missed time is skipped and the schedule goes on to its next time",
+}
+COLUMN_CHOICES = (("missing", "Missing only"), ("all", "All columns"))
+COLUMN_HINT = "Missing only: what has no description or one AMX wrote · All: describe every column again"
+
+
+def _refusal(check: Callable[[str], object], text: str) -> str | None:
+    """The core's own refusal of `text` (what Save would say), or None when it would be accepted."""
+    try:
+        check(text.strip())
+    except ValidationError as exc:
+        return exc.detail
+    return None
+
+
+def cap_hint(text: str) -> tuple[str, bool]:
     if not text.strip():
-        return "fires when the catalog sees a schema change in scope, at most once per this many hours"
-    return f"a change runs once it settled; the next run no sooner than {text.strip()} h after the last"
+        return "fires when the catalog sees a schema change in scope, at most once per this many hours", False
+    refused = _refusal(check_cap_hours, text)
+    if refused is not None:
+        return refused, True
+    return f"a change runs once it settled; the next run no sooner than {text.strip()} h after the last", False
+
+
+def retries_hint(text: str) -> tuple[str, bool]:
+    refused = _refusal(check_retries, text)
+    if refused is not None:
+        return refused, True
+    attempts = int(text.strip())
+    if attempts == 1:
+        return "one attempt: a transient error (LLM 429/5xx, timeout, dropped connection) fails the run", False
+    return f"up to {attempts} attempts on transient errors, with growing pauses between them", False
 
 
 @lru_cache(maxsize=1)

@@ -66,6 +66,9 @@ class EditSuggestionDialog(SaveDialog[SuggestionView]):
         self.editor.text = self.view.alternatives[event.option_index]
         self.editor.focus()
 
+    def dirty(self) -> bool:
+        return self.editor.text != self.view.proposed
+
     def on_text_area_changed(self, _event: TextArea.Changed) -> None:
         self.query_one("#field-text", FormField).set_error(None)
 

@@ -14,11 +14,12 @@ from textual.widget import Widget
 
 
 class Choice(Widget, can_focus=True):
-    """Options as (value, label); `value` is the chosen one. ←/→ move, clicks choose."""
+    """Options as (value, label); `value` is the chosen one. ←/→ choose, clicks choose; space does nothing (it
+    used to step on, so → then space landed back on the first option)."""
 
     BINDINGS = [
-        Binding("left,up", "step(-1)", "Previous", show=False),
-        Binding("right,down,space", "step(1)", "Next", show=False),
+        Binding("left,up", "step(-1)", "Previous option", show=False),
+        Binding("right,down", "step(1)", "Next option", show=False),
     ]
 
     DEFAULT_CSS = """

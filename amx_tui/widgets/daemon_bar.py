@@ -24,6 +24,9 @@ from amx_tui.backend import Backend, DaemonCall, TickPass
 from amx_tui.formatting import ago, daemon_badge, log_facts, seconds_between
 from amx_tui.workers import deliver, first_line
 
+FOLD_WIDTH = 120  # narrower (or shorter) terminals get a one-line header
+FOLD_HEIGHT = 30
+
 # daemon call -> (notification title when it worked, title when it failed); a status read notifies nothing
 TITLES: dict[str, tuple[str | None, str]] = {
     "status": (None, "Daemon status"),
@@ -53,6 +56,18 @@ def tick_note(tick: InAppTick, now: datetime) -> str:
     return f"{note} · last pass {ago(seconds_between(tick.last.at, now))}: {outcome}"
 
 
+def folded_tick_note(tick: InAppTick, now: datetime) -> str:
+    """The in-app tick in a few words, for the one-line header."""
+    if not tick.active:
+        return ""
+    if tick.running:
+        return "in-app tick running…"
+    if tick.last is None:
+        return "in-app tick soon"
+    outcome = "" if tick.last.ok else " failed"
+    return f"in-app tick{outcome} {ago(seconds_between(tick.last.at, now))}"
+
+
 def status_lines(status: DaemonStatus) -> list[str]:
     """The daemon's unit, log and last tick, for the `Daemon status` notification."""
     return [
@@ -65,7 +80,8 @@ def status_lines(status: DaemonStatus) -> list[str]:
 
 
 class DaemonBar(Vertical):
-    """Two lines: brand, badge and facts with the actions; then the in-app tick note and warnings.
+    """Two lines: brand, badge and facts with the actions; then the in-app tick note and warnings. Folded (narrow
+    or short terminals): one line with the badge, last tick, log size and age, and the tick and warnings in short.
 
     `start()` once the store is open: the status is read now and every `daemon_seconds`, and while the
     daemon is not loaded a tick pass runs right away and every `tick_seconds`.
@@ -101,14 +117,46 @@ class DaemonBar(Vertical):
             yield Static("AMX Schedules", id="brand", markup=False)
             yield Static("○ checking…", id="badge", classes="badge", markup=False)
             yield Static("", id="daemon-facts", markup=False)
-            yield Button("Install daemon", id="install-daemon", compact=True, action="screen.install_daemon")
-            yield Button("Uninstall", id="uninstall-daemon", compact=True, action="screen.uninstall_daemon")
+            yield Button("", id="missed-runs", compact=True, action="screen.show_missed")
+            yield Button(
+                "Install daemon",
+                id="install-daemon",
+                classes="daemon-action",
+                compact=True,
+                action="screen.install_daemon",
+            )
+            yield Button(
+                "Uninstall",
+                id="uninstall-daemon",
+                classes="daemon-action",
+                compact=True,
+                action="screen.uninstall_daemon",
+            )
         yield Static("", id="daemon-note", markup=False)
 
     def on_mount(self) -> None:
         for button in self.query(Button):
             button.can_focus = False
+        self.query_one("#missed-runs", Button).display = False
         self.show(busy="Opening the store…")
+
+    @property
+    def folded(self) -> bool:
+        return self.has_class("-folded")
+
+    def on_resize(self) -> None:
+        width, height = self.app.size
+        folded = width < FOLD_WIDTH or height < FOLD_HEIGHT
+        if folded != self.folded:
+            self.set_class(folded, "-folded")
+            self.show()
+
+    def show_missed(self, count: int) -> None:
+        """The header's count of Missed schedules; a click opens the Run now / Skip dialog."""
+        button = self.query_one("#missed-runs", Button)
+        button.label = f"! {count} missed"
+        button.tooltip = "Missed schedules: run now or skip (m)"
+        button.display = count > 0
 
     @property
     def installed(self) -> bool:
@@ -209,17 +257,31 @@ class DaemonBar(Vertical):
         if status is None:
             badge.update(Text("○ unknown", no_wrap=True))
             note.update(Text(busy or tick_note(self.tick, now)))
+            note.display = not self.folded
+            if self.folded:
+                self.query_one("#daemon-facts", Static).update(Text(busy or "", no_wrap=True, overflow="ellipsis"))
             return
         badge.update(Text(daemon_badge(status.state), no_wrap=True))
         for state in ("loaded", "installed", "not_installed"):
             badge.set_class(status.state == state, f"-{state.replace('_', '-')}")
-        facts = f"last tick {ago(status.last_tick_age_seconds)} · {log_facts(status, now)}"
-        if status.mechanism:
-            facts += f" · {status.mechanism}"
+        if self.folded:
+            parts = [
+                f"tick {ago(status.last_tick_age_seconds)}",
+                log_facts(status, now).replace("written ", ""),
+                busy or folded_tick_note(self.tick, now),
+                f"⚠ {len(status.warnings)} warning{'s' if len(status.warnings) != 1 else ''} (D)"
+                if status.warnings
+                else "",
+            ]
+            facts = " · ".join(part for part in parts if part)
+        else:
+            facts = f"last tick {ago(status.last_tick_age_seconds)} · {log_facts(status, now)}"
+            if status.mechanism:
+                facts += f" · {status.mechanism}"
         self.query_one("#daemon-facts", Static).update(Text(facts, no_wrap=True, overflow="ellipsis"))
         self.query_one("#install-daemon", Button).label = "Reinstall" if status.installed else "Install daemon"
         self.query_one("#uninstall-daemon", Button).display = bool(status.installed)
         lines = [line for line in (busy, tick_note(self.tick, now), *status.warnings) if line]
         note.update(Text("\n".join(lines)))
         note.set_class(bool(status.warnings), "-warning")
-        note.display = bool(lines)
+        note.display = bool(lines) and not self.folded

@@ -78,11 +78,14 @@ class FilterChips(Horizontal):
         message.stop()
         self.toggle(message.status)
 
-    def show_counts(self, counts: dict[str, int], shown: int, total: int) -> None:
+    def show_counts(self, counts: dict[str, int], shown: int, total: int, search: str = "") -> None:
         for status in CHIP_STATUSES:
             self.chip(status).show_count(counts.get(status, 0))
         which = (
             "all statuses" if not self.active else " + ".join(s.capitalize() for s in CHIP_STATUSES if s in self.active)
         )
+        matching = f" · “{search}”" if search.strip() else ""
         summary = self.query_one("#chips-summary", Static)
-        summary.update(Text(f"showing {shown} of {total} · {which}", no_wrap=True), layout=False)  # its width is 1fr
+        summary.update(
+            Text(f"showing {shown} of {total} · {which}{matching}", no_wrap=True, overflow="ellipsis"), layout=False
+        )  # its width is 1fr

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.text import Text
-
 from amx_core.views import DbProfileView, LlmProfileView
-from amx_tui.formatting import plain
 from amx_tui.widgets.keyed_table import Column, KeyedTable
 
 NO_SECRET = "—"
@@ -16,20 +13,20 @@ ProfileView = DbProfileView | LlmProfileView
 ProfileLists = tuple[list[DbProfileView], list[LlmProfileView]]  # (DB profiles, LLM profiles)
 
 DB_COLUMNS = (
-    Column("name", "Name", ratio=1, min_width=12),
-    Column("dialect", "Dialect", width=10),
-    Column("url", "URL (masked)", ratio=3, min_width=16),
-    Column("password", "Password ref", width=20, drop_order=2),
-    Column("database", "Database", width=12, drop_order=1),
-    Column("sample", "Samples", width=7, drop_order=3),
+    Column("name", "Name", min_width=10, max_width=30, grow=1),
+    Column("dialect", "Dialect", min_width=6, max_width=12),
+    Column("url", "URL (masked)", min_width=16, grow=3),
+    Column("password", "Password ref", min_width=10, max_width=30, drop_order=2),
+    Column("database", "Database", min_width=8, max_width=20, drop_order=1),
+    Column("sample", "Samples", min_width=6, max_width=8, drop_order=3),
 )
 LLM_COLUMNS = (
-    Column("name", "Name", ratio=1, min_width=12),
-    Column("provider", "Provider", width=10),
-    Column("model", "Model", ratio=1, min_width=10),
-    Column("base_url", "Base URL", ratio=2, min_width=12, drop_order=2),
-    Column("key", "API key ref", width=20, drop_order=3),
-    Column("limits", "Conc. / timeout", width=15, drop_order=1),
+    Column("name", "Name", min_width=10, max_width=30, grow=1),
+    Column("provider", "Provider", min_width=8, max_width=10),
+    Column("model", "Model", min_width=8, max_width=30, grow=1),
+    Column("base_url", "Base URL", min_width=12, grow=2, drop_order=2),
+    Column("key", "API key ref", min_width=10, max_width=30, drop_order=3),
+    Column("limits", "Conc. / timeout", min_width=10, max_width=16, drop_order=1),
 )
 
 
@@ -44,14 +41,14 @@ class DbProfileTable(KeyedTable[DbProfileView]):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(DB_COLUMNS, empty_text="No DB profile yet. Press n to add one.", id=id, classes=classes)
 
-    def format_row(self, key: str, view: DbProfileView) -> Sequence[Text]:
+    def cells(self, key: str, view: DbProfileView) -> Sequence[str]:
         return (
-            plain(view.name),
-            plain(view.dialect),
-            plain(view.url),
-            plain(secret_ref_text(view.password_ref)),
-            plain(view.default_database or NO_SECRET),
-            plain(view.sample_mode),
+            view.name,
+            view.dialect,
+            view.url,
+            secret_ref_text(view.password_ref),
+            view.default_database or NO_SECRET,
+            view.sample_mode,
         )
 
 
@@ -59,12 +56,12 @@ class LlmProfileTable(KeyedTable[LlmProfileView]):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(LLM_COLUMNS, empty_text="No LLM profile yet. Press n to add one.", id=id, classes=classes)
 
-    def format_row(self, key: str, view: LlmProfileView) -> Sequence[Text]:
+    def cells(self, key: str, view: LlmProfileView) -> Sequence[str]:
         return (
-            plain(view.name),
-            plain(view.provider),
-            plain(view.model or "default"),
-            plain(view.base_url or "default"),
-            plain(secret_ref_text(view.key_ref) if view.provider != "heuristic" else "not needed"),
-            plain(f"{view.max_concurrency} / {view.timeout_seconds:g} s"),
+            view.name,
+            view.provider,
+            view.model or "default",
+            view.base_url or "default",
+            secret_ref_text(view.key_ref) if view.provider != "heuristic" else "not needed",
+            f"{view.max_concurrency} / {view.timeout_seconds:g} s",
         )

@@ -6,19 +6,19 @@ from rich.text import Text
 from textual.widgets import Static
 
 from amx_core.views import ScheduleView
-from amx_tui.formatting import TRIGGER_WORDS, hours_text
+from amx_tui.formatting import TRIGGER_WORDS, hours_text, zone_text
 
 
 def describe_timing(view: ScheduleView) -> str:
     if view.trigger == "change":
         return f"{TRIGGER_WORDS['change']}: at most every {hours_text(view.cap_hours)}"
     if view.cadence:
-        return f"cron {view.cadence} · {view.cadence_text or ''} ({view.tz})"
-    return f"one-shot ({view.tz})"
+        return f"cron {view.cadence} · {view.cadence_text or ''} ({zone_text(view.tz)})"
+    return f"one-shot ({zone_text(view.tz)})"
 
 
 class ScheduleDetail(Static):
-    """Three lines about one schedule; all user text goes in as plain Text."""
+    """Three lines about one schedule (more when its whole scope needs them); all user text goes in as plain Text."""
 
     def show(self, view: ScheduleView | None) -> None:
         if view is None:
@@ -26,7 +26,7 @@ class ScheduleDetail(Static):
             return
         where = view.db_profile + (f" / {view.database}" if view.database else "")
         scope = ", ".join(view.scope) if view.scope else "whole database"
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text(overflow="fold")
         text.append(view.name, "bold")
         text.append(
             f"  #{view.id} · {describe_timing(view)} · missed policy {view.missed_policy} · version {view.version}\n"

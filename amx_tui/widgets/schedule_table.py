@@ -1,38 +1,67 @@
-"""The schedule list: one row per analyze schedule, keyed by schedule id, coloured by status."""
+"""The schedule list: one row per analyze schedule, keyed by schedule id, coloured by status, with live progress."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from rich.style import Style
-from rich.text import Text
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from amx_core.schedule.rules import STATUSES
+from amx_core.services.watch import RunProgress
 from amx_core.views import ScheduleView
-from amx_tui.formatting import REVIEW_WORDS, fire_time_text, plain, status_word
+from amx_tui.formatting import REVIEW_WORDS, fire_time_text, status_word
 from amx_tui.widgets.keyed_table import Column, KeyedTable
 
 ACTIONS_COLUMN = "actions"
 ACTIONS_CELL = "⋯ actions"
+FAR_FUTURE = datetime.max.replace(tzinfo=None)
 
+# Narrow terminals drop Actions first, then Review, LLM profile, DB profile and Scope (Name, Fire time and
+# Status always stay). Fire time gives way before Name when both are wider than the room.
 SCHEDULE_COLUMNS = (
-    Column("name", "Name", ratio=3, min_width=14),
-    Column("fire", "Fire time (local)", width=32),
-    Column("scope", "Scope", ratio=3, min_width=12, drop_order=3),
-    Column("status", "Status", width=11),
-    Column("llm", "LLM profile", width=12, drop_order=1),
-    Column("review", "Review", width=6, drop_order=2),
-    Column(ACTIONS_COLUMN, "Actions", width=len(ACTIONS_CELL), drop_order=4),
+    Column("name", "Name", min_width=12, max_width=40, grow=2, comfort=20),
+    Column("fire", "Fire time (local)", min_width=16, max_width=36),
+    Column("scope", "Scope", min_width=10, max_width=60, grow=3, drop_order=5),
+    Column("status", "Status", min_width=11, max_width=24),
+    Column("db", "DB profile", min_width=8, max_width=20, drop_order=4),
+    Column("llm", "LLM profile", min_width=8, max_width=20, drop_order=3),
+    Column("review", "Review", min_width=6, max_width=6, drop_order=2),
+    Column(ACTIONS_COLUMN, "Actions", width=len(ACTIONS_CELL), drop_order=1, sortable=False),
 )
+STATUS_ORDER = {status: i for i, status in enumerate(STATUSES)}
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    """What one row shows: the schedule and, while one of its runs runs, that run's progress."""
+
+    view: ScheduleView
+    progress: RunProgress | None = None
 
 
 def row_key(schedule_id: int) -> str:
     return str(schedule_id)
 
 
-class ScheduleTable(KeyedTable[ScheduleView]):
+def status_text(row: ScheduleRow) -> str:
+    """`● Pending`, `▶ Running 3/12`: a running run's tables done of planned follow the status."""
+    text = status_word(row.view.status)
+    progress = row.progress
+    if progress is None:
+        return text
+    done = f"{progress.tables_done}/{progress.tables_planned}" if progress.tables_planned else "starting"
+    return f"{text} {done}" if row.view.status == "running" else f"{text} ▶{done}"
+
+
+def search_text(view: ScheduleView) -> str:
+    """What `/` matches against: name, the whole scope, database and both profiles (case-folded)."""
+    return " ".join((view.name, *view.scope, view.database or "", view.db_profile, view.llm_profile or "")).casefold()
+
+
+class ScheduleTable(KeyedTable[ScheduleRow]):
     """Schedules as rows; a status has its own colour class (`schedule-table--failed`, ...)."""
 
+    INK_PREFIX = "schedule-table"
     COMPONENT_CLASSES = (
         KeyedTable.COMPONENT_CLASSES
         | {f"schedule-table--{s}" for s in STATUSES}
@@ -59,25 +88,27 @@ class ScheduleTable(KeyedTable[ScheduleView]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(SCHEDULE_COLUMNS, empty_text="No schedules here. Press n to plan one.", id=id)
 
-    def _ink(self, name: str) -> Style:
-        """A component's colour and text style without its background (rows keep their zebra and cursor)."""
-        full = self.get_component_rich_style(f"schedule-table--{name}")
-        return Style(color=full.color, bold=full.bold, italic=full.italic)
-
-    def format_row(self, key: str, view: ScheduleView) -> Sequence[Text]:
-        status = plain(status_word(view.status))
-        status.stylize(self._ink(view.status))
-        scope = plain(view.scope_summary)
-        if not view.scope:
-            scope.stylize(self._ink("muted"))
-        actions = plain(ACTIONS_CELL)
-        actions.stylize(self._ink("actions"))
+    def cells(self, key: str, row: ScheduleRow) -> Sequence[str]:
+        view = row.view
         return (
-            plain(view.name),
-            plain(fire_time_text(view)),
-            scope,
-            status,
-            plain(view.llm_profile or "—"),
-            plain(REVIEW_WORDS.get(view.review, view.review)),
-            actions,
+            view.name,
+            fire_time_text(view),
+            view.scope_summary,
+            status_text(row),
+            view.db_profile + (f"/{view.database}" if view.database else ""),
+            view.llm_profile or "—",
+            REVIEW_WORDS.get(view.review, view.review),
+            ACTIONS_CELL,
         )
+
+    def inks(self, key: str, row: ScheduleRow) -> Sequence[str | None]:
+        view = row.view
+        return (None, None, None if view.scope else "muted", view.status, None, None, None, "actions")
+
+    def sort_value(self, column: str, key: str, row: ScheduleRow) -> Hashable:
+        view = row.view
+        if column == "fire":
+            return view.next_fire_utc.replace(tzinfo=None) if view.next_fire_utc else FAR_FUTURE
+        if column == "status":
+            return STATUS_ORDER.get(view.status, len(STATUS_ORDER))
+        return super().sort_value(column, key, row)

@@ -8,18 +8,19 @@ An empty selection means the whole database, so everything shows ☑ until a tic
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from rich.style import Style
 from rich.text import Text
-from textual import events
+from textual import events, work
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from amx_core.catalog.views import ChildPage
+from amx_core.catalog.counting import ScopeCount
+from amx_core.catalog.views import CatalogNode, ChildPage
 from amx_core.scope import ScopeSelection, summarize_scope
 from amx_core.scope.paths import is_under
 from amx_core.scope.selection import CHECKED, PARTIAL, UNCHECKED
@@ -47,6 +48,8 @@ class ScopeNode:
     loading: bool = False
     error: str | None = None
     offset: int = 0  # a "more" node: where the next page starts
+    items: list[CatalogNode] = field(default_factory=list)  # every child read so far, filtered or not
+    filter: str = ""  # what was typed to filter the children (case-insensitive substring)
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,8 @@ class ScopeTree(Tree[ScopeNode]):
     """The scope picker; read `scope` for the paths to store, listen for `ScopeTree.Changed`."""
 
     BINDINGS = [
-        Binding("space", "tick", "Tick/untick", tooltip="Tick or untick the node (narrow or widen the scope)"),
+        Binding("space", "tick", "Tick/untick", tooltip="Tick or untick the node the cursor is on"),
+        Binding("ctrl+x", "only_this", "Only this", tooltip="Keep only this node ticked"),
         Binding("enter", "toggle_expand", "Expand/collapse", show=False),
         Binding("right", "expand_or_down", "Expand", show=False),
         Binding("left", "collapse_or_up", "Collapse", show=False),
@@ -80,6 +84,14 @@ class ScopeTree(Tree[ScopeNode]):
         @property
         def control(self) -> ScopeTree:
             return self.tree
+
+    class Counted(Message):
+        """How many tables and columns the selection picks (cached catalog), or None when unknown."""
+
+        def __init__(self, generation: int, count: ScopeCount | None) -> None:
+            super().__init__()
+            self.generation = generation
+            self.count = count
 
     class Loaded(Message):
         """A page of children arrived from a worker (posted from the thread)."""
@@ -101,7 +113,10 @@ class ScopeTree(Tree[ScopeNode]):
         self.auto_expand = False
         self.guide_depth = 3
         self._generation = 0
+        self._changes = 0
         self._expand_wanted: set[tuple[str, ...]] = set()
+        self.count: ScopeCount | None = None
+        self._filtering: TreeNode[ScopeNode] | None = None  # the branch being filtered by typing
 
     # --- public API -------------------------------------------------------------------------------
 
@@ -113,6 +128,7 @@ class ScopeTree(Tree[ScopeNode]):
         """Show `target`'s catalog with `scope` ticked; branches that hold deeper ticks open as they load."""
         self._generation += 1
         self.clear()
+        self.count = None
         self.selection = ScopeSelection.from_scope(list(scope))
         self.target = target
         if target is None:
@@ -154,13 +170,56 @@ class ScopeTree(Tree[ScopeNode]):
         return None
 
     def tick(self, path: tuple[str, ...]) -> str:
-        """Space on the node at `path` (the core decides what ticking means)."""
+        """Space on the node at `path`: a ticked node is unticked (alone, when its tick comes from a ticked
+        branch: the rest of that branch stays), any other node is ticked. The core's ScopeSelection holds it."""
         if path == ():
             self.selection.clear()
+        elif self.node_state_of(path) == CHECKED and path not in self.selection.ticked:
+            if not self._exclude(path):
+                return CHECKED
         else:
             self.selection.toggle(path)
         self._changed()
         return self.selection.state(path) if path else CHECKED
+
+    def only(self, path: tuple[str, ...]) -> None:
+        """Tick this node and nothing else (the database: the whole database)."""
+        self.selection.clear()
+        if path:
+            self.selection.toggle(path)
+        self._changed()
+
+    def node_state_of(self, path: tuple[str, ...]) -> str:
+        if not path:
+            return PARTIAL if self.selection.ticked else CHECKED
+        return self.selection.state(path) if self.selection.ticked else CHECKED
+
+    def _children_paths(self, parent: tuple[str, ...]) -> list[tuple[str, ...]] | None:
+        """Every child path of a loaded branch, or None while some are not read yet."""
+        node = self.find(parent)
+        data = node.data if node is not None else None
+        if data is None or data.total is None or len(data.items) < data.total:
+            return None
+        return [tuple(item.path) for item in data.items]
+
+    def _exclude(self, path: tuple[str, ...]) -> bool:
+        """Untick `path` inside a ticked branch: the branch is narrowed to everything else at each level."""
+        anchor = next((leaf for leaf in self.selection.effective() if is_under(path, leaf)), ())
+        ticked = set(self.selection.ticked) - {anchor}
+        for depth in range(len(anchor) + 1, len(path) + 1):
+            siblings = self._children_paths(path[: depth - 1])
+            if siblings is None:
+                self.notify("Load the whole level first (the “… more” line) to untick one of it.", severity="warning")
+                return False
+            ticked |= {p for p in siblings if p != path[:depth]}
+        if not any(is_under(p, anchor) and p != anchor for p in ticked):
+            if not anchor:
+                self.notify("The scope cannot be empty: tick what to keep instead.", severity="warning")
+                return False
+            self.selection.toggle(anchor)  # nothing else in that branch: untick it whole
+            return True
+        self.selection.ticked = ticked
+        return True
 
     # --- rendering --------------------------------------------------------------------------------
 
@@ -197,12 +256,33 @@ class ScopeTree(Tree[ScopeNode]):
         if data.child_count is not None and data.kind != "database":
             unit = "columns" if data.kind in ("table", "view", "materialized_view") else "tables"
             parts.append(f"{data.child_count} {unit}")
+        if data.filter:
+            parts.append(f"filter “{data.filter}” (esc clears)")
         return " · ".join(parts)
 
     def _changed(self) -> None:
         self.root.refresh()
         self.refresh()
         self.post_message(self.Changed(self, self.selection.scope()))
+        self._changes += 1
+        if self.target is not None:
+            self._count(self._changes, self.target, self.selection.scope())
+
+    @work(thread=True, exclusive=True, group="scope-count", exit_on_error=False)
+    def _count(self, generation: int, target: Target, scope: list[str]) -> None:
+        from amx_core.catalog.counting import count_scope
+
+        try:
+            count: ScopeCount | None = count_scope(self.store_getter(), target.profile, target.database, scope)
+        except Exception:  # noqa: BLE001 - the count is a hint; the tree works without it
+            count = None
+        deliver(self, self.Counted(generation, count))
+
+    def on_scope_tree_counted(self, message: ScopeTree.Counted) -> None:
+        if message.generation != self._changes:
+            message.stop()
+            return
+        self.count = message.count
 
     # --- loading ----------------------------------------------------------------------------------
 
@@ -256,24 +336,77 @@ class ScopeTree(Tree[ScopeNode]):
             data.error = message.error
             node.refresh()
             return
+        known = {tuple(item.path) for item in data.items}
+        data.items.extend(item for item in page.items if tuple(item.path) not in known)
+        data.loaded = page.offset + len(page.items)
+        data.total = page.total
+        self._populate(node, [item for item in page.items if tuple(item.path) not in known])
+        if self.target is not None:  # the cache holds this branch now: count again
+            self._count(self._changes, self.target, self.selection.scope())
+
+    def _populate(self, node: TreeNode[ScopeNode], fresh: list[CatalogNode] | None = None) -> None:
+        """Add the children that match the node's filter (only `fresh` ones, or all again when None)."""
+        data = node.data
+        if data is None:
+            return
         for child in list(node.children):
-            if child.data is not None and child.data.kind == "more":
+            if fresh is None or (child.data is not None and child.data.kind == "more"):
                 child.remove()
-        for item in page.items:
+        needle = data.filter.casefold()
+        for item in data.items if fresh is None else fresh:
+            if needle and needle not in item.name.casefold():
+                continue
             kind = item.kind
             child_data = ScopeNode(kind, tuple(item.path), detail=item.detail, child_count=item.child_count)
             leaf = kind == "column" or item.child_count == 0
             child = node.add(Text(item.name), data=child_data, allow_expand=not leaf)
             if child_data.path in self._expand_wanted:
                 child.expand()
-        data.loaded = page.offset + len(page.items)
-        data.total = page.total
-        if data.loaded < data.total:
+        if data.total is not None and data.loaded < data.total:
             more = f"… {data.total - data.loaded:,} more (of {data.total:,}): press space or enter to load {PAGE_SIZE}"
             node.add_leaf(Text(more), data=ScopeNode("more", data.path, offset=data.loaded))
-        if not page.items and page.total == 0:
-            data.total = 0
         node.refresh()
+
+    # --- type to filter -------------------------------------------------------------------------------
+
+    def _level(self) -> TreeNode[ScopeNode] | None:
+        """The branch whose children the cursor is among (the one being filtered while its children change)."""
+        node = self.cursor_node
+        parent = node.parent if node is not None and node.data is not None and node.data.kind != "profile" else None
+        if self._filtering is not None and (parent is None or parent is self._filtering.parent):
+            return self._filtering
+        return parent if parent is not None and parent.data is not None and parent.data.kind != "profile" else None
+
+    def filter_level(self, text: str) -> None:
+        """Show only the children, at the cursor's level, whose name holds `text` (the loaded ones)."""
+        parent = self._level()
+        if parent is None or parent.data is None:
+            return
+        parent.data.filter = text
+        self._filtering = parent if text else None
+        self._populate(parent)
+        self.call_after_refresh(self._cursor_to_first, parent)
+
+    def _cursor_to_first(self, parent: TreeNode[ScopeNode]) -> None:
+        self.move_cursor(parent.children[0] if parent.children else parent)
+
+    @property
+    def level_filter(self) -> str:
+        parent = self._level()
+        return parent.data.filter if parent is not None and parent.data is not None else ""
+
+    def on_key(self, event: events.Key) -> None:
+        """Printable keys filter the cursor's level; backspace edits the filter, esc clears it."""
+        if event.key == "backspace" and self.level_filter:
+            self.filter_level(self.level_filter[:-1])
+        elif event.key == "escape" and self.level_filter:
+            self.filter_level("")
+        elif event.is_printable and event.character and event.character != " " and event.key not in ("space",):
+            self.filter_level(self.level_filter + event.character)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     # --- keys and mouse ---------------------------------------------------------------------------
 
@@ -297,6 +430,11 @@ class ScopeTree(Tree[ScopeNode]):
             return
         if node.data is not None and node.data.kind in TICKABLE:
             self.tick(node.data.path)
+
+    def action_only_this(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.data is not None and node.data.kind in TICKABLE:
+            self.only(node.data.path)
 
     def action_toggle_expand(self) -> None:
         node = self.cursor_node

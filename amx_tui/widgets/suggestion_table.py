@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from rich.style import Style
-from rich.text import Text
+from collections.abc import Hashable, Sequence
 
 from amx_core.services.review import STATES, SuggestionView
-from amx_tui.formatting import SUGGESTION_WORDS, one_line, plain
+from amx_tui.formatting import SUGGESTION_WORDS, one_line
 from amx_tui.widgets.keyed_table import Column, KeyedTable
 
 MARK = "◆"
-RUN_COLUMN = Column("run", "Run", width=6)
+RUN_COLUMN = Column("run", "Run", min_width=4, max_width=7, drop_order=1)
 SUGGESTION_COLUMNS = (
-    Column("mark", " ", width=1),
-    Column("id", "ID", width=6),
-    Column("state", "State", width=14),
-    Column("confidence", "Confidence", width=11),
-    Column("target", "Target", ratio=2, min_width=16),
-    Column("proposed", "Proposed", ratio=3, min_width=16, drop_order=1),
+    Column("mark", " ", width=1, sortable=False),
+    Column("id", "ID", min_width=4, max_width=7),
+    Column("state", "State", min_width=10, max_width=14),
+    Column("confidence", "Conf.", min_width=6, max_width=11),
+    Column("target", "Target", min_width=14, max_width=50, grow=2, comfort=20),
+    Column("proposed", "Proposed", min_width=16, grow=3, drop_order=2),
 )
 BANDS = ("high", "medium", "low")
 
@@ -31,6 +28,8 @@ def suggestion_columns(with_run: bool) -> tuple[Column, ...]:
 
 class SuggestionTable(KeyedTable[tuple[SuggestionView, bool]]):
     """Suggestions with their state and band coloured (`suggestion-table--stale`, `suggestion-table--high`, ...)."""
+
+    INK_PREFIX = "suggestion-table"
 
     COMPONENT_CLASSES = (
         KeyedTable.COMPONENT_CLASSES
@@ -60,25 +59,28 @@ class SuggestionTable(KeyedTable[tuple[SuggestionView, bool]]):
         super().__init__(suggestion_columns(with_run), empty_text="No suggestions here.", id=id)
         self.with_run = with_run
 
-    def _ink(self, name: str) -> Style:
-        full = self.get_component_rich_style(f"suggestion-table--{name}")
-        return Style(color=full.color, bold=full.bold, italic=full.italic)
-
-    def _styled(self, text: str, ink: str) -> Text:
-        cell = plain(text)
-        cell.stylize(self._ink(ink))
-        return cell
-
-    def format_row(self, key: str, row: tuple[SuggestionView, bool]) -> Sequence[Text]:
+    def cells(self, key: str, row: tuple[SuggestionView, bool]) -> Sequence[str]:
         view, marked = row
         cells = [
-            self._styled(MARK, "mark") if marked else plain(""),
-            plain(str(view.id)),
-            self._styled(SUGGESTION_WORDS.get(view.state, view.state), view.state),
-            self._styled(f"{view.confidence:.2f} {view.band}", view.band),
-            plain(view.target),
-            plain(one_line(view.proposed)),
+            MARK if marked else "",
+            str(view.id),
+            SUGGESTION_WORDS.get(view.state, view.state),
+            f"{view.confidence:.2f} {view.band}",
+            view.target,
+            one_line(view.proposed),
         ]
         if self.with_run:
-            cells.insert(2, plain(f"#{view.run_id}"))
+            cells.insert(2, f"#{view.run_id}")
         return cells
+
+    def inks(self, key: str, row: tuple[SuggestionView, bool]) -> Sequence[str | None]:
+        view, _ = row
+        inks: list[str | None] = ["mark", None, view.state, view.band, None, None]
+        if self.with_run:
+            inks.insert(2, None)
+        return inks
+
+    def sort_value(self, column: str, key: str, row: tuple[SuggestionView, bool]) -> Hashable:
+        view, _ = row
+        values: dict[str, Hashable] = {"id": view.id, "run": view.run_id, "confidence": view.confidence}
+        return values[column] if column in values else super().sort_value(column, key, row)

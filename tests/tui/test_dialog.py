@@ -6,6 +6,7 @@ import pytest
 from tui_support import SIZE, make_app, open_dialog, paste_into, press, settle
 
 from amx_core.services.schedules import ScheduleInput, edit_schedule, get_schedule, list_schedules
+from amx_tui.screens.confirm import ConfirmDialog
 from amx_tui.screens.main import MainScreen
 from amx_tui.screens.schedule_dialog import ScheduleDialog
 from amx_tui.widgets.choice import Choice
@@ -139,7 +140,59 @@ async def test_escape_cancels_without_saving(demo):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_dialog(pilot)
+        await press(pilot, "escape")
+        assert isinstance(app.screen, MainScreen), "an untouched dialog closes at once"
+
+        dialog = await open_dialog(pilot)
         await paste_into(pilot, "#name", "Never saved")
         await press(pilot, "escape")
+        assert isinstance(app.screen, ConfirmDialog), "a changed dialog asks before discarding"
+        await press(pilot, "n")
+        assert app.screen is dialog and dialog.query_one("#name").value == "Never saved", "n keeps the dialog"
+        await press(pilot, "escape", "y")
         assert isinstance(app.screen, MainScreen)
         assert "Never saved" not in [v.name for v in list_schedules(demo)]
+
+
+async def test_missed_policy_retries_and_all_columns_are_saved_with_the_clis_checks_as_hints(demo):
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dialog = await open_dialog(pilot)
+        await paste_into(pilot, "#name", "Everything, retried")
+        assert (dialog.query_one("#missed", Choice).value, dialog.query_one("#retries").value) == ("ask", "3")
+        dialog.query_one("#missed", Choice).focus()
+        await press(pilot, "right", "space")  # space keeps the choice: → then space stays on "Run once"
+        assert dialog.query_one("#missed", Choice).value == "run"
+        assert "runs once" in dialog.field("missed").hint_text
+        dialog.query_one("#columns", Choice).focus()
+        await press(pilot, "right")
+
+        await paste_into(pilot, "#retries", "11")
+        await settle(pilot)
+        hint = dialog.field("retries").hint_text
+        assert hint == "must be at most 10, got '11'", hint
+        await press(pilot, "ctrl+s")
+        assert app.screen is dialog and dialog.field("retries").error == hint, "the hint said what Save says"
+
+        await paste_into(pilot, "#retries", "5")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, MainScreen)
+        saved = next(v for v in list_schedules(demo) if v.name == "Everything, retried")
+        assert (saved.missed_policy, saved.retry_max_attempts, saved.missing_only) == ("run", 5, False)
+
+
+async def test_the_cap_hint_refuses_what_save_refuses(demo):
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dialog = await open_dialog(pilot)
+        await paste_into(pilot, "#name", "Capped")
+        dialog.query_one("#trigger", Choice).focus()
+        await press(pilot, "right")
+        await paste_into(pilot, "#cap", "0")
+        await settle(pilot)
+        hint = dialog.field("cap").hint_text
+        assert hint.startswith("must be greater than 0"), hint
+        await press(pilot, "ctrl+s")
+        assert app.screen is dialog and dialog.field("cap").error == hint

@@ -1,4 +1,5 @@
-"""End to end in a real terminal: start `amx-tui` in tmux, create a schedule with keystrokes, find it with the CLI."""
+"""End to end in a real terminal: start `amx-tui` in tmux, create a schedule with keystrokes, sort and filter the
+list, scroll the help, then find the schedule with the CLI."""
 
 from __future__ import annotations
 
@@ -79,6 +80,27 @@ def test_create_a_schedule_with_keystrokes_and_find_it_in_the_cli(tmp_path):
         tmux("send-keys", "-t", session, "C-s")
         screen = pane.wait_for("Saved “Typed in tmux”")
         assert "Filter" in screen
+
+        tmux("send-keys", "-t", session, "o")  # sort by the first column
+        screen = pane.wait_for("Name ▲")
+        rows = [line for line in screen.splitlines() if "Typed in tmux" in line or "Nightly shop" in line]
+        assert "Nightly shop" in rows[0] and "Typed in tmux" in rows[-1], "sorted by name"
+
+        tmux("send-keys", "-t", session, "/")
+        tmux("send-keys", "-t", session, "-l", "typed")
+        screen = pane.wait_for("showing 1 of 3")
+        assert "Nightly shop descriptions" not in screen and "Typed in tmux" in screen
+        tmux("send-keys", "-t", session, "Escape")
+        pane.wait_for("showing 3 of 3")
+
+        tmux("send-keys", "-t", session, "F1")
+        screen = pane.wait_for("keys and concepts")
+        ending = "the OS runs amx-tick every minute"
+        assert ending not in screen, "the end of the help is below the fold"
+        tmux("send-keys", "-t", session, "End")
+        pane.wait_for(ending)  # scrolled from the keyboard
+        tmux("send-keys", "-t", session, "Escape")
+        pane.wait_for("showing 3 of 3")
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], check=False, capture_output=True)
         pane.close()

@@ -71,16 +71,20 @@ def test_changing_the_profile_resends_the_database():
     assert (inp.db_profile, inp.database, inp.scope) == ("warehouse", "sales_db", ())
 
 
-def test_columns_share_the_width_and_drop_by_order_when_narrow():
+def test_columns_follow_their_content_give_way_widest_first_and_drop_by_order_when_narrow():
     columns = [
-        Column("a", "A", ratio=1, min_width=10),
+        Column("a", "A", min_width=10, grow=1),
         Column("b", "B", width=5),
-        Column("c", "C", ratio=1, min_width=10, drop_order=2),
+        Column("c", "C", min_width=10, max_width=30, drop_order=2),
         Column("d", "D", width=8, drop_order=1),
     ]
-    assert column_widths(columns, 100) == [39, 5, 39, 8]
-    assert column_widths(columns, 40) == [14, 5, 14, 0]
-    assert column_widths(columns, 25) == [16, 5, 0, 0]
+    natural = [18, 5, 40, 8]  # widest cell of each column (c is capped at 30)
+    assert column_widths(columns, natural, 100) == [18 + 31, 5, 30, 8], "room left over goes to the growing column"
+    assert column_widths(columns, natural, 69) == [18, 5, 30, 8], "everything fits as it is"
+    assert column_widths(columns, natural, 60) == [18, 5, 21, 8], "the widest column gave way first"
+    assert column_widths(columns, natural, 50) == [14, 5, 15, 8], "then both, in turn"
+    assert column_widths(columns, natural, 40) == [14, 5, 15, 0], "d dropped first for the minimums to fit"
+    assert column_widths(columns, natural, 25) == [16, 5, 0, 0]
 
 
 def test_menu_offers_resume_for_paused_and_skip_for_missed():
@@ -142,3 +146,24 @@ def test_first_line_gives_the_cores_words_or_the_error_type():
 
     assert first_line(ConflictError("id", "the schedule is running")) == "the schedule is running"
     assert first_line(RuntimeError("first\nsecond")) == "RuntimeError: first"
+
+
+def test_footer_fit_keeps_the_always_keys_and_the_screens_keys_in_order():
+    from textual.binding import Binding
+
+    from amx_tui.widgets.quiet_footer import fit
+
+    items = [
+        (Binding(key, key, label, show=show), key, True, "")
+        for key, label, show in (
+            ("n", "New", True),
+            ("e", "Edit", True),
+            ("p", "Pause/Resume", True),
+            ("h", "History", False),
+            ("q", "Quit", True),
+            ("f1", "Help", True),
+        )
+    ]
+    assert [b.key for b, *_ in fit(items, 200, False)] == ["n", "e", "p", "h", "q", "f1"]
+    assert [b.key for b, *_ in fit(items, 30, True)] == ["n", "e", "q", "f1"]
+    assert [b.key for b, *_ in fit(items, 10, True)] == ["q", "f1"]

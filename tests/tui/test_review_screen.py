@@ -231,7 +231,8 @@ async def test_the_core_refusals_show_where_they_belong(queue):
         await press(pilot, "ctrl+s")
         assert app.screen is dialog, "the dialog stays open"
         assert "✗ must not be empty" in screen_text(app)
-        await press(pilot, "escape")
+        await press(pilot, "escape", "y")  # the text was changed: discard it
+        assert app.screen is screen
         assert review.get_suggestion(store, ids["main.Genre"]).state == "pending"
 
         await press(pilot, "w")  # nothing accepted yet
@@ -371,3 +372,27 @@ async def test_a_big_queue_draws_its_first_page_then_the_rest(queue, monkeypatch
         assert screen.loads == 1 and len(screen.table.keys) == 6 and "6 suggestions" in screen_text(app)
         await press(pilot, "f5")
         assert reads == [2, None, None], "a reload reads the whole queue at once"
+
+
+async def test_decide_moves_on_to_the_next_and_after_apply_the_pane_shows_what_the_database_holds(queue):
+    app = review_app(queue.store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_queue(pilot)
+        table = screen.table
+        assert table.size.height >= (table.size.height + screen.query_one("#review-detail").size.height) / 2, (
+            "the list gets at least half of what the list and the detail share"
+        )
+        keys = list(table.keys)
+        await press(pilot, "a")
+        assert screen.views[int(keys[0])].state == "accepted"
+        assert table.cursor_key == keys[1], "accept moved on to the next suggestion"
+        await press(pilot, "r")
+        assert screen.views[int(keys[1])].state == "rejected" and table.cursor_key == keys[2]
+
+        accepted = screen.views[int(keys[0])]
+        await press(pilot, "w", "y", "escape")
+        await highlight(pilot, screen, accepted.id)
+        assert screen.views[accepted.id].state == "applied"
+        pane = str(screen.query_one("#current-text").render())
+        assert "Current (what the database holds: written by apply)" in pane
+        assert accepted.proposed.splitlines()[0] in pane and "(no description)" in pane.split("Before:")[1]

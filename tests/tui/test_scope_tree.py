@@ -19,8 +19,8 @@ async def open_with_tree(pilot, key: str = "n") -> tuple[ScheduleDialog, ScopeTr
     return dialog, dialog.query_one(ScopeTree)
 
 
-async def space_on(pilot, tree: ScopeTree, path: tuple[str, ...]) -> None:
-    """Put the tree's cursor on `path` (loading branches on the way with →) and press space."""
+async def space_on(pilot, tree: ScopeTree, path: tuple[str, ...], key: str = "space") -> None:
+    """Put the tree's cursor on `path` (loading branches on the way with →) and press space (or `key`)."""
     tree.focus()
     for depth in range(1, len(path)):
         node = tree.find(path[:depth])
@@ -30,8 +30,13 @@ async def space_on(pilot, tree: ScopeTree, path: tuple[str, ...]) -> None:
     node = tree.find(path)
     assert node is not None, f"{path} not loaded"
     tree.move_cursor(node)
-    await pilot.press("space")
+    await pilot.press(key)
     await pilot.pause()
+
+
+async def only_on(pilot, tree: ScopeTree, path: tuple[str, ...]) -> None:
+    """`ctrl+x` on `path`: only that node stays ticked."""
+    await space_on(pilot, tree, path, "ctrl+x")
 
 
 def glyph(tree: ScopeTree, path: tuple[str, ...]) -> str:
@@ -49,7 +54,7 @@ async def test_tree_loads_lazily_and_saves_a_table_plus_a_column_of_another_tabl
         assert tree.find(("main", "orders")) is None, "tables load only when their schema is opened"
         assert glyph(tree, ("main",)) == "☑", "nothing ticked means the whole database"
 
-        await space_on(pilot, tree, ("main", "orders"))
+        await only_on(pilot, tree, ("main", "orders"))  # from the whole database to one table
         await space_on(pilot, tree, ("main", "customers", "email_addr"))
         assert [
             glyph(tree, p) for p in (("main",), ("main", "orders"), ("main", "customers"), ("main", "payments"))
@@ -84,7 +89,8 @@ async def test_untick_the_last_deeper_tick_widens_back_and_edit_shows_the_stored
         assert tree.scope == [] and glyph(tree, ("main", "products")) == "☑", "back to the whole database"
 
         await space_on(pilot, tree, ("main",))
-        await space_on(pilot, tree, ("main", "orders"))  # ticking deeper under a ticked schema narrows it
+        assert tree.scope == [], "the only schema cannot be unticked: the scope would be empty"
+        await only_on(pilot, tree, ("main", "orders"))  # only this table
         assert tree.scope == ["main.orders"]
         await press(pilot, "ctrl+s")
         assert get_schedule(demo, orders_schedule.id).scope == ("main.orders",)
@@ -142,7 +148,7 @@ async def test_a_whole_schema_and_one_table_elsewhere_is_stored_exactly(demo, tw
         dialog.query_one("#db").value = "warehouse"
         await settle(pilot)
         assert dialog.query_one("#database").value == database, "the profile's own database is picked"
-        await space_on(pilot, tree, ("sales",))
+        await only_on(pilot, tree, ("sales",))
         await space_on(pilot, tree, ("crm", "customers"))
         assert [glyph(tree, p) for p in (("sales",), ("crm",), ("crm", "customers"), ("crm", "leads"))] == [
             "☑",
@@ -182,3 +188,38 @@ async def test_a_large_schema_loads_a_page_at_a_time(demo, tmp_path):
         await press(pilot, "space")
         assert [child.data.kind for child in schema.children].count("table") == 205
         assert schema.children[-1].data.path == ("main", "t204")
+
+
+async def test_space_toggles_the_node_it_is_on_and_ctrl_o_keeps_only_it(demo):
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dialog, tree = await open_with_tree(pilot)
+        await only_on(pilot, tree, ("main", "customers"))
+        await space_on(pilot, tree, ("main", "customers", "email_addr"))
+        columns = [tuple(item.path) for item in tree.find(("main", "customers")).data.items]
+        assert glyph(tree, ("main", "customers", "email_addr")) == "☐", "space unticked the column it was on"
+        others = [c for c in columns if c[-1] != "email_addr"]
+        assert len(others) == len(columns) - 1 >= 2 and all(glyph(tree, c) == "☑" for c in others), (
+            "its siblings stay ticked"
+        )
+        assert glyph(tree, ("main", "customers")) == "◐"
+        assert tree.scope == [f"main.customers.{c[-1]}" for c in sorted(others)]
+        await space_on(pilot, tree, ("main", "customers", "email_addr"))
+        assert glyph(tree, ("main", "customers", "email_addr")) == "☑", "space ticks it again"
+
+        await only_on(pilot, tree, ("main", "orders"))
+        assert tree.scope == ["main.orders"], "ctrl+x: only this node"
+        await settle(pilot)
+        summary = str(dialog.query_one("#scope-summary").render())
+        assert "1 table" in summary and "columns picked" in summary, summary
+
+        schema = tree.find(("main",))
+        tables = len(schema.data.items)
+        tree.move_cursor(tree.find(("main", "orders")))
+        await press(pilot, "p", "a", "y")  # typing filters the cursor's level
+        names = [child.data.path[-1] for child in schema.children]
+        assert names == [n for n in (tuple(i.path)[-1] for i in schema.data.items) if "pay" in n] and names
+        assert len(names) < tables
+        await press(pilot, "escape")  # clears the filter, not the dialog
+        assert isinstance(app.screen, ScheduleDialog) and len(schema.children) == tables

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from screens_support import seed_history, seed_suggestions
 from tui_support import NOW, FakeDaemon, make_app, press, settle
 
@@ -20,6 +21,7 @@ from amx_core.services.profiles import (
 from amx_core.services.schedules import list_schedules
 
 TERMINAL = (140, 40)
+SIZES = {"80x24": (80, 24), "200x60": (200, 60)}
 
 
 def _app(store):
@@ -45,7 +47,7 @@ def test_history_screen_with_a_live_run_and_missed_occurrences(demo, snap_compar
     assert snap_compare(_app(demo), terminal_size=TERMINAL, run_before=open_history)
 
 
-def test_review_queue_side_by_side(demo, snap_compare):
+def seed_review(demo) -> None:
     with demo.write_session() as s:
         run = Run(
             schedule_id=1,
@@ -60,17 +62,27 @@ def test_review_queue_side_by_side(demo, snap_compare):
         run_id = run.id
     seed_suggestions(demo, run_id, show_db_profile(demo, "demo-shop").id)
 
-    async def open_review(pilot) -> None:
-        await settle(pilot)
-        await press(pilot, "v")
-        screen = pilot.app.screen
-        screen.table.move_to_key(str(min(screen.views)))
-        await press(pilot, "space")  # mark the first row; the cursor moves on
-        stale = next(v.id for v in screen.views.values() if v.state == "stale")
-        screen.table.move_to_key(str(stale))
-        await _still(pilot)
 
+async def open_review(pilot) -> None:
+    await settle(pilot)
+    await press(pilot, "v")
+    screen = pilot.app.screen
+    screen.table.move_to_key(str(min(screen.views)))
+    await press(pilot, "space")  # mark the first row; the cursor moves on
+    stale = next(v.id for v in screen.views.values() if v.state == "stale")
+    screen.table.move_to_key(str(stale))
+    await _still(pilot)
+
+
+def test_review_queue_side_by_side(demo, snap_compare):
+    seed_review(demo)
     assert snap_compare(_app(demo), terminal_size=TERMINAL, run_before=open_review)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_review_queue_at(demo, snap_compare, size):
+    seed_review(demo)
+    assert snap_compare(_app(demo), terminal_size=SIZES[size], run_before=open_review)
 
 
 def test_profiles_screen_with_references_and_a_test_result(store, snap_compare):

@@ -5,12 +5,14 @@ Update after an intended change with `pytest tests/tui/test_snapshots.py --snaps
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input
 from tui_support import FakeDaemon, make_app, plan_missed, settle
 
 from amx_tui.widgets.scope_tree import ScopeTree
 
 TERMINAL = (140, 40)
+SIZES = {"80x24": (80, 24), "200x60": (200, 60)}  # the smallest terminal the app is laid out for, and a big one
 
 
 async def _still(pilot) -> None:
@@ -25,23 +27,35 @@ def test_main_screen(mixed, snap_compare):
     assert snap_compare(app, terminal_size=TERMINAL, run_before=_still)
 
 
-def test_new_schedule_dialog_with_scope_and_cadence(demo, snap_compare):
-    async def fill(pilot) -> None:
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        dialog = pilot.app.screen
-        dialog.query_one("#name", Input).value = "Nightly orders"
-        dialog.query_one("#cron", Input).value = "0 2 * * 1-5"
-        dialog.update_previews()
-        tree = dialog.query_one(ScopeTree)
-        tree.find(("main",)).expand()
-        await settle(pilot)
-        tree.tick(("main", "orders"))
-        tree.tick(("main", "payments"))
-        await _still(pilot)
+@pytest.mark.parametrize("size", SIZES)
+def test_main_screen_at(mixed, snap_compare, size):
+    app = make_app(mixed, FakeDaemon(state="installed"))
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=_still)
 
+
+async def fill(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    dialog = pilot.app.screen
+    dialog.query_one("#name", Input).value = "Nightly orders"
+    dialog.query_one("#cron", Input).value = "0 2 * * 1-5"
+    dialog.update_previews()
+    tree = dialog.query_one(ScopeTree)
+    tree.find(("main",)).expand()
+    await settle(pilot)
+    tree.only(("main", "orders"))
+    tree.tick(("main", "payments"))
+    await _still(pilot)
+
+
+def test_new_schedule_dialog_with_scope_and_cadence(demo, snap_compare):
     assert snap_compare(make_app(demo), terminal_size=TERMINAL, run_before=fill)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_new_schedule_dialog_at(demo, snap_compare, size):
+    assert snap_compare(make_app(demo), terminal_size=SIZES[size], run_before=fill)
 
 
 def test_missed_dialog(demo, snap_compare):
