@@ -17,3 +17,12 @@ def listed(items: Sequence[str], conjunction: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+def written_label(written_by: str | None, run: int | None) -> str | None:
+    """Who wrote a description, for people: `person`, `amx (run 3)`, `reviewed (run 3)`; None when there is none."""
+    if written_by is None:
+        return None
+    if written_by == "person" or run is None:
+        return written_by
+    return f"{written_by} (run {run})"

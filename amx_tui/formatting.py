@@ -79,7 +79,7 @@ def log_facts(status: DaemonStatus, now: datetime) -> str:
     return f"log {size_text(status.log_size_bytes)}, written {ago(seconds_between(status.log_mtime, now))}"
 
 
-RUN_GLYPHS = {"running": "▶", "completed": "✓", "failed": "✗", "cancelled": "⊘"}
+RUN_GLYPHS = {"running": "▶", "completed": "✓", "failed": "✗", "cancelled": "⊘", "stopped": "◼"}
 SUGGESTION_WORDS = {
     "pending": "● pending",
     "accepted": "✓ accepted",
@@ -89,6 +89,7 @@ SUGGESTION_WORDS = {
     "auto_applied": "✔ auto-applied",
     "apply_failed": "‼ apply failed",
     "stale": "⚠ stale",
+    "reverted": "↶ reverted",
 }
 
 

@@ -265,6 +265,14 @@ HISTORY_VERBS: tuple[Verb, ...] = (
         "amx runs cancel RUN",
     ),
     Verb(
+        "revert_run",
+        "u",
+        "Revert run",
+        "Revert what the highlighted run wrote",
+        "Put back every description the highlighted run wrote over (asks first); a text changed since is kept",
+        "amx runs revert RUN",
+    ),
+    Verb(
         "refresh",
         "f5,ctrl+r",
         "Refresh",
@@ -317,6 +325,14 @@ REVIEW_VERBS: tuple[Verb, ...] = (
         "Apply accepted suggestions",
         "Write the accepted and edited suggestions of this queue to the database (asks first)",
         "amx review apply [--run RUN]",
+    ),
+    Verb(
+        "revert",
+        "u",
+        "Revert",
+        "Revert applied suggestion",
+        "Put back what the marked (or the highlighted) applied suggestions replaced (asks first)",
+        "amx review revert ID ...",
     ),
     Verb(
         "toggle_mark",

@@ -148,12 +148,7 @@ def _short(text: str | None, width: int = 60) -> str:
 
 
 def _written_by(node) -> str:
-    if node.kind == "schema":
-        return ""
-    if node.written_by is None:
-        return "-"
-    run = f" (run {node.written_run})" if node.written_run is not None and node.written_by != "person" else ""
-    return node.written_by + run
+    return "" if node.kind == "schema" else (node.written or "-")
 
 
 @catalog_group.command("changes")

@@ -32,15 +32,6 @@ class Authorship:
     written_by: str | None
     run_id: int | None = None
 
-    @property
-    def label(self) -> str:
-        """For people: `person`, `amx (run 3)`, `reviewed (run 3)`, or `-` when there is no description."""
-        if self.written_by is None:
-            return "-"
-        if self.written_by == PERSON or self.run_id is None:
-            return self.written_by
-        return f"{self.written_by} (run {self.run_id})"
-
 
 def authorship(text: str | None, mark: Mark | None) -> Authorship:
     """Who wrote `text`, judged by the target's mark (see the module docstring)."""

@@ -19,12 +19,12 @@ from sqlmodel import Session
 
 from amx_core.analyze.apply import Destination, PlannedWrite, WriteOutcome, write_table
 from amx_core.analyze.marks import MarkWrite, forget_marks, save_marks
+from amx_core.analyze.suggestions import REVERTIBLE
 from amx_core.analyze.targets import same_text
 from amx_core.models import Suggestion
 from amx_core.models.base import table_of
 from amx_core.scope.targets import Target
 
-REVERTIBLE = ("applied", "auto_applied")
 REVERTED = "reverted"
 
 _T = table_of(Suggestion)

@@ -23,6 +23,8 @@ NOTE_PREFIX = "note: "
 # States of a suggestion still in the review queue: a person has yet to decide, or decided and it is not
 # written yet. A missing-only run does not ask about its target again meanwhile.
 WAITING_STATES = ("pending", "accepted", "edited", "stale", "apply_failed")
+# States of a suggestion whose text AMX wrote: a revert can undo them (amx_core.analyze.revert).
+REVERTIBLE = ("applied", "auto_applied")
 
 
 def store_text(text: str | None) -> str | None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from amx_core.instants import iso
+from amx_core.wording import written_label
 
 NODE_KINDS = ("schema", "table", "view", "materialized_view", "column")
 
@@ -72,6 +73,11 @@ class CatalogNode:
     description: str | None = None
     written_by: str | None = None  # person | amx | reviewed | None (no description)
     written_run: int | None = None  # the run whose suggestion AMX wrote (amx, reviewed)
+
+    @property
+    def written(self) -> str | None:
+        """Who wrote the description, for people: `person`, `amx (run 3)`, `reviewed (run 3)`; None: none."""
+        return written_label(self.written_by, self.written_run)
 
     def to_json(self) -> dict[str, Any]:
         from amx_core.scope.paths import format_path

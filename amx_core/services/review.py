@@ -20,13 +20,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from amx_core.analyze.suggestions import NOTE_PREFIX
+from amx_core.analyze.suggestions import NOTE_PREFIX, REVERTIBLE
 from amx_core.errors import ConflictError, NotFoundError, ValidationError
 from amx_core.instants import iso
 from amx_core.llm.flags import FLAG_MEANINGS
 from amx_core.models import DbProfile, Suggestion
 from amx_core.models.base import saved_id, table_of
 from amx_core.services.validation import plain_text, record_id, whole_number
+from amx_core.wording import written_label
 
 STATES = (
     "pending",
@@ -72,6 +73,13 @@ class SuggestionView:
     note: str | None
     created_at: datetime
     updated_at: datetime
+    current_written_by: str | None = None  # who wrote the target's text now: person | amx | reviewed | None
+    current_run: int | None = None  # the run whose suggestion AMX wrote it (amx, reviewed)
+
+    @property
+    def current_author(self) -> str:
+        """`person`, `amx (run 3)`, `reviewed (run 3)`, or "" when not known or there is no text."""
+        return written_label(self.current_written_by, self.current_run) or ""
 
     @property
     def quality(self) -> list[dict[str, str]]:
@@ -102,6 +110,8 @@ class SuggestionView:
             "note": self.note,
             "created_at": iso(self.created_at),
             "updated_at": iso(self.updated_at),
+            "current_written_by": self.current_written_by,
+            "current_run": self.current_run,
         }
 
 
@@ -271,13 +281,34 @@ def list_suggestions(
         query = query.limit(whole_number(limit, field="limit", minimum=1))
     with store.session() as s:
         names = _profiles(s)
-        return [_view(row[1:], names.get(row[0])) for row in s.connection().execute(query)]
+        views = [(row[0], _view(row[1:], names.get(row[0]))) for row in s.connection().execute(query)]
+    return _with_authors(store, views)
+
+
+def _with_authors(store, views: list[tuple[int, SuggestionView]]) -> list[SuggestionView]:
+    """Each view with who wrote its target's text now (the text it shows as current, judged by the marks)."""
+    from amx_core.analyze.descriptions import authorship
+    from amx_core.analyze.marks import load_marks
+
+    marks: dict[tuple[int, str], dict] = {}
+    found = []
+    for profile_id, view in views:
+        key = (profile_id, view.database)
+        if key not in marks:
+            marks[key] = load_marks(store, profile_id, view.database)
+        text = view.proposed if view.state in FINAL and view.state != "reverted" else view.current
+        if view.state == "reverted":
+            text = view.old_value
+        who = authorship(text, marks[key].get(view.target))
+        found.append(replace(view, current_written_by=who.written_by, current_run=who.run_id))
+    return found
 
 
 def get_suggestion(store, suggestion_id: int | str) -> SuggestionView:
     with store.session() as s:
         row = _rows(s, _ids([suggestion_id]))[0]
-        return view_of(row, _profiles(s).get(row.db_profile_id))
+        view, profile_id = view_of(row, _profiles(s).get(row.db_profile_id)), row.db_profile_id
+    return _with_authors(store, [(profile_id, view)])[0]
 
 
 def _now(now: datetime | None) -> datetime:
@@ -454,8 +485,6 @@ def revert_suggestions(store, ids: Iterable[int | str], *, now: datetime | None 
     where the database still holds exactly what AMX wrote (else `stale`, left alone); one result each.
 
     Every id must name an applied suggestion (else nothing is written: ConflictError on `id`)."""
-    from amx_core.analyze.revert import REVERTIBLE
-
     numbers = _ids(ids)
     with store.session() as s:
         rows = _rows(s, numbers)
@@ -473,7 +502,6 @@ def revert_suggestions(store, ids: Iterable[int | str], *, now: datetime | None 
 def revert_run(store, run_id: int | str, *, now: datetime | None = None) -> list[ApplyResult]:
     """Revert every suggestion the run wrote (`auto` writes and reviewed ones applied since); see
     `revert_suggestions`. A run that wrote nothing reverts nothing."""
-    from amx_core.analyze.revert import REVERTIBLE
     from amx_core.models import Run
 
     number = record_id(run_id, field="run", what="run")

@@ -115,6 +115,13 @@ class HistoryScreen(VerbScreen):
             super().__init__()
             self.run = run
 
+    class Reverted(Message):
+        def __init__(self, run_id: int, results: list | None, error: str | None) -> None:
+            super().__init__()
+            self.run_id = run_id
+            self.results = results
+            self.error = error
+
     class CancelAsked(Message):
         def __init__(self, run_id: int, error: str | None) -> None:
             super().__init__()
@@ -331,6 +338,49 @@ class HistoryScreen(VerbScreen):
         else:
             self.notify(f"Asked run #{message.run_id} to stop: it ends at its next table or request.", markup=False)
         self.request_load()
+
+    def action_revert_run(self) -> None:
+        """Undo what the highlighted run wrote (`amx runs revert RUN`), after asking."""
+        from amx_tui.screens.confirm import ConfirmDialog
+
+        entry = self.current()
+        if entry is None or entry.run is None or entry.run.status == "running":
+            self.notify("Highlight a run that has ended to revert what it wrote.", severity="warning")
+            return
+        run_id = entry.run.id
+        body = (
+            f"Put back every description {_run_label(entry.run)} wrote over, or remove the ones it added. "
+            "A target whose text changed since AMX wrote it is reported stale and left alone."
+        )
+        question = ConfirmDialog("Revert this run?", body, "Revert")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._revert(run_id)
+
+        self.app.push_screen(question, answered)
+
+    @work(thread=True, group="history-revert", exit_on_error=False)
+    def _revert(self, run_id: int) -> None:
+        from amx_core.services.review import revert_run
+
+        try:
+            results = revert_run(self.store(), run_id)
+        except Exception as exc:  # noqa: BLE001 - e.g. the database cannot be reached
+            deliver(self, self.Reverted(run_id, None, first_line(exc)))
+            return
+        deliver(self, self.Reverted(run_id, results, None))
+
+    def on_history_screen_reverted(self, message: HistoryScreen.Reverted) -> None:
+        from amx_tui.screens.apply_results import ApplyResultsDialog
+
+        message.stop()
+        if message.results is None:
+            self.notify(message.error or "", title=f"Run #{message.run_id}", severity="error", markup=False)
+        elif not message.results:
+            self.notify(f"Run #{message.run_id} wrote nothing that is still applied.", markup=False)
+        else:
+            self.app.push_screen(ApplyResultsDialog(message.results))
 
 
 def _run_label(run: RunView) -> str:

@@ -68,10 +68,24 @@ CHANGES: dict[str, tuple[Callable[[Store, list[int]], list[SuggestionView]], str
 }
 
 
+def _author(text: Text, view: SuggestionView) -> Text:
+    """The pane's second line: who wrote the text shown (`written by person`, `... amx (run 3)`), when known."""
+    if view.current_author:
+        text.append(f"written by {view.current_author}\n", "dim")
+    return text
+
+
 def current_text(view: SuggestionView) -> Text:
-    """The left pane: what the database holds now (after apply: the text written, and what it replaced)."""
+    """The left pane: what the database holds now (after apply: the text written, and what it replaced; after a
+    revert: the text put back), and who wrote it."""
+    if view.state == "reverted":
+        text = _author(Text("Current (put back by a revert)\n", style="bold"), view)
+        text.append(view.old_value or "(no description)", "" if view.old_value else "dim italic")
+        text.append("\n\nReverted: ", "bold dim")
+        text.append(view.proposed, "dim")
+        return text
     if view.state in core.FINAL:
-        text = Text("Current (what the database holds: written by apply)\n", style="bold")
+        text = _author(Text("Current (what the database holds: written by apply)\n", style="bold"), view)
         text.append(view.proposed)
         text.append("\n\nBefore: ", "bold dim")
         text.append(view.old_value or "(no description)", "dim" if view.old_value else "dim italic")
@@ -79,6 +93,7 @@ def current_text(view: SuggestionView) -> Text:
     text = Text(
         f"Current ({'what the database holds' if view.state != 'stale' else 'changed underneath'})\n", style="bold"
     )
+    _author(text, view)
     text.append(view.current if view.current else "(no description)", "" if view.current else "dim italic")
     return text
 
@@ -452,6 +467,39 @@ class ReviewScreen(VerbScreen):
         self.marked -= {r.id for r in results}
         self.app.push_screen(ApplyResultsDialog(results))
         self.request_load()
+
+    # --- revert -------------------------------------------------------------------------------------
+
+    def action_revert(self) -> None:
+        """Put back what the marked (or the highlighted) applied suggestions replaced, after asking."""
+        if self.busy:
+            return
+        marked = [i for i in self.order if i in self.marked]
+        view = self.current()
+        pool = marked or ([view.id] if view is not None else [])
+        ready = [i for i in pool if self.views[i].state in core.REVERTIBLE]
+        if not ready:
+            self.notify("Nothing to revert: only applied suggestions can be reverted.", severity="warning")
+            return
+        body = (
+            f"Put back what {counted(len(ready), 'applied suggestion')} replaced (or remove the description it "
+            "added). A target whose text changed since AMX wrote it is reported stale and left alone."
+        )
+        question = ConfirmDialog("Revert suggestions?", body, "Revert")
+        self.app.push_screen(question, lambda yes: self._start_revert(ready) if yes else None)
+
+    def _start_revert(self, ids: list[int]) -> None:
+        self.busy = True
+        self.notify("Reverting…", timeout=3)
+        self.run_worker(partial(self._revert, ids), thread=True, group="review-apply", exit_on_error=False)
+
+    def _revert(self, ids: list[int]) -> None:
+        try:
+            results = core.revert_suggestions(self.store(), ids)
+        except Exception as exc:  # noqa: BLE001 - e.g. the database cannot be reached
+            deliver(self, self.Applied(None, first_line(exc)))
+            return
+        deliver(self, self.Applied(results, None))
 
     # --- other --------------------------------------------------------------------------------------
 

@@ -45,7 +45,7 @@ from amx_tui.widgets.choice import Choice
 from amx_tui.widgets.form_field import FormField
 from amx_tui.widgets.profile_tables import ProfileLists
 from amx_tui.widgets.scope_tree import ScopeTree, Target
-from amx_tui.workers import deliver
+from amx_tui.workers import deliver, first_line
 
 PREVIEW_DELAY = 0.15
 NUMBER_HINTS = {"cap": cap_hint, "retries": retries_hint}  # field -> the core's check as a live hint
@@ -101,6 +101,13 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
             show=False,
             tooltip="Save without checking the database and scope against the catalog (offline)",
         ),
+        Binding(
+            "ctrl+e",
+            "estimate",
+            "Estimate",
+            show=False,
+            tooltip="What a run of this schedule would ask and cost (reads the database, asks no model)",
+        ),
     ]
 
     class ProfilesRead(Message):
@@ -115,6 +122,11 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
             self.profile = profile
             self.names = names
             self.error = error
+
+    class Estimated(Message):
+        def __init__(self, line: str) -> None:
+            super().__init__()
+            self.line = line
 
     class Reloaded(Message):
         def __init__(self, view: ScheduleView | None, error: str | None = None) -> None:
@@ -249,6 +261,7 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
                     yield ScopeTree(self.store_getter, id="scope-tree")
                     yield Static("", id="scope-summary", markup=False)
                     yield Static("", id="error-scope", classes="field-message -error hidden", markup=False)
+                    yield Static("", id="estimate", classes="hidden", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Static("ctrl+s save · esc cancel · tab next field", classes="dialog-keys", markup=False)
                 yield Button("Cancel", id="cancel")
@@ -554,6 +567,31 @@ class ScheduleDialog(SaveDialog[ScheduleView]):
         widget = self.field(key).controls[0]
         if widget.display and not widget.disabled:
             widget.focus()
+
+    # --- estimate ------------------------------------------------------------------------------------------
+
+    def action_estimate(self) -> None:
+        """The estimate line for the schedule as the form holds it (`amx schedule estimate`), read in a worker."""
+        values = self.read_values()
+        inp = build_input(values) if self.view is None else build_input(values, self.initial)
+        self._note("#estimate", "Estimating… (reading the database; no model is asked)")
+        self._estimate(inp, None if self.view is None else self.view.id)
+
+    @work(thread=True, exclusive=True, group="dialog-estimate", exit_on_error=False)
+    def _estimate(self, inp, schedule_id: int | None) -> None:
+        from amx_core.services.estimate import estimate_draft
+
+        try:
+            line = f"Estimate: {estimate_draft(self.store_getter(), inp, schedule_id).line()}"
+        except AmxError as exc:
+            line = f"Estimate: ✗ {exc.message}"
+        except Exception as exc:  # noqa: BLE001 - a database that cannot be read: said on the line
+            line = f"Estimate: ✗ {first_line(exc)}"
+        deliver(self, self.Estimated(line))
+
+    def on_schedule_dialog_estimated(self, message: ScheduleDialog.Estimated) -> None:
+        message.stop()
+        self._note("#estimate", message.line)
 
     # --- reload after a conflict --------------------------------------------------------------------------
 

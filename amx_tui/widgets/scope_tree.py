@@ -42,6 +42,7 @@ class ScopeNode:
     kind: str  # profile | database | schema | table | view | materialized_view | column | more | notice
     path: tuple[str, ...] = ()
     detail: str | None = None
+    written: str | None = None  # who wrote its description: person, amx (run 3), reviewed (run 3)
     child_count: int | None = None
     loaded: int = 0
     total: int | None = None
@@ -250,9 +251,12 @@ class ScopeTree(Tree[ScopeNode]):
             return "loading…"
         if data.error:
             return f"⚠ {data.error}"
+        written = f"described by {data.written}" if data.written else ""
         if data.kind == "column":
-            return data.detail or ""
+            return " · ".join(part for part in (data.detail or "", written) if part)
         parts = [KIND_MARKS[data.kind]] if data.kind in KIND_MARKS else []
+        if written:
+            parts.append(written)
         if data.child_count is not None and data.kind != "database":
             unit = "columns" if data.kind in ("table", "view", "materialized_view") else "tables"
             parts.append(f"{data.child_count} {unit}")
@@ -314,11 +318,13 @@ class ScopeTree(Tree[ScopeNode]):
         self, generation: int, node: TreeNode[ScopeNode], target: Target, path: tuple[str, ...], offset: int
     ) -> None:
         """Thread: read one page (the core refreshes a branch it never read), hand it to the UI thread."""
-        from amx_core.catalog.listing import list_children
+        from amx_core.services.descriptions import catalog_children
 
         try:
             store = self.store_getter()
-            page = list_children(store, target.profile, target.database, path, offset=offset, limit=PAGE_SIZE)
+            page = catalog_children(
+                store, target.profile, target.database, path, offset=offset, limit=PAGE_SIZE, live=False
+            )
         except Exception as exc:  # noqa: BLE001 - shown on the node; the form stays usable
             deliver(self, self.Loaded(generation, node, None, first_line(exc)))
             return
@@ -357,7 +363,9 @@ class ScopeTree(Tree[ScopeNode]):
             if needle and needle not in item.name.casefold():
                 continue
             kind = item.kind
-            child_data = ScopeNode(kind, tuple(item.path), detail=item.detail, child_count=item.child_count)
+            child_data = ScopeNode(
+                kind, tuple(item.path), detail=item.detail, child_count=item.child_count, written=item.written
+            )
             leaf = kind == "column" or item.child_count == 0
             child = node.add(Text(item.name), data=child_data, allow_expand=not leaf)
             if child_data.path in self._expand_wanted:
