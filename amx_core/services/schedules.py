@@ -8,7 +8,7 @@ so the TUI, the CLI and the tick agree; every refusal is a ValidationError namin
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -535,6 +535,8 @@ def draft_view(
     """The schedule `inp` describes (a new one, or `schedule_id` edited) as a view, checked but not saved:
     what a form shows an estimate for before the person saves it."""
     now = _now(now)
+    if schedule_id is None and not (inp.name or "").strip():
+        inp = replace(inp, name="new schedule")  # an estimate needs no name yet
     with store.session() as s:
         current = get_row(s, schedule_id) if schedule_id is not None else None
         plan = _plan(s, inp, current, now)
