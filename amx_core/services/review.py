@@ -315,6 +315,13 @@ def _now(now: datetime | None) -> datetime:
     return now or datetime.now(UTC)
 
 
+def _refuse_unless(rows: Sequence[Suggestion], allowed: tuple[str, ...], verb: str) -> None:
+    """A batch is all-or-nothing: one suggestion in another state refuses it, naming that one."""
+    for row in rows:
+        if row.state not in allowed:
+            raise ConflictError("id", f"suggestion {row.id} is {row.state}; only {', '.join(allowed)} can be {verb}")
+
+
 def _change(
     store, ids: Iterable[int | str], allowed: tuple[str, ...], verb: str, mutate, now: datetime | None
 ) -> list[SuggestionView]:
@@ -322,11 +329,7 @@ def _change(
     when = _now(now)
     with store.write_session() as s:
         rows = _rows(s, numbers)
-        for row in rows:
-            if row.state not in allowed:
-                raise ConflictError(
-                    "id", f"suggestion {row.id} is {row.state}; only {', '.join(allowed)} can be {verb}"
-                )
+        _refuse_unless(rows, allowed, verb)
         for row in rows:
             mutate(row)
             row.updated_at = when
@@ -488,11 +491,7 @@ def revert_suggestions(store, ids: Iterable[int | str], *, now: datetime | None 
     numbers = _ids(ids)
     with store.session() as s:
         rows = _rows(s, numbers)
-        for row in rows:
-            if row.state not in REVERTIBLE:
-                raise ConflictError(
-                    "id", f"suggestion {row.id} is {row.state}; only applied suggestions can be reverted"
-                )
+        _refuse_unless(rows, REVERTIBLE, "reverted")
         names = _profiles(s)
         for row in rows:
             s.expunge(row)
