@@ -95,7 +95,8 @@ def test_revert_restores_every_previous_text_exactly_and_keeps_a_persons_later_c
     assert who["c_quote"] == "person" and who["empty_one"] is None and who["c_semicolon"] == "person"
 
     again = cli_call("review", "revert", str(views[0].id), code=2)
-    assert again.stderr.startswith("error: id: suggestion") and "only applied, auto_applied can be reverted" in again.stderr
+    assert again.stderr.startswith("error: id: suggestion")
+    assert "only applied, auto_applied can be reverted" in again.stderr
 
 
 def test_revert_puts_back_amx_s_own_earlier_text_with_its_mark(store, chinook_sqlite):
