@@ -103,7 +103,8 @@ class ChildPage:
     items: tuple[CatalogNode, ...]
     total: int
     offset: int
-    descriptions_from: str | None = None  # database (read live), cache (the last refresh), None (not read)
+    descriptions_from: str | None = None  # database (read live), local (the AMX local catalog), cache (the last
+    # refresh: the server could not be reached), None (not read)
 
     @property
     def has_more(self) -> bool:

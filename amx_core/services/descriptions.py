@@ -1,9 +1,10 @@
 """The catalog as people read it: each table's and column's description now, and who wrote it.
 
 `catalog show` reads the descriptions live (through the engine's comment reader, or the AMX local
-catalog for SQLite and MySQL views), so what AMX or a person wrote since the last refresh shows;
-when the server cannot be reached it falls back to the last refresh and says so
-(`descriptions_from: cache`). The app's scope tree asks for the cached texts (no connection per
+catalog for SQLite and MySQL views), so what AMX or a person wrote since the last refresh shows
+(`descriptions_from`: `database`, or `local` for an engine whose descriptions all live in the
+local catalog); when the server cannot be reached it falls back to the last refresh and says so
+(`cache`). The app's scope tree asks for the cached texts (no connection per
 expanded branch). Either way `written_by` comes from the targets' WrittenMarks
 (amx_core.analyze.descriptions).
 """
@@ -20,6 +21,7 @@ from amx_core.analyze.marks import load_marks
 from amx_core.catalog.connect import resolve_target
 from amx_core.catalog.listing import list_children
 from amx_core.catalog.views import CatalogNode, ChildPage
+from amx_core.engines.registry import engine_for
 from amx_core.errors import AmxError
 from amx_core.scope.targets import Target
 
@@ -49,7 +51,9 @@ def catalog_children(
     target = resolve_target(store, profile, database)
     local = read_local(store, target.profile_id, target.database)
     texts, source = _cached_texts(local, described), "cache"
-    if live:
+    if live and engine_for(target.dialect).writer is None:  # SQLite...: the local catalog is where they live
+        texts, source = {t.path: local.get(t.path) for _, t in described}, "local"
+    elif live:
         try:
             texts = read_live(store, profile, target.database, [t for _, t in described])
             source = "database"

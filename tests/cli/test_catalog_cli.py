@@ -68,7 +68,7 @@ def test_show_levels(amx):
         "written_by": None,
         "run": None,
     }
-    assert tables["descriptions_from"] == "database"
+    assert tables["descriptions_from"] == "local"  # SQLite: the AMX local catalog holds them
     columns = amx("catalog", "show", "chinook", "main.Album")
     assert "ArtistId  column  0         INTEGER NOT NULL FK -> main.Artist.ArtistId" in columns.stdout
     paged = amx("catalog", "show", "chinook", "main", "--limit", "5")
