@@ -25,7 +25,8 @@ def _tick(*args: str) -> dict:
     return json.loads(done.stdout)
 
 
-def test_a_miss_recorded_by_the_startup_check_is_sent_by_the_next_tick(store, tmp_path):
+def test_a_miss_recorded_by_the_startup_check_is_sent_by_the_next_tick(any_store, tmp_path):
+    store = any_store
     profiles(store)
     sid = add_schedule(store, "sleepy", T - timedelta(days=1))
     told = tmp_path / "told.txt"

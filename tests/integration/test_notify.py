@@ -148,3 +148,17 @@ def test_notify_test_sends_now_and_says_whether_it_arrived(hook, cli_call):
     assert result == {"name": "env", "ok": True, "attempts": 1, "error": None}
     assert _posts(hook)[0]["event"] == "test" and "text" in _posts(hook)[0]
     assert json.loads(cli_call("notify", "rm", "env", "--json").stdout)["name"] == "env"
+
+
+def test_a_desktop_notifier_uses_notify_send_where_present(cli_call, tmp_path, monkeypatch):
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    told = tmp_path / "desktop.txt"
+    fake = tools / "notify-send"  # the desktop's own tool, recorded instead of shown
+    fake.write_text(f'#!/bin/sh\nprintf "%s|" "$@" > "{told}"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}:/usr/bin:/bin")
+    cli_call("notify", "add", "desk", "--desktop", "--on", "failed,stopped")
+    result = json.loads(cli_call("notify", "test", "desk", "--json").stdout)
+    assert result["ok"] is True
+    assert told.read_text() == "--app-name=AMX|AMX|AMX: test notice from notifier desk|"
