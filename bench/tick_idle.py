@@ -16,43 +16,19 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from processes import measure as _measure  # bench/ is the script's own folder
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 TARGET_WALL, TARGET_MEMORY, TARGET_FIRE_MS = 2.5, 1.5, 10.0
-
-
-# A child's ru_maxrss also counts the image it was forked from, so this (large) benchmark process
-# never forks the measured commands itself: a bare `python -S` launcher (smaller than either
-# measured process) forks, execs, times and wait4()s them, and prints "wall_seconds maxrss_kib rc".
-LAUNCHER = """
-import os, sys, time
-started = time.perf_counter()
-pid = os.fork()
-if pid == 0:
-    fd = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(fd, 1)
-    os.execv(sys.argv[1], sys.argv[1:])
-_, status, usage = os.wait4(pid, 0)
-print(time.perf_counter() - started, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
-"""
-
-
-def _measure(command: list[str], env: dict) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one run of `command`."""
-    done = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, *command], env=env, capture_output=True, text=True)
-    wall, peak, code = done.stdout.split()
-    if code != "0":
-        raise SystemExit(f"{command} failed: {done.stderr}")
-    return float(wall), int(peak)
 
 
 def _store_with(home: Path, count: int, url: str | None = None):

@@ -1,0 +1,66 @@
+"""Whole-process timing shared by the benches: what a user waits for, paired with a baseline in the same run."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+# A child's ru_maxrss also counts the image it was forked from, so the (large) benchmark process
+# never forks the measured commands itself: a bare `python -S` launcher (smaller than either
+# measured process) forks, execs, times and wait4()s them, and prints "wall_seconds maxrss_kib rc".
+LAUNCHER = """
+import os, sys, time
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    fd = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(fd, 1)
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - started, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
+def measure(command: Sequence[str], env: Mapping[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one run of `command` (stdout discarded)."""
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", LAUNCHER, *command], env=dict(env), capture_output=True, text=True
+    )
+    wall, peak, code = done.stdout.split()
+    if code != "0":
+        raise SystemExit(f"{list(command)} failed: {done.stderr}")
+    return float(wall), int(peak)
+
+
+@dataclass(frozen=True)
+class Paired:
+    """Medians of interleaved runs: each command's wall seconds and peak RSS (KiB)."""
+
+    wall: dict[str, float]
+    rss: dict[str, int]
+
+    def ratio(self, name: str, baseline: str) -> float:
+        return self.wall[name] / self.wall[baseline]
+
+    def memory_ratio(self, name: str, baseline: str) -> float:
+        return self.rss[name] / self.rss[baseline]
+
+
+def paired(commands: Mapping[str, tuple[Sequence[str], Mapping[str, str]]], rounds: int) -> Paired:
+    """Run every command once per round, interleaved, after one warm-up each; medians per command."""
+    for command, env in commands.values():
+        measure(command, env)  # warm the page cache and the bytecode cache
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, list[int]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, (command, env) in commands.items():
+            wall, peak = measure(command, env)
+            walls[name].append(wall)
+            peaks[name].append(peak)
+    return Paired(
+        wall={name: statistics.median(v) for name, v in walls.items()},
+        rss={name: int(statistics.median(v)) for name, v in peaks.items()},
+    )
