@@ -22,7 +22,6 @@ from nspawn_support import UID, USER, Container, base_rootfs, build_wheels, wait
 
 pytestmark = [pytest.mark.systemd, pytest.mark.slow]
 
-PROJECT = Path(__file__).resolve().parents[2]
 FIRE_SECONDS = 150
 BUS = f"/run/user/{UID}/bus"
 SHOP = f"/home/{USER}/shop.db"
@@ -84,7 +83,7 @@ def test_the_user_timer_fires_survives_a_reboot_and_uninstalls_cleanly(request):
         need(shutil.which(tool) is not None, f"{tool} is not installed (apt-get install debootstrap systemd-container)")
     base = base_rootfs()
     wheels = Path(tempfile.gettempdir()) / "amx-systemd-test" / "wheels"
-    wheel = build_wheels(PROJECT, wheels)
+    wheel = build_wheels(request.config.rootpath, wheels)  # the project being tested
     box = Container(base, wheels)
     try:
         box.boot()
