@@ -1,45 +1,32 @@
-"""Entry point of `amx`: attaches each command group; groups import the core lazily."""
+"""Entry point of `amx`: names each command group; a group's module is imported only when it is used."""
 
 from __future__ import annotations
 
 import click
 
 from amx_cli.app import AmxGroup
-from amx_cli.commands.catalog import catalog_group
-from amx_cli.commands.daemon import install_daemon_cmd, status_cmd, uninstall_daemon_cmd
-from amx_cli.commands.demo import demo_group
-from amx_cli.commands.export import export_cmd
-from amx_cli.commands.notify import notify_group
-from amx_cli.commands.profiles import profile_group
-from amx_cli.commands.review import review_group
-from amx_cli.commands.run_now import run_now_cmd
-from amx_cli.commands.runs import runs_group, startup_notice
-from amx_cli.commands.schedules import schedule_group
+from amx_cli.startup import startup_notice
 
-ROOT_GROUPS = (
-    schedule_group,
-    profile_group,
-    catalog_group,
-    runs_group,
-    review_group,
-    export_cmd,
-    notify_group,
-    demo_group,
-)
-SCHEDULE_COMMANDS = (install_daemon_cmd, uninstall_daemon_cmd, status_cmd, run_now_cmd)
+# command name -> "module:attribute" (AmxGroup imports it on first use; `amx --help` lists them all)
+ROOT_COMMANDS = {
+    "schedule": "amx_cli.commands.schedules:schedule_group",
+    "profile": "amx_cli.commands.profiles:profile_group",
+    "catalog": "amx_cli.commands.catalog:catalog_group",
+    "runs": "amx_cli.commands.runs:runs_group",
+    "review": "amx_cli.commands.review:review_group",
+    "export": "amx_cli.commands.export:export_cmd",
+    "notify": "amx_cli.commands.notify:notify_group",
+    "demo": "amx_cli.commands.demo:demo_group",
+}
 
 
 def build_cli() -> click.Group:
-    @click.group(cls=AmxGroup, context_settings={"help_option_names": ["-h", "--help"]})
+    @click.group(cls=AmxGroup, lazy_commands=ROOT_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
     @click.version_option(package_name="amx-schedules")
     def cli() -> None:
         """AMX Schedules: plan LLM-written catalog descriptions and fire them later."""
         startup_notice()
 
-    for group in ROOT_GROUPS:
-        cli.add_command(group)
-    for command in SCHEDULE_COMMANDS:
-        schedule_group.add_command(command)
     return cli
 
 

@@ -1,0 +1,56 @@
+"""Schedules listed from plain rows, one at a time: a Core select, no ORM object per row, so listing 10,000
+schedules takes no more memory than listing ten (and imports none of the editing services' catalog code)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+from sqlmodel import col
+
+from amx_core.models import DbProfile, LlmProfile, Schedule
+from amx_core.models.base import table_of
+from amx_core.schedule import rules
+from amx_core.schedule.views import schedule_view
+from amx_core.services.validation import one_of
+from amx_core.store import Store
+from amx_core.views import ScheduleView
+
+# rows fetched from the driver at a time (PostgreSQL: a server-side cursor instead of the whole result at once)
+BATCH_ROWS = 500
+
+
+def parse_statuses(text: str | None, *, field: str = "status") -> tuple[str, ...]:
+    """`pending,paused` as ("pending", "paused"); a name that is not a status is refused naming `field`."""
+    if not text:
+        return ()
+    values = tuple(v.strip().lower() for v in text.split(",") if v.strip())
+    for v in values:
+        one_of(v, rules.STATUSES, field=field)
+    return values
+
+
+def _listing_select(statuses: tuple[str, ...], kinds: tuple[str, ...]) -> sa.Select:
+    table = table_of(Schedule)
+    stmt = (
+        sa.select(table, col(DbProfile.name).label("db_profile_name"), col(LlmProfile.name).label("llm_profile_name"))
+        .join(DbProfile, col(DbProfile.id) == table.c.db_profile_id)
+        .outerjoin(LlmProfile, col(LlmProfile.id) == table.c.llm_profile_id)
+    )
+    if statuses:
+        stmt = stmt.where(table.c.status.in_(statuses))
+    if kinds:
+        stmt = stmt.where(table.c.kind.in_(kinds))
+    # next fire first (unscheduled last), then name; sorted by the database, not in Python
+    return stmt.order_by(table.c.next_fire_utc.is_(None), table.c.next_fire_utc, table.c.name)
+
+
+def iter_schedules(
+    store: Store, *, statuses: tuple[str, ...] = (), kinds: tuple[str, ...] = ()
+) -> Iterator[ScheduleView]:
+    """Schedules ordered by next fire (unscheduled last), then name, as they come from the driver; optional
+    status/kind filters. The read stays open until the iterator is exhausted or closed."""
+    stmt = _listing_select(statuses, kinds)
+    with store.session() as s:
+        for row in s.connection().execution_options(yield_per=BATCH_ROWS).execute(stmt):
+            yield schedule_view(row, row.db_profile_name, row.llm_profile_name)
