@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -58,11 +57,13 @@ class AmxGroup(click.Group):
     click's own usage errors (unknown option, bad value, missing argument, unknown command) become the
     same one line with exit 2, here for every command below, instead of click's usage block.
 
-    `lazy_commands` maps a command name to "module:attribute": the module is imported only when that command
-    runs or its help is drawn, so `amx schedule list` loads no other command's imports.
+    `lazy_commands` maps a command name to a function that imports and returns it: its module loads only when
+    that command runs or its help is drawn, so `amx schedule list` loads no other command's imports.
     """
 
-    def __init__(self, *args: Any, lazy_commands: Mapping[str, str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, lazy_commands: Mapping[str, Callable[[], click.Command]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.lazy_commands = dict(lazy_commands or {})
 
@@ -70,10 +71,9 @@ class AmxGroup(click.Group):
         return sorted({*self.commands, *self.lazy_commands})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = self.lazy_commands.get(cmd_name)
-        if target is not None and cmd_name not in self.commands:
-            module, _, attribute = target.partition(":")
-            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        load = self.lazy_commands.get(cmd_name)
+        if load is not None and cmd_name not in self.commands:
+            self.add_command(load(), cmd_name)
         return super().get_command(ctx, cmd_name)
 
     def make_context(

@@ -7,16 +7,65 @@ import click
 from amx_cli.app import AmxGroup
 from amx_cli.startup import startup_notice
 
-# command name -> "module:attribute" (AmxGroup imports it on first use; `amx --help` lists them all)
+
+def _schedule() -> click.Command:
+    from amx_cli.commands.schedules import schedule_group
+
+    return schedule_group
+
+
+def _profile() -> click.Command:
+    from amx_cli.commands.profiles import profile_group
+
+    return profile_group
+
+
+def _catalog() -> click.Command:
+    from amx_cli.commands.catalog import catalog_group
+
+    return catalog_group
+
+
+def _runs() -> click.Command:
+    from amx_cli.commands.runs import runs_group
+
+    return runs_group
+
+
+def _review() -> click.Command:
+    from amx_cli.commands.review import review_group
+
+    return review_group
+
+
+def _export() -> click.Command:
+    from amx_cli.commands.export import export_cmd
+
+    return export_cmd
+
+
+def _notify() -> click.Command:
+    from amx_cli.commands.notify import notify_group
+
+    return notify_group
+
+
+def _demo() -> click.Command:
+    from amx_cli.commands.demo import demo_group
+
+    return demo_group
+
+
+# command name -> the function importing it (AmxGroup calls it on first use; `amx --help` lists them all)
 ROOT_COMMANDS = {
-    "schedule": "amx_cli.commands.schedules:schedule_group",
-    "profile": "amx_cli.commands.profiles:profile_group",
-    "catalog": "amx_cli.commands.catalog:catalog_group",
-    "runs": "amx_cli.commands.runs:runs_group",
-    "review": "amx_cli.commands.review:review_group",
-    "export": "amx_cli.commands.export:export_cmd",
-    "notify": "amx_cli.commands.notify:notify_group",
-    "demo": "amx_cli.commands.demo:demo_group",
+    "schedule": _schedule,
+    "profile": _profile,
+    "catalog": _catalog,
+    "runs": _runs,
+    "review": _review,
+    "export": _export,
+    "notify": _notify,
+    "demo": _demo,
 }
 
 

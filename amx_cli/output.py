@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from functools import lru_cache
 from json.encoder import encode_basestring  # the C one where it exists
 from typing import Any, NoReturn, TextIO
 
@@ -59,6 +60,24 @@ def _key(key: Any) -> str:
     return f'"{_json_float(key)}"'
 
 
+_EMPTY_OK = (list, tuple, dict)
+
+
+@lru_cache(maxsize=8)
+def _flat_encoder(pad: str) -> Callable[[Any], str]:
+    """The C encoder writing a flat dict's items one per line at `pad` + 2 (braces added by the caller)."""
+    return json.JSONEncoder(ensure_ascii=False, separators=(f",\n{pad}  ", ": ")).encode
+
+
+def _is_flat(value: dict) -> bool:
+    """True when every value is a scalar or an empty list or dict (a listing's items, nearly always)."""
+    for item in value.values():
+        kind = item.__class__
+        if kind not in _SCALARS and (kind not in _EMPTY_OK or item):
+            return False
+    return True
+
+
 def _encoded(value: Any, pad: str) -> str:
     """`value` as json.dumps(indent=2, ensure_ascii=False, default=_default) writes it, containers at `pad`."""
     scalar = _SCALARS.get(type(value))
@@ -67,6 +86,8 @@ def _encoded(value: Any, pad: str) -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
+        if _is_flat(value):  # one C call for the whole object: most of the time a long listing takes
+            return f"{{\n{pad}  {_flat_encoder(pad)(value)[1:-1]}\n{pad}}}"
         inner = pad + "  "
         body = f",\n{inner}".join(f"{_key(key)}: {_encoded(item, inner)}" for key, item in value.items())
         return f"{{\n{inner}{body}\n{pad}}}"

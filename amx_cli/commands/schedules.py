@@ -8,12 +8,37 @@ from amx_cli.app import AmxGroup, store
 from amx_cli.output import emit_json, emit_json_list, pairs, say
 from amx_cli.tables import table
 
+
+def _install_daemon() -> click.Command:
+    from amx_cli.commands.daemon import install_daemon_cmd
+
+    return install_daemon_cmd
+
+
+def _uninstall_daemon() -> click.Command:
+    from amx_cli.commands.daemon import uninstall_daemon_cmd
+
+    return uninstall_daemon_cmd
+
+
+def _status() -> click.Command:
+    from amx_cli.commands.daemon import status_cmd
+
+    return status_cmd
+
+
+def _run_now() -> click.Command:
+    from amx_cli.commands.run_now import run_now_cmd
+
+    return run_now_cmd
+
+
 # the daemon and run-now commands live in their own modules, imported only when one of them runs
 LAZY_COMMANDS = {
-    "install-daemon": "amx_cli.commands.daemon:install_daemon_cmd",
-    "uninstall-daemon": "amx_cli.commands.daemon:uninstall_daemon_cmd",
-    "status": "amx_cli.commands.daemon:status_cmd",
-    "run-now": "amx_cli.commands.run_now:run_now_cmd",
+    "install-daemon": _install_daemon,
+    "uninstall-daemon": _uninstall_daemon,
+    "status": _status,
+    "run-now": _run_now,
 }
 
 
