@@ -20,6 +20,10 @@ from amx_core.views import ScheduleView
 
 # rows fetched from the driver at a time (PostgreSQL: a server-side cursor instead of the whole result at once)
 BATCH_ROWS = 500
+# columns no view shows (the tick's bookkeeping): not read, so not converted row after row
+_NOT_SHOWN = frozenset(
+    {"db_profile_id", "llm_profile_id", "retry_base_seconds", "change_seen_utc", "change_watermark", "prior_status"}
+)
 
 
 def parse_statuses(text: str | None, *, field: str = "status") -> tuple[str, ...]:
@@ -34,8 +38,9 @@ def parse_statuses(text: str | None, *, field: str = "status") -> tuple[str, ...
 
 def _listing_select(statuses: tuple[str, ...], kinds: tuple[str, ...]) -> sa.Select:
     table = table_of(Schedule)
+    shown = [column for column in table.c if column.name not in _NOT_SHOWN]
     stmt = (
-        sa.select(table, col(DbProfile.name).label("db_profile_name"), col(LlmProfile.name).label("llm_profile_name"))
+        sa.select(*shown, col(DbProfile.name).label("db_profile_name"), col(LlmProfile.name).label("llm_profile_name"))
         .join(DbProfile, col(DbProfile.id) == table.c.db_profile_id)
         .outerjoin(LlmProfile, col(LlmProfile.id) == table.c.llm_profile_id)
     )
@@ -57,5 +62,6 @@ def iter_schedules(
         result = s.connection().execution_options(yield_per=BATCH_ROWS).execute(stmt)
         # a named tuple per row: reading a field of it costs a tenth of reading one from a Core row
         plain = namedtuple("ScheduleRow", list(result.keys()), rename=True)._make  # type: ignore[attr-defined]
-        for row in map(plain, result):
-            yield schedule_view(row, row.db_profile_name, row.llm_profile_name)
+        for batch in result.partitions():
+            for row in map(plain, batch):
+                yield schedule_view(row, row.db_profile_name, row.llm_profile_name)
