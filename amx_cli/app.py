@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -56,7 +56,25 @@ class AmxGroup(click.Group):
 
     click's own usage errors (unknown option, bad value, missing argument, unknown command) become the
     same one line with exit 2, here for every command below, instead of click's usage block.
+
+    `lazy_commands` maps a command name to a function that imports and returns it: its module loads only when
+    that command runs or its help is drawn, so `amx schedule list` loads no other command's imports.
     """
+
+    def __init__(
+        self, *args: Any, lazy_commands: Mapping[str, Callable[[], click.Command]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        load = self.lazy_commands.get(cmd_name)
+        if load is not None and cmd_name not in self.commands:
+            self.add_command(load(), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any

@@ -2,50 +2,16 @@
 
 from __future__ import annotations
 
-import sys
-import time
-
 import click
 
 from amx_cli.app import AmxGroup, store
-from amx_cli.output import emit_json, pairs, say, table
-from amx_core.text import shown
-
-BAR_WIDTH = 24
+from amx_cli.output import emit_json, pairs, say
+from amx_cli.tables import table
 
 
 @click.group("catalog", cls=AmxGroup)
 def catalog_group() -> None:
     """Read database catalogs into the local cache and see what changed."""
-
-
-class ProgressLines:
-    """Progress on stderr: a redrawn bar on a TTY, plain lines otherwise (never on stdout, so --json stays clean)."""
-
-    def __init__(self, stream=None) -> None:
-        self.stream = stream or sys.stderr
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.started = time.monotonic()
-        self.drawn = False
-
-    def __call__(self, done: int, planned: int, current: str | None) -> None:
-        if not planned:
-            return
-        elapsed = time.monotonic() - self.started
-        where = f"  {shown(current)}" if current else ""
-        if self.tty:
-            filled = BAR_WIDTH * done // planned if planned else BAR_WIDTH
-            bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-            self.stream.write(f"\r\x1b[2K[{bar}] {done}/{planned} tables{where}  {elapsed:.1f}s")
-            self.drawn = True
-        else:
-            self.stream.write(f"catalog: {done}/{planned} tables{where} ({elapsed:.1f}s)\n")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.drawn:
-            self.stream.write("\n")
-            self.stream.flush()
 
 
 def _changes_table(changes) -> None:
@@ -63,14 +29,17 @@ def _changes_table(changes) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def refresh_cmd(profile, database, scope, quiet, as_json):
     """Read PROFILE's catalog live, update the cache and record the changes."""
+    from amx_cli.progress import Progress
     from amx_core.catalog.refresh import refresh_catalog
 
-    progress = None if quiet else ProgressLines()
+    bar = None if quiet else Progress("catalog")
     try:
-        report = refresh_catalog(store(), profile, database=database, scope=list(scope), progress=progress)
+        report = refresh_catalog(
+            store(), profile, database=database, scope=list(scope), progress=bar.update if bar else None
+        )
     finally:
-        if progress is not None:
-            progress.close()
+        if bar is not None:
+            bar.close()
     if as_json:
         emit_json(report.to_json())
         return

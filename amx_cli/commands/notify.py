@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from amx_cli.app import AmxGroup, store
-from amx_cli.output import emit_json, say, table
+from amx_cli.output import emit_json, say
+from amx_cli.tables import table
 
 
 @click.group("notify", cls=AmxGroup)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from amx_cli.app import AmxGroup, store
-from amx_cli.output import emit_json, pairs, say, table
+from amx_cli.output import emit_json, pairs, say
+from amx_cli.tables import table
 
 
 @click.group("profile", cls=AmxGroup)

@@ -7,7 +7,8 @@ import sys
 import click
 
 from amx_cli.app import AmxGroup, store
-from amx_cli.output import emit_json, pairs, say, table
+from amx_cli.output import emit_json, pairs, say
+from amx_cli.tables import table
 
 PREVIEW = 60
 

@@ -5,10 +5,44 @@ from __future__ import annotations
 import click
 
 from amx_cli.app import AmxGroup, store
-from amx_cli.output import emit_json, pairs, say, table
+from amx_cli.output import emit_json, emit_json_list, pairs, say
+from amx_cli.tables import table
 
 
-@click.group("schedule", cls=AmxGroup)
+def _install_daemon() -> click.Command:
+    from amx_cli.commands.daemon import install_daemon_cmd
+
+    return install_daemon_cmd
+
+
+def _uninstall_daemon() -> click.Command:
+    from amx_cli.commands.daemon import uninstall_daemon_cmd
+
+    return uninstall_daemon_cmd
+
+
+def _status() -> click.Command:
+    from amx_cli.commands.daemon import status_cmd
+
+    return status_cmd
+
+
+def _run_now() -> click.Command:
+    from amx_cli.commands.run_now import run_now_cmd
+
+    return run_now_cmd
+
+
+# the daemon and run-now commands live in their own modules, imported only when one of them runs
+LAZY_COMMANDS = {
+    "install-daemon": _install_daemon,
+    "uninstall-daemon": _uninstall_daemon,
+    "status": _status,
+    "run-now": _run_now,
+}
+
+
+@click.group("schedule", cls=AmxGroup, lazy_commands=LAZY_COMMANDS)
 def schedule_group() -> None:
     """Plan analyze and cache-refresh runs."""
 
@@ -169,20 +203,20 @@ def edit(ref, expect_version, as_json, no_verify, **kw):
 @click.option("--json", "as_json", is_flag=True)
 def list_cmd(status, kind, as_json):
     """List schedules."""
-    from amx_core.services.schedules import list_schedules, parse_statuses
+    from amx_core.services.schedule_listing import iter_schedules, parse_statuses
     from amx_core.services.validation import one_of
 
     kinds = (one_of(kind, ("analyze", "cache_refresh"), field="kind"),) if kind else ()
-    views = list_schedules(store(), statuses=parse_statuses(status), kinds=kinds)
+    views = iter_schedules(store(), statuses=parse_statuses(status), kinds=kinds)
     if as_json:
-        emit_json([v.to_json() for v in views])
+        emit_json_list(v.to_json() for v in views)
         return
     table(
         ("ID", "NAME", "FIRE TIME", "SCOPE", "STATUS", "LLM", "REVIEW"),
-        [
+        (
             (v.id, v.name, _fmt_local(v), v.scope_summary, v.status.capitalize(), v.llm_profile or "-", v.review)
             for v in views
-        ],
+        ),
     )
 
 

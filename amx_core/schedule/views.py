@@ -7,6 +7,7 @@ or the tick's ScheduleState.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from amx_core.scope.paths import summarize_scope
@@ -14,10 +15,17 @@ from amx_core.timing import describe_cadence, to_local
 from amx_core.views import ScheduleView
 
 
+@lru_cache(maxsize=256)
+def _scope(scope_json: str | None) -> tuple[tuple[str, ...], str]:
+    """A stored scope and its summary, read once per distinct text (a long listing repeats a few scopes)."""
+    scope = tuple(json.loads(scope_json or "[]"))
+    return scope, summarize_scope(scope)
+
+
 def schedule_view(row: Any, db_profile: str, llm_profile: str | None) -> ScheduleView:
     """`row` is schedule-shaped: a Schedule, a Core row of its table, or the tick's namespace."""
-    scope = tuple(json.loads(row.scope_json or "[]"))
-    return ScheduleView(
+    scope, scope_summary = _scope(row.scope_json)
+    return ScheduleView.listed(
         id=row.id,
         name=row.name,
         kind=row.kind,
@@ -31,7 +39,7 @@ def schedule_view(row: Any, db_profile: str, llm_profile: str | None) -> Schedul
         db_profile=db_profile,
         database=row.database,
         scope=scope,
-        scope_summary=summarize_scope(list(scope)),
+        scope_summary=scope_summary,
         llm_profile=llm_profile,
         review=row.review,
         missing_only=row.missing_only,

@@ -108,7 +108,7 @@ def test_unknown_run_is_bad_input(amx):
 
 
 def test_startup_notice_lists_missed_schedules(store, monkeypatch, capsys):
-    from amx_cli.commands.runs import startup_notice
+    from amx_cli.startup import startup_notice
 
     profiles(store)
     add_schedule(store, "asleep", utc(2020, 1, 1))

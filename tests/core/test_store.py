@@ -202,3 +202,47 @@ def test_the_idle_tick_knows_every_migration_by_its_file_name():
 
     revisions = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
     assert known_revisions() == revisions
+
+
+def test_known_head_is_the_head_of_the_migration_scripts():
+    """A store at KNOWN_HEAD opens without alembic; a new migration must bump it or stores would not upgrade."""
+    from amx_core.store.migrate import KNOWN_HEAD
+
+    assert KNOWN_HEAD == head_revision()
+
+
+# Opens the store named by AMX_HOME in a fresh interpreter and reports which of these got imported.
+_OPEN_PROBE = """
+import json, sys
+{opener}
+print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {{'alembic', 'textual', 'rich'}})))
+"""
+
+
+def _imported_on_open(amx_home, opener: str) -> list[str]:
+    import subprocess
+    import sys
+
+    env = dict(os.environ, AMX_HOME=str(amx_home))
+    env.pop("AMX_STORE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", _OPEN_PROBE.format(opener=opener)], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_store_at_head_opens_without_alembic(amx_home):
+    open_store()  # created and migrated here: the process below finds it at head
+    assert "alembic" not in _imported_on_open(amx_home, "from amx_core.store import open_store; open_store()")
+
+
+def test_a_new_store_still_imports_alembic_to_migrate(amx_home):
+    """The probe above is not vacuous: a store that needs migrating does load alembic."""
+    assert "alembic" in _imported_on_open(amx_home, "from amx_core.store import open_store; open_store()")
+
+
+def test_the_tui_start_opens_a_store_at_head_without_alembic(amx_home):
+    open_store()
+    opener = "import amx_tui.app, amx_tui.backend; from amx_tui.entry import store_fault; assert store_fault() is None"
+    assert "alembic" not in _imported_on_open(amx_home, opener)

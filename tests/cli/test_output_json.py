@@ -1,0 +1,50 @@
+"""The CLI's JSON writer: the same text json.dumps(indent=2) writes, whole or streamed item by item."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from amx_cli.output import emit_json_list, json_text
+
+_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_values)
+def test_json_text_matches_json_dumps_for_printable_data(data):
+    text = json_text(data)
+    assert json.loads(text) == data
+    expected = json.dumps(data, indent=2, ensure_ascii=False)
+    if expected.replace("\n", "").isprintable():
+        assert text == expected
+
+
+@given(st.lists(st.dictionaries(st.text(max_size=8), _values, max_size=5), max_size=5))
+def test_a_streamed_list_is_the_whole_list_text(items):
+    out = io.StringIO()
+    emit_json_list(iter(items), out)
+    assert out.getvalue() == json_text(items) + "\n"
+
+
+def test_keys_and_values_json_spells_its_own_way():
+    data = {
+        1: float("nan"),
+        False: float("inf"),
+        None: float("-inf"),
+        2.5: datetime(2027, 3, 1, tzinfo=UTC),
+        "t": (1, 2),
+    }
+    assert json_text(data) == json.dumps(data, indent=2, default=lambda d: d.isoformat())
+
+
+def test_characters_that_act_on_a_terminal_are_escaped():
+    assert json_text({"name": "a\u009bb\u202ec"}) == '{\n  "name": "a\\u009bb\\u202ec"\n}'
