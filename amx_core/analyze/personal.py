@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from amx_core.llm.names import split_words
@@ -76,8 +77,8 @@ CHECKS: tuple[tuple[str, Callable[[str], bool]], ...] = (
 
 def personal_kind(value: object) -> str | None:
     """'email', 'card', 'iban', 'ip' or 'phone' when `value` looks like one, else None."""
-    if value is None or isinstance(value, (bool, float)):
-        return None
+    if value is None or isinstance(value, (bool, float)) or (type(value) is int and -1000 < value < 10000):
+        return None  # (too short to be anything personal: the common small numbers leave at once)
     text = str(value).strip()
     if len(text) < 5 or len(text) > 320:
         return None
@@ -114,11 +115,11 @@ def column_personal_kind(column_name: str, values: Iterable[object]) -> str | No
         return hinted
     counts: dict[str, int] = {}
     total = 0
-    for value in values:
-        total += 1
+    for value, seen in Counter(values).items():  # each distinct value checked once: samples repeat values a lot
+        total += seen
         kind = personal_kind(value)
         if kind is not None:
-            counts[kind] = counts.get(kind, 0) + 1
+            counts[kind] = counts.get(kind, 0) + seen
     if not counts:
         return None
     kind, count = max(counts.items(), key=lambda item: item[1])

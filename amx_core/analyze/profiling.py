@@ -32,6 +32,7 @@ from amx_core.engines.registry import engine_for
 from amx_core.engines.types import value_class
 
 SAMPLE_ROWS = 1000
+_PLAIN = frozenset({int, float, str, decimal.Decimal, dt.date, dt.datetime})  # hashable: no ABC check needed
 TEXT_LIKE = ("text", "other")  # read as text: unknown types have a text form too
 DISTINCT_CAP = 100
 LOW_CARDINALITY = 12
@@ -67,11 +68,21 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+_ASCII_SHAPES = str.maketrans(
+    {
+        chr(code): "X" if chr(code).isupper() else "x" if chr(code).isalpha() else "9"
+        for code in range(128)
+        if chr(code).isalnum()
+    }
+)
+
+
 def shape(text: str) -> str:
     """`Anna-Maria 42` -> `Xxxx-Xxxxx 99`: what a text looks like, not what it says."""
-    return "".join(
-        "X" if c.isupper() else "x" if c.isalpha() else "9" if c.isdigit() else c for c in text[:SHAPE_LENGTH]
-    )
+    head = text[:SHAPE_LENGTH]
+    if head.isascii():  # the common case, in one C call
+        return head.translate(_ASCII_SHAPES)
+    return "".join("X" if c.isupper() else "x" if c.isalpha() else "9" if c.isdigit() else c for c in head)
 
 
 def _shown(value: Any, kind: str, mode: str) -> Any:
@@ -86,7 +97,9 @@ def _shown(value: Any, kind: str, mode: str) -> Any:
 
 def _common_shape(texts: Sequence[str]) -> str | None:
     """The shape most values share (at least half of them), e.g. `XX-9999` for codes."""
-    shapes = Counter(shape(t) for t in texts if len(t) <= SHAPE_LENGTH)
+    shapes: Counter[str] = Counter()
+    for text, seen in Counter(t for t in texts if len(t) <= SHAPE_LENGTH).items():  # each distinct text once
+        shapes[shape(text)] += seen
     if not shapes:
         return None
     common, count = shapes.most_common(1)[0]
@@ -128,7 +141,7 @@ def _comparable(values: list[Any], kind: str) -> list[Any]:
     text for anything else a driver hands back that cannot be counted (lists, dicts, ranges)."""
     if kind in TEXT_LIKE or kind == "document":
         return [_as_text(v) for v in values]
-    return [v if isinstance(v, Hashable) else _as_text(v) for v in values]
+    return [v if type(v) in _PLAIN or isinstance(v, Hashable) else _as_text(v) for v in values]
 
 
 def column_stats(
