@@ -32,6 +32,7 @@ from amx_core.errors import AmxError
 from amx_core.execution.context import RUN_COUNTERS, Executor, RunCancelled, RunContext, RunOutcome, TransientError
 from amx_core.llm.budget import TokenBudget
 from amx_core.llm.registry import NEEDS_NETWORK, Wiring, provider_for
+from amx_core.llm.slots import RequestSlots
 from amx_core.profiles.rows import get_db_row, get_llm_row
 from amx_core.profiles.views import llm_view
 from amx_core.scope.targets import TableKey, Target
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
 
 WAIT_SECONDS = 0.5  # how often the scheduler looks at the cancel flag while requests are in flight
 PROFILERS = 2  # threads profiling tables ahead of their request, in plan order
+# tables waiting for a request slot with their prompt built, per slot: one is ready the moment a slot frees
+AHEAD_PER_SLOT = 1
 # the counters a run adds to as tables finish (the planned and skipped ones are set once, up front)
 COUNTERS = tuple(c for c in RUN_COUNTERS if c not in ("tables_planned", "columns_planned", *SKIPS))
 
@@ -113,16 +116,17 @@ def _schedule(
     writing: dict[Future, TableKey] = {}
     with (
         ThreadPoolExecutor(PROFILERS, "amx-analyze-profile") as profile_pool,
-        ThreadPoolExecutor(workers, "amx-analyze-llm") as llm_pool,
+        ThreadPoolExecutor(workers * (1 + AHEAD_PER_SLOT), "amx-analyze-llm") as llm_pool,
         ThreadPoolExecutor(_writers(env.dest, workers), "amx-analyze-write") as write_pool,
     ):
         profiled = {key: profile_pool.submit(profile_stage, env, jobs[key]) for key in plan.order}
         while True:
             if not ctx.cancel_event.is_set() and not (env.budget is not None and env.budget.stopped):
-                for key in plan.ready(described, started)[: workers - len(asking)]:
+                for key in plan.ready(described, started)[: workers * (1 + AHEAD_PER_SLOT) - len(asking)]:
                     started.add(key)
                     context = neighbours(near[key], texts)
-                    asking[llm_pool.submit(describe_stage, env, jobs[key], context, profiled[key])] = key
+                    turn = env.slots.turn() if env.slots is not None else None
+                    asking[llm_pool.submit(describe_stage, env, jobs[key], context, profiled[key], turn)] = key
             if not asking and not writing:
                 profile_pool.shutdown(cancel_futures=True)
                 break
@@ -133,6 +137,8 @@ def _schedule(
                     key = asking.pop(future)
                     described.add(key)
                     answer: Described = future.result()
+                    if answer.withdrawn:
+                        continue
                     texts[key] = answer.table_text or texts.get(key)
                     writing[write_pool.submit(write_stage, env, answer)] = key
                     continue
@@ -142,6 +148,11 @@ def _schedule(
     if ctx.cancel_event.is_set():
         raise RunCancelled("cancelled")
     return results
+
+
+def _stopping(ctx: RunContext, budget: TokenBudget | None) -> Callable[[], bool]:
+    """Has the run stopped asking (cancelled, or its token budget spent)?"""
+    return lambda: ctx.cancel_event.is_set() or (budget is not None and budget.stopped)
 
 
 def _skipped_text(skipped: dict[str, int]) -> str:
@@ -225,6 +236,7 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
             now=ctx.now,
             with_statistics=schedule.with_statistics,
             budget=budget,
+            slots=RequestSlots(workers, _stopping(ctx, budget)),
         )
         results = _schedule(ctx, env, jobs, all_tables, workers, skipped)
         if budget is not None and budget.stopped:
