@@ -39,7 +39,9 @@ from amx_core.scope.targets import TableKey, Target
 from amx_core.wording import counted
 
 if TYPE_CHECKING:
+    from amx_core.llm.providers.base import Provider
     from amx_core.llm.registry import Wiring
+    from amx_core.views import LlmProfileView
 
 WAIT_SECONDS = 0.5  # how often the scheduler looks at the cancel flag while requests are in flight
 PROFILERS = 2  # threads profiling tables ahead of their request, in plan order
@@ -150,6 +152,16 @@ def _schedule(
     return results
 
 
+def _provider(llm: LlmProfileView, options: AnalyzeOptions) -> Provider:
+    """The run's provider, its HTTP client created (networked providers), ready for the first request."""
+    provider = provider_for(llm, options.secrets, wiring=options.wiring or Wiring())
+    if llm.provider in NEEDS_NETWORK:
+        from amx_core.llm.client import shared_client
+
+        shared_client()
+    return provider
+
+
 def _stopping(ctx: RunContext, budget: TokenBudget | None) -> Callable[[], bool]:
     """Has the run stopped asking (cancelled, or its token budget spent)?"""
     return lambda: ctx.cancel_event.is_set() or (budget is not None and budget.stopped)
@@ -202,8 +214,11 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
         with store.session() as s:
             llm = llm_view(get_llm_row(s, schedule.llm_profile, "name"))
             sample_mode = get_db_row(s, schedule.db_profile).sample_mode
-        resolved = resolve_scope(store, schedule.db_profile, schedule.database, schedule.scope, now=ctx.now)
-        provider = provider_for(llm, options.secrets, wiring=options.wiring or Wiring())
+        with ThreadPoolExecutor(1, "amx-analyze-start") as start:
+            # the provider's imports and HTTP client are made while the catalog is read, not after it
+            ready = start.submit(_provider, llm, options)
+            resolved = resolve_scope(store, schedule.db_profile, schedule.database, schedule.scope, now=ctx.now)
+            provider = ready.result()
     except CatalogConnectError as exc:
         if exc.transient:
             raise TransientError(exc.message) from None
