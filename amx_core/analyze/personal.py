@@ -17,6 +17,7 @@ _CARD = re.compile(r"\d(?:[ -]?\d){12,18}")
 _IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
 # Words in a column name that mark it personal whatever its values look like.
 NAME_HINTS = {"email": "email", "mail": "email", "phone": "phone", "mobile": "phone", "fax": "phone", "iban": "iban"}
+_SHORT_INTS = range(-999, 10000)  # integers of at most 4 characters: too short to be anything personal
 COLUMN_SHARE = 0.2  # a column is personal when this share of its sampled values looks personal
 PERSON_NAME = "person_name"
 # `first_name`, `LastName`, `full name`, `surname`: a column holding a person's name.
@@ -77,8 +78,8 @@ CHECKS: tuple[tuple[str, Callable[[str], bool]], ...] = (
 
 def personal_kind(value: object) -> str | None:
     """'email', 'card', 'iban', 'ip' or 'phone' when `value` looks like one, else None."""
-    if value is None or isinstance(value, (bool, float)) or (type(value) is int and -1000 < value < 10000):
-        return None  # (too short to be anything personal: the common small numbers leave at once)
+    if value is None or isinstance(value, (bool, float)) or (type(value) is int and value in _SHORT_INTS):
+        return None
     text = str(value).strip()
     if len(text) < 5 or len(text) > 320:
         return None
@@ -117,7 +118,7 @@ def column_personal_kind(column_name: str, values: Iterable[object]) -> str | No
     total = 0
     for value, seen in Counter(values).items():  # each distinct value checked once: samples repeat values a lot
         total += seen
-        kind = personal_kind(value)
+        kind = None if type(value) is int and value in _SHORT_INTS else personal_kind(value)
         if kind is not None:
             counts[kind] = counts.get(kind, 0) + seen
     if not counts:
