@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from amx_core.analyze.apply import Destination, open_destination
 from amx_core.analyze.facts import fk_edges, neighbour_index, neighbours
+from amx_core.analyze.handoff import quick_handoff
 from amx_core.analyze.incremental import SKIPS
 from amx_core.analyze.marks import adopt_fingerprints
 from amx_core.analyze.planning import plan_tables
@@ -253,7 +255,8 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
             budget=budget,
             slots=RequestSlots(workers, _stopping(ctx, budget)),
         )
-        results = _schedule(ctx, env, jobs, all_tables, workers, skipped)
+        with quick_handoff() if llm.provider in NEEDS_NETWORK else nullcontext():
+            results = _schedule(ctx, env, jobs, all_tables, workers, skipped)
         if budget is not None and budget.stopped:
             ctx.log(budget.note())
     if not jobs:
