@@ -1,13 +1,15 @@
 """The `analyze` executor: resolve the scope live, plan what to ask (`incremental`), then describe tables
-parents-first on bounded pools.
+parents-first as a pipeline.
 
-Tables are profiled ahead on a small pool; requests go to a pool bounded by the LLM profile's
-max_concurrency, a table being asked once its FK parents in scope have their replies (so their
-descriptions are in its prompt); each reply's suggestions are saved (and, under `auto`,
-applied) on a third pool, so the request slot is free at once and a failure later loses
-nothing. A table whose request fails is counted failed and the run goes on; the run fails only
-when every table it asked failed (a transient cause -> TransientError, so the tick retries per
-the schedule's policy). A cancelled run stops asking but still saves the replies received.
+The provider and its HTTP client are made while the scope is read. Tables are profiled ahead on a small
+pool; a table is started once its FK parents in scope have their replies (so their descriptions are in
+its prompt), and waits with its facts gathered for one of the LLM profile's max_concurrency request
+slots, in plan order (`amx_core.llm.slots`). A request frees its slot the moment its answer arrives:
+checking the reply happens after, and its suggestions are saved (and, under `auto`, applied) on a
+write pool, so slots never wait on this machine's work and a failure later loses nothing. A table whose
+request fails is counted failed and the run goes on; the run fails only when every table it asked
+failed (a transient cause -> TransientError, so the tick retries per the schedule's policy). A
+cancelled run stops asking (tables not started are withdrawn) but still saves the replies received.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
 
 WAIT_SECONDS = 0.5  # how often the scheduler looks at the cancel flag while requests are in flight
 PROFILERS = 2  # threads profiling tables ahead of their request, in plan order
-# tables waiting for a request slot with their prompt built, per slot: one is ready the moment a slot frees
+# tables waiting for a request slot with their facts gathered, per slot: one is ready the moment a slot frees
 AHEAD_PER_SLOT = 1
 # the counters a run adds to as tables finish (the planned and skipped ones are set once, up front)
 COUNTERS = tuple(c for c in RUN_COUNTERS if c not in ("tables_planned", "columns_planned", *SKIPS))

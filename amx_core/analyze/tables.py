@@ -1,8 +1,8 @@
 """One table's pipeline inside a run, in three stages on worker threads.
 
 `profile_stage` runs ahead on a small pool (it needs no parent); `describe_stage` (ask the
-model) on the LLM pool; `write_stage` (save the suggestions, apply what `auto` allows) on the
-write pool, so a slot for the next request is free the moment a reply is in. The stages take
+model, each request on one of the run's request slots, freed the moment its answer is in) on the
+table pool; `write_stage` (save the suggestions, apply what `auto` allows) on the write pool. The stages take
 frozen inputs and never raise: a failure makes that table's `TableResult` failed and the run
 goes on.
 """

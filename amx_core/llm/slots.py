@@ -1,7 +1,7 @@
 """A run's request slots: at most `size` requests in flight, handed from one request to the next the moment
 an answer arrives (not when the answer has been checked and saved), so a slot never idles while work is ready.
 
-Tables wait for a slot with their prompt built, and take their first slot in the order the run started them
+Tables wait for a slot with their facts gathered, and take their first slot in the order the run started them
 (`turn()`), so a run asks in plan order whatever order their profiles finish in. A table that has sent nothing
 yet is withdrawn instead when the run stops asking (cancelled, or its token budget spent), exactly as if it had
 never been started; a table already started finishes (the budget refuses its requests one by one if it must).
