@@ -10,6 +10,9 @@ Baseline: the ideal, requests / 4 x 200 ms, from the requests the server counted
 Two ratios per shape: the run as the run row records it (started -> ended) and the whole process's
 wall time (interpreter start, imports and store opening included). Rounds interleave the shapes;
 medians of ROUNDS rounds after one warm-up each. Run: .venv/bin/python bench/analyze.py [ROUNDS]
+
+AMX_BENCH_BEFORE=DIR (a checkout of an earlier commit, e.g. `git archive REV | tar -x -C DIR`) adds
+that code's runs, interleaved with this one's on the same stores, as "before" rows (PYTHONPATH=DIR).
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ def build_database(path: Path, tables: int, columns: int) -> None:
 
 @dataclass
 class Shape:
-    """One shape's prepared store (copied before every run) and what its runs measured."""
+    """One shape's prepared store (copied before every run) and what its runs measured with one code tree."""
 
     tables: int
     columns: int
@@ -65,10 +68,11 @@ class Shape:
     walls: list[float]
     spans: list[float]
     requests: list[int]
+    code: str = ""  # PYTHONPATH of an earlier tree ("": this one)
 
     @property
     def label(self) -> str:
-        return f"{self.tables} tables x {self.columns} columns"
+        return f"{self.tables} tables x {self.columns} columns" + (" (before)" if self.code else "")
 
 
 def prepare(tmp: Path, tables: int, columns: int, url: str) -> Shape:
@@ -123,10 +127,12 @@ def run_span(home: Path) -> float:
 
 def run_once(shape: Shape, tmp: Path, server: subprocess.Popen, index: int, counted: bool) -> None:
     """One whole `amx schedule run-now` on a fresh copy of the shape's store."""
-    home = tmp / f"{shape.tables}x{shape.columns}" / f"run{index}"
+    home = tmp / f"{shape.tables}x{shape.columns}" / f"run{index}{'b' if shape.code else ''}"
     shutil.copytree(shape.template, home)
     env = {**os.environ, "AMX_HOME": str(home)}
     env.pop("AMX_STORE_URL", None)
+    if shape.code:
+        env["PYTHONPATH"] = shape.code
     before = ask(server)["requests"]
     wall, _ = measure([AMX, "schedule", "run-now", "bench"], env)
     requests = ask(server)["requests"] - before
@@ -181,6 +187,11 @@ def main() -> int:
             assert server.stdout is not None
             url = server.stdout.readline().strip()
             shapes = [prepare(tmp, tables, columns, url) for tables, columns in SHAPES]
+            before = os.environ.get("AMX_BENCH_BEFORE")
+            if before:
+                shapes = [
+                    arm for s in shapes for arm in (s, Shape(s.tables, s.columns, s.template, [], [], [], before))
+                ]
             for shape in shapes:
                 run_once(shape, tmp, server, 0, counted=False)  # warm the page and bytecode caches
             for index in range(1, rounds + 1):
@@ -189,7 +200,7 @@ def main() -> int:
             in_flight = ask(server)["max_in_flight"]
         finally:
             server.communicate("", timeout=30)
-        ok = all([report(shape) for shape in shapes])
+        ok = all([report(shape) or bool(shape.code) for shape in shapes])
         print(f"most requests in flight at once: {in_flight} (limit {CONCURRENCY})")
         return 0 if ok else 1
 
