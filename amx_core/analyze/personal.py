@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from amx_core.llm.names import split_words
 
@@ -111,17 +111,22 @@ def person_name_hint(column_name: str) -> bool:
 
 def column_personal_kind(column_name: str, values: Iterable[object]) -> str | None:
     """The personal kind of a column: from its name, or from COLUMN_SHARE of its sampled values."""
+    return counted_personal_kind(column_name, Counter(values))
+
+
+def counted_personal_kind(column_name: str, counts: Mapping[object, int]) -> str | None:
+    """`column_personal_kind` from each distinct sampled value and how often it was seen (each checked once)."""
     hinted = name_hint(column_name)
     if hinted is not None:
         return hinted
-    counts: dict[str, int] = {}
+    kinds: dict[str, int] = {}
     total = 0
-    for value, seen in Counter(values).items():  # each distinct value checked once: samples repeat values a lot
+    for value, seen in counts.items():
         total += seen
         kind = None if type(value) is int and value in _SHORT_INTS else personal_kind(value)
         if kind is not None:
-            counts[kind] = counts.get(kind, 0) + seen
-    if not counts:
+            kinds[kind] = kinds.get(kind, 0) + seen
+    if not kinds:
         return None
-    kind, count = max(counts.items(), key=lambda item: item[1])
+    kind, count = max(kinds.items(), key=lambda item: item[1])
     return kind if count >= max(1.0, COLUMN_SHARE * total) else None

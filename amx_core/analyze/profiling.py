@@ -19,13 +19,13 @@ import datetime as dt
 import decimal
 import json
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
-from amx_core.analyze.personal import PERSON_NAME, column_personal_kind, person_name_hint, personal_kind
+from amx_core.analyze.personal import PERSON_NAME, counted_personal_kind, person_name_hint, personal_kind
 from amx_core.analyze.secretlike import SECRET, secret_name, secret_values
 from amx_core.engines.base import Engine
 from amx_core.engines.registry import engine_for
@@ -95,15 +95,17 @@ def _shown(value: Any, kind: str, mode: str) -> Any:
     return plain
 
 
-def _common_shape(texts: Sequence[str]) -> str | None:
-    """The shape most values share (at least half of them), e.g. `XX-9999` for codes."""
+def _common_shape(counts: Mapping[str, int], total: int) -> str | None:
+    """The shape most of `total` values share (at least half of them), e.g. `XX-9999` for codes; `counts`:
+    each distinct text and how often it was seen (each shaped once)."""
     shapes: Counter[str] = Counter()
-    for text, seen in Counter(t for t in texts if len(t) <= SHAPE_LENGTH).items():  # each distinct text once
-        shapes[shape(text)] += seen
+    for text, seen in counts.items():
+        if len(text) <= SHAPE_LENGTH:
+            shapes[shape(text)] += seen
     if not shapes:
         return None
     common, count = shapes.most_common(1)[0]
-    return common if count * 2 >= len(texts) else None
+    return common if count * 2 >= total else None
 
 
 def _min_max(values: list[Any]) -> tuple[Any, Any]:
@@ -162,22 +164,22 @@ def column_stats(
     counts = Counter(present)
     stats["distinct_count"] = min(len(counts), DISTINCT_CAP)
     stats["distinct_capped"] = len(counts) > DISTINCT_CAP
-    texts = [str(v) for v in present] if kind in TEXT_LIKE or kind == "document" else []
-    if texts:
-        stats["min_length"] = min(len(t) for t in texts)
-        stats["max_length"] = max(len(t) for t in texts)
+    textual = kind in TEXT_LIKE or kind == "document"  # then `present` holds text only (`_comparable`)
+    if textual:
+        stats["min_length"] = min(map(len, counts))
+        stats["max_length"] = max(map(len, counts))
     if kind == "document":  # structured values: their size says enough, their content may say too much
         return stats
-    personal = column_personal_kind(
-        name, texts or [v for v in present if isinstance(v, int) and not isinstance(v, bool)]
+    personal = counted_personal_kind(
+        name, counts if textual else Counter(v for v in present if isinstance(v, int) and not isinstance(v, bool))
     )
     if personal is None and mode != "raw" and person_name_hint(name):
         personal = PERSON_NAME
     if personal is not None:
         stats["personal"] = personal
         return stats
-    if texts and mode != "raw":
-        common = _common_shape(texts)
+    if textual and mode != "raw":
+        common = _common_shape(counts, len(present))
         if common is not None:
             stats["shape"] = common
     if kind != "boolean":
