@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -116,11 +117,12 @@ class ReplayServer:
             return responder(request)
         return Reply({"error": {"message": f"no scripted reply for {request.path}"}}, status=418)
 
-    def _wait(self, reply: Reply) -> None:
+    def _wait(self, reply: Reply, arrived: float) -> None:
+        """Hold the reply until released and `delay` seconds after the request arrived (building it counts)."""
         if reply.hold:
             self._gate.wait(5.0)
         if reply.delay:
-            self._stop.wait(reply.delay)
+            self._stop.wait(max(0.0, reply.delay - (time.monotonic() - arrived)))
 
     def _answering(self) -> None:
         """The reply is about to be written: from here the client may read it and send its next request,
@@ -146,6 +148,7 @@ def _handler_for(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
+            arrived = time.monotonic()
             try:
                 body = json.loads(raw) if raw else None
             except ValueError:
@@ -155,7 +158,7 @@ def _handler_for(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
             answered = False
             try:
                 reply = server._next_reply(request)
-                server._wait(reply)
+                server._wait(reply, arrived)
                 payload = (
                     reply.body
                     if isinstance(reply.body, bytes)
@@ -299,14 +302,14 @@ def _realistic_json(request: Recorded) -> str:
     return json.dumps(data)
 
 
-def realistic_openai() -> Responder:
+def realistic_openai(delay: float = 0.0) -> Responder:
     """Answers every OpenAI-style request validly for the asked columns, at a real model's length, and bills
-    the tokens it counted (bpe_like_tokens) instead of fixed numbers."""
+    the tokens it counted (bpe_like_tokens) instead of fixed numbers; `delay`: seconds before each answer."""
 
     def answer(request: Recorded) -> Reply:
         content = _realistic_json(request)
         tokens_in, tokens_out = _usage(request, content)
-        return Reply(openai_reply(content, prompt_tokens=tokens_in, completion_tokens=tokens_out))
+        return Reply(openai_reply(content, prompt_tokens=tokens_in, completion_tokens=tokens_out), delay=delay)
 
     return answer
 

@@ -1,24 +1,28 @@
 """The `analyze` executor: resolve the scope live, plan what to ask (`incremental`), then describe tables
-parents-first on bounded pools.
+parents-first as a pipeline.
 
-Tables are profiled ahead on a small pool; requests go to a pool bounded by the LLM profile's
-max_concurrency, a table being asked once its FK parents in scope have their replies (so their
-descriptions are in its prompt); each reply's suggestions are saved (and, under `auto`,
-applied) on a third pool, so the request slot is free at once and a failure later loses
-nothing. A table whose request fails is counted failed and the run goes on; the run fails only
-when every table it asked failed (a transient cause -> TransientError, so the tick retries per
-the schedule's policy). A cancelled run stops asking but still saves the replies received.
+The provider and its HTTP client are made while the scope is read. Tables are profiled ahead on a small
+pool; a table is started once its FK parents in scope have their replies (so their descriptions are in
+its prompt), and waits with its facts gathered for one of the LLM profile's max_concurrency request
+slots, in plan order (`amx_core.llm.slots`). A request frees its slot the moment its answer arrives:
+checking the reply happens after, and its suggestions are saved (and, under `auto`, applied) on a
+write pool, so slots never wait on this machine's work and a failure later loses nothing. A table whose
+request fails is counted failed and the run goes on; the run fails only when every table it asked
+failed (a transient cause -> TransientError, so the tick retries per the schedule's policy). A
+cancelled run stops asking (tables not started are withdrawn) but still saves the replies received.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from amx_core.analyze.apply import Destination, open_destination
 from amx_core.analyze.facts import fk_edges, neighbour_index, neighbours
+from amx_core.analyze.handoff import quick_handoff
 from amx_core.analyze.incremental import SKIPS
 from amx_core.analyze.marks import adopt_fingerprints
 from amx_core.analyze.planning import plan_tables
@@ -32,16 +36,21 @@ from amx_core.errors import AmxError
 from amx_core.execution.context import RUN_COUNTERS, Executor, RunCancelled, RunContext, RunOutcome, TransientError
 from amx_core.llm.budget import TokenBudget
 from amx_core.llm.registry import NEEDS_NETWORK, Wiring, provider_for
+from amx_core.llm.slots import RequestSlots
 from amx_core.profiles.rows import get_db_row, get_llm_row
 from amx_core.profiles.views import llm_view
 from amx_core.scope.targets import TableKey, Target
 from amx_core.wording import counted
 
 if TYPE_CHECKING:
+    from amx_core.llm.providers.base import Provider
     from amx_core.llm.registry import Wiring
+    from amx_core.views import LlmProfileView
 
 WAIT_SECONDS = 0.5  # how often the scheduler looks at the cancel flag while requests are in flight
 PROFILERS = 2  # threads profiling tables ahead of their request, in plan order
+# tables waiting for a request slot with their facts gathered, per slot: one is ready the moment a slot frees
+AHEAD_PER_SLOT = 1
 # the counters a run adds to as tables finish (the planned and skipped ones are set once, up front)
 COUNTERS = tuple(c for c in RUN_COUNTERS if c not in ("tables_planned", "columns_planned", *SKIPS))
 
@@ -113,16 +122,17 @@ def _schedule(
     writing: dict[Future, TableKey] = {}
     with (
         ThreadPoolExecutor(PROFILERS, "amx-analyze-profile") as profile_pool,
-        ThreadPoolExecutor(workers, "amx-analyze-llm") as llm_pool,
+        ThreadPoolExecutor(workers * (1 + AHEAD_PER_SLOT), "amx-analyze-llm") as llm_pool,
         ThreadPoolExecutor(_writers(env.dest, workers), "amx-analyze-write") as write_pool,
     ):
         profiled = {key: profile_pool.submit(profile_stage, env, jobs[key]) for key in plan.order}
         while True:
             if not ctx.cancel_event.is_set() and not (env.budget is not None and env.budget.stopped):
-                for key in plan.ready(described, started)[: workers - len(asking)]:
+                for key in plan.ready(described, started)[: workers * (1 + AHEAD_PER_SLOT) - len(asking)]:
                     started.add(key)
                     context = neighbours(near[key], texts)
-                    asking[llm_pool.submit(describe_stage, env, jobs[key], context, profiled[key])] = key
+                    turn = env.slots.turn() if env.slots is not None else None
+                    asking[llm_pool.submit(describe_stage, env, jobs[key], context, profiled[key], turn)] = key
             if not asking and not writing:
                 profile_pool.shutdown(cancel_futures=True)
                 break
@@ -133,6 +143,8 @@ def _schedule(
                     key = asking.pop(future)
                     described.add(key)
                     answer: Described = future.result()
+                    if answer.withdrawn:
+                        continue
                     texts[key] = answer.table_text or texts.get(key)
                     writing[write_pool.submit(write_stage, env, answer)] = key
                     continue
@@ -142,6 +154,21 @@ def _schedule(
     if ctx.cancel_event.is_set():
         raise RunCancelled("cancelled")
     return results
+
+
+def _provider(llm: LlmProfileView, options: AnalyzeOptions) -> Provider:
+    """The run's provider, its HTTP client created (networked providers), ready for the first request."""
+    provider = provider_for(llm, options.secrets, wiring=options.wiring or Wiring())
+    if llm.provider in NEEDS_NETWORK:
+        from amx_core.llm.client import shared_client
+
+        shared_client()
+    return provider
+
+
+def _stopping(ctx: RunContext, budget: TokenBudget | None) -> Callable[[], bool]:
+    """Has the run stopped asking (cancelled, or its token budget spent)?"""
+    return lambda: ctx.cancel_event.is_set() or (budget is not None and budget.stopped)
 
 
 def _skipped_text(skipped: dict[str, int]) -> str:
@@ -191,8 +218,11 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
         with store.session() as s:
             llm = llm_view(get_llm_row(s, schedule.llm_profile, "name"))
             sample_mode = get_db_row(s, schedule.db_profile).sample_mode
-        resolved = resolve_scope(store, schedule.db_profile, schedule.database, schedule.scope, now=ctx.now)
-        provider = provider_for(llm, options.secrets, wiring=options.wiring or Wiring())
+        with ThreadPoolExecutor(1, "amx-analyze-start") as start:
+            # the provider's imports and HTTP client are made while the catalog is read, not after it
+            ready = start.submit(_provider, llm, options)
+            resolved = resolve_scope(store, schedule.db_profile, schedule.database, schedule.scope, now=ctx.now)
+            provider = ready.result()
     except CatalogConnectError as exc:
         if exc.transient:
             raise TransientError(exc.message) from None
@@ -225,8 +255,10 @@ def _analyze(ctx: RunContext, options: AnalyzeOptions) -> RunOutcome:
             now=ctx.now,
             with_statistics=schedule.with_statistics,
             budget=budget,
+            slots=RequestSlots(workers, _stopping(ctx, budget)),
         )
-        results = _schedule(ctx, env, jobs, all_tables, workers, skipped)
+        with quick_handoff() if llm.provider in NEEDS_NETWORK else nullcontext():
+            results = _schedule(ctx, env, jobs, all_tables, workers, skipped)
         if budget is not None and budget.stopped:
             ctx.log(budget.note())
     if not jobs:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 
 from amx_core.llm.names import split_words
 
@@ -16,6 +17,7 @@ _CARD = re.compile(r"\d(?:[ -]?\d){12,18}")
 _IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
 # Words in a column name that mark it personal whatever its values look like.
 NAME_HINTS = {"email": "email", "mail": "email", "phone": "phone", "mobile": "phone", "fax": "phone", "iban": "iban"}
+_SHORT_INTS = range(-999, 10000)  # integers of at most 4 characters: too short to be anything personal
 COLUMN_SHARE = 0.2  # a column is personal when this share of its sampled values looks personal
 PERSON_NAME = "person_name"
 # `first_name`, `LastName`, `full name`, `surname`: a column holding a person's name.
@@ -76,7 +78,7 @@ CHECKS: tuple[tuple[str, Callable[[str], bool]], ...] = (
 
 def personal_kind(value: object) -> str | None:
     """'email', 'card', 'iban', 'ip' or 'phone' when `value` looks like one, else None."""
-    if value is None or isinstance(value, (bool, float)):
+    if value is None or isinstance(value, (bool, float)) or (type(value) is int and value in _SHORT_INTS):
         return None
     text = str(value).strip()
     if len(text) < 5 or len(text) > 320:
@@ -109,17 +111,22 @@ def person_name_hint(column_name: str) -> bool:
 
 def column_personal_kind(column_name: str, values: Iterable[object]) -> str | None:
     """The personal kind of a column: from its name, or from COLUMN_SHARE of its sampled values."""
+    return counted_personal_kind(column_name, Counter(values))
+
+
+def counted_personal_kind(column_name: str, counts: Mapping[object, int]) -> str | None:
+    """`column_personal_kind` from each distinct sampled value and how often it was seen (each checked once)."""
     hinted = name_hint(column_name)
     if hinted is not None:
         return hinted
-    counts: dict[str, int] = {}
+    kinds: dict[str, int] = {}
     total = 0
-    for value in values:
-        total += 1
-        kind = personal_kind(value)
+    for value, seen in counts.items():
+        total += seen
+        kind = None if type(value) is int and value in _SHORT_INTS else personal_kind(value)
         if kind is not None:
-            counts[kind] = counts.get(kind, 0) + 1
-    if not counts:
+            kinds[kind] = kinds.get(kind, 0) + seen
+    if not kinds:
         return None
-    kind, count = max(counts.items(), key=lambda item: item[1])
+    kind, count = max(kinds.items(), key=lambda item: item[1])
     return kind if count >= max(1.0, COLUMN_SHARE * total) else None

@@ -19,19 +19,20 @@ import datetime as dt
 import decimal
 import json
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
-from amx_core.analyze.personal import PERSON_NAME, column_personal_kind, person_name_hint, personal_kind
+from amx_core.analyze.personal import PERSON_NAME, counted_personal_kind, person_name_hint, personal_kind
 from amx_core.analyze.secretlike import SECRET, secret_name, secret_values
 from amx_core.engines.base import Engine
 from amx_core.engines.registry import engine_for
 from amx_core.engines.types import value_class
 
 SAMPLE_ROWS = 1000
+_PLAIN = frozenset({int, float, str, decimal.Decimal, dt.date, dt.datetime})  # hashable: no ABC check needed
 TEXT_LIKE = ("text", "other")  # read as text: unknown types have a text form too
 DISTINCT_CAP = 100
 LOW_CARDINALITY = 12
@@ -67,11 +68,21 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+_ASCII_SHAPES = str.maketrans(
+    {
+        chr(code): "X" if chr(code).isupper() else "x" if chr(code).isalpha() else "9"
+        for code in range(128)
+        if chr(code).isalnum()
+    }
+)
+
+
 def shape(text: str) -> str:
     """`Anna-Maria 42` -> `Xxxx-Xxxxx 99`: what a text looks like, not what it says."""
-    return "".join(
-        "X" if c.isupper() else "x" if c.isalpha() else "9" if c.isdigit() else c for c in text[:SHAPE_LENGTH]
-    )
+    head = text[:SHAPE_LENGTH]
+    if head.isascii():  # the common case, in one C call
+        return head.translate(_ASCII_SHAPES)
+    return "".join("X" if c.isupper() else "x" if c.isalpha() else "9" if c.isdigit() else c for c in head)
 
 
 def _shown(value: Any, kind: str, mode: str) -> Any:
@@ -84,13 +95,17 @@ def _shown(value: Any, kind: str, mode: str) -> Any:
     return plain
 
 
-def _common_shape(texts: Sequence[str]) -> str | None:
-    """The shape most values share (at least half of them), e.g. `XX-9999` for codes."""
-    shapes = Counter(shape(t) for t in texts if len(t) <= SHAPE_LENGTH)
+def _common_shape(counts: Mapping[str, int], total: int) -> str | None:
+    """The shape most of `total` values share (at least half of them), e.g. `XX-9999` for codes; `counts`:
+    each distinct text and how often it was seen (each shaped once)."""
+    shapes: Counter[str] = Counter()
+    for text, seen in counts.items():
+        if len(text) <= SHAPE_LENGTH:
+            shapes[shape(text)] += seen
     if not shapes:
         return None
     common, count = shapes.most_common(1)[0]
-    return common if count * 2 >= len(texts) else None
+    return common if count * 2 >= total else None
 
 
 def _min_max(values: list[Any]) -> tuple[Any, Any]:
@@ -128,7 +143,7 @@ def _comparable(values: list[Any], kind: str) -> list[Any]:
     text for anything else a driver hands back that cannot be counted (lists, dicts, ranges)."""
     if kind in TEXT_LIKE or kind == "document":
         return [_as_text(v) for v in values]
-    return [v if isinstance(v, Hashable) else _as_text(v) for v in values]
+    return [v if type(v) in _PLAIN or isinstance(v, Hashable) else _as_text(v) for v in values]
 
 
 def column_stats(
@@ -149,22 +164,22 @@ def column_stats(
     counts = Counter(present)
     stats["distinct_count"] = min(len(counts), DISTINCT_CAP)
     stats["distinct_capped"] = len(counts) > DISTINCT_CAP
-    texts = [str(v) for v in present] if kind in TEXT_LIKE or kind == "document" else []
-    if texts:
-        stats["min_length"] = min(len(t) for t in texts)
-        stats["max_length"] = max(len(t) for t in texts)
+    textual = kind in TEXT_LIKE or kind == "document"  # then `present` holds text only (`_comparable`)
+    if textual:
+        stats["min_length"] = min(map(len, counts))
+        stats["max_length"] = max(map(len, counts))
     if kind == "document":  # structured values: their size says enough, their content may say too much
         return stats
-    personal = column_personal_kind(
-        name, texts or [v for v in present if isinstance(v, int) and not isinstance(v, bool)]
+    personal = counted_personal_kind(
+        name, counts if textual else Counter(v for v in present if isinstance(v, int) and not isinstance(v, bool))
     )
     if personal is None and mode != "raw" and person_name_hint(name):
         personal = PERSON_NAME
     if personal is not None:
         stats["personal"] = personal
         return stats
-    if texts and mode != "raw":
-        common = _common_shape(texts)
+    if textual and mode != "raw":
+        common = _common_shape(counts, len(present))
         if common is not None:
             stats["shape"] = common
     if kind != "boolean":
@@ -191,7 +206,7 @@ def _sample(
         engine.sample_expression(sa.column(name), engine.value_class(type_text), type_text).label(f"c{index}")
         for index, (name, type_text) in enumerate(columns)
     ]
-    return [tuple(row) for row in conn.execute(engine.sample_statement(conn, schema, table, selected, rows))]
+    return [tuple(row) for row in conn.execute(engine.sample_statement(conn, schema, table, selected, rows)).all()]
 
 
 def _sample_each(
@@ -227,7 +242,8 @@ def _read(
         if len(columns) == 1:
             raise
         return _sample_each(conn, engine, schema, table, columns, rows)
-    return {name: [row[index] for row in sample] for index, (name, _type) in enumerate(columns)}, []
+    by_column = list(zip(*sample, strict=True)) or [()] * len(columns)  # one pass over the rows, in C
+    return {name: list(by_column[index]) for index, (name, _type) in enumerate(columns)}, []
 
 
 def profile_table(

@@ -9,7 +9,8 @@ read are dropped. Either way the model is told the column's type and that its va
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Hashable, Iterable
 
 from amx_core.analyze.personal import COLUMN_SHARE
 from amx_core.llm.names import split_words
@@ -96,7 +97,8 @@ def secret_value(value: object) -> bool:
 def secret_values(values: Iterable[object]) -> bool:
     """Do COLUMN_SHARE of the (non-null) sampled values look secret?"""
     total = found = 0
-    for value in values:
-        total += 1
-        found += secret_value(value)
+    # each distinct value checked once (an unhashable one stands for itself, and is no text)
+    for value, seen in Counter(v if type(v) is str or isinstance(v, Hashable) else id(v) for v in values).items():
+        total += seen
+        found += seen if secret_value(value) else 0
     return found > 0 and found >= COLUMN_SHARE * total

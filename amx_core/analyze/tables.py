@@ -1,8 +1,8 @@
 """One table's pipeline inside a run, in three stages on worker threads.
 
 `profile_stage` runs ahead on a small pool (it needs no parent); `describe_stage` (ask the
-model) on the LLM pool; `write_stage` (save the suggestions, apply what `auto` allows) on the
-write pool, so a slot for the next request is free the moment a reply is in. The stages take
+model, each request on one of the run's request slots, freed the moment its answer is in) on the
+table pool; `write_stage` (save the suggestions, apply what `auto` allows) on the write pool. The stages take
 frozen inputs and never raise: a failure makes that table's `TableResult` failed and the run
 goes on.
 """
@@ -26,6 +26,7 @@ from amx_core.analyze.profiling import ProfileSettings, TableProfile, profile_ta
 from amx_core.analyze.suggestions import Proposed, RunKey, save_suggestions
 from amx_core.llm.describe import describe_with_repair
 from amx_core.llm.errors import BudgetReached, LlmError, TransientLlmError
+from amx_core.llm.slots import Withdrawn
 from amx_core.llm.types import Proposal, TableReply
 from amx_core.scope.targets import TableKey, Target
 from amx_core.secrets.masking import mask_url
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from amx_core.catalog.views import ResolvedColumn, ResolvedTable
     from amx_core.llm.budget import TokenBudget
     from amx_core.llm.providers.base import Provider
+    from amx_core.llm.slots import RequestSlots, Turn
     from amx_core.store import Store
 
 log = logging.getLogger("amx.analyze")
@@ -53,6 +55,7 @@ class RunEnv:
     now: datetime
     with_statistics: bool = False  # the schedule lets descriptions state statistics, dated and scoped
     budget: TokenBudget | None = None  # the schedule's --max-tokens (networked providers only)
+    slots: RequestSlots | None = None  # the run's request slots (max_concurrency), freed as each answer arrives
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,7 @@ class Described:
     reply: TableReply | None
     failure: TableResult | None = None
     notes: tuple[str, ...] = ()
+    withdrawn: bool = False  # the run stopped asking before the table's first request: it was never started
 
     @property
     def table_text(self) -> str | None:
@@ -204,8 +208,21 @@ def _crash(job: TableJob, exc: Exception) -> TableResult:
     return replace(_failure(job, exc, ()), error=f"{type(exc).__name__}: {_first_line(exc)}", transient=transient)
 
 
-def describe_stage(env: RunEnv, job: TableJob, context: tuple[tuple[str, str], ...], profiled: Future) -> Described:
-    """Ask the model with the table's statistics (from `profile_stage`); retries, splits and one repair inside."""
+def describe_stage(
+    env: RunEnv, job: TableJob, context: tuple[tuple[str, str], ...], profiled: Future, turn: Turn | None = None
+) -> Described:
+    """Ask the model with the table's statistics (from `profile_stage`); retries, splits and one repair inside,
+    each request on a slot taken at the table's `turn` and freed when its answer arrives."""
+    try:
+        return _describe(env, job, context, profiled, turn)
+    finally:
+        if turn is not None:
+            turn.close()
+
+
+def _describe(
+    env: RunEnv, job: TableJob, context: tuple[tuple[str, str], ...], profiled: Future, turn: Turn | None
+) -> Described:
     try:
         found: Profiled = profiled.result()
         notes = found.notes
@@ -220,9 +237,16 @@ def describe_stage(env: RunEnv, job: TableJob, context: tuple[tuple[str, str], .
         )
         try:
             reply = describe_with_repair(
-                env.provider, facts, env.columns_per_request, want_table=job.want_table, budget=env.budget
+                env.provider,
+                facts,
+                env.columns_per_request,
+                want_table=job.want_table,
+                budget=env.budget,
+                slots=turn,
             )
             return Described(job, reply, notes=notes)
+        except Withdrawn:
+            return Described(job, None, withdrawn=True)
         except BudgetReached:
             return Described(job, None, TableResult(key=job.key, planned=len(job.columns), not_asked=True))
         except LlmError as error:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from amx_core.llm.errors import BudgetReached, InvalidReply, LlmError, TruncatedReply
+from amx_core.llm.slots import Turn
 from amx_core.llm.types import Proposal, TableFacts, TableReply
 from amx_core.wording import counted
 
@@ -57,43 +58,79 @@ def _chunks(names: Sequence[str], size: int, want_table: bool) -> deque[_Chunk]:
     return deque(_Chunk(group, want_table=want_table and index == 0) for index, group in enumerate(groups))
 
 
-def _send(
-    provider: Provider, facts: TableFacts, chunk: _Chunk, budget: TokenBudget | None, hint: str | None = None
-) -> TableReply:
-    """One request; with a budget, only when it has room for the request's estimate (else BudgetReached)."""
-    if budget is None:
-        return provider.describe_table(facts, only=chunk.columns, want_table=chunk.want_table, repair_hint=hint)
-    from amx_core.llm.prompt import build_prompt
-    from amx_core.llm.tokens import request_tokens
+class _Flight:
+    """One request's hold on a slot (and its budget reservation): let go once, as soon as the answer is in,
+    so the slot's next request starts while this one is still being checked."""
 
-    estimate = request_tokens(build_prompt(facts, only=chunk.columns, want_table=chunk.want_table, repair_hint=hint))
-    if not budget.reserve(estimate):
+    def __init__(self, slots: Turn | None, budget: TokenBudget | None, estimate: int) -> None:
+        self.slots, self.budget, self.estimate = slots, budget, estimate
+        self.landed = False
+
+    def land(self, spent: int) -> None:
+        if self.landed:
+            return
+        self.landed = True
+        if self.budget is not None:
+            self.budget.settle(self.estimate, spent)
+        if self.slots is not None:
+            self.slots.release()
+
+
+def _send(
+    provider: Provider,
+    facts: TableFacts,
+    chunk: _Chunk,
+    budget: TokenBudget | None,
+    hint: str | None = None,
+    slots: Turn | None = None,
+) -> TableReply:
+    """One request on a slot (when the run bounds them); with a budget, only when it has room for the request's
+    estimate (else BudgetReached). The slot and the reservation are let go when the answer arrives."""
+    estimate = 0
+    if budget is not None:
+        from amx_core.llm.prompt import build_prompt
+        from amx_core.llm.tokens import request_tokens
+
+        estimate = request_tokens(
+            build_prompt(facts, only=chunk.columns, want_table=chunk.want_table, repair_hint=hint)
+        )
+    if slots is not None:
+        slots.acquire()
+    if budget is not None and not budget.reserve(estimate):
+        if slots is not None:
+            slots.release()
         raise BudgetReached(budget.note())
+    flight = _Flight(slots, budget, estimate)
     spent = 0
     try:
-        reply = provider.describe_table(facts, only=chunk.columns, want_table=chunk.want_table, repair_hint=hint)
-        spent = reply.tokens_in + reply.tokens_out
-        return reply
+        return provider.describe_table(
+            facts, only=chunk.columns, want_table=chunk.want_table, repair_hint=hint, on_reply=flight.land
+        )
     except LlmError as error:
         spent = error.tokens_in + error.tokens_out
         raise
     finally:
-        budget.settle(estimate, spent)
+        flight.land(spent)
 
 
 def _ask(
-    provider: Provider, facts: TableFacts, chunk: _Chunk, tally: _Tally, budget: TokenBudget | None = None
+    provider: Provider,
+    facts: TableFacts,
+    chunk: _Chunk,
+    tally: _Tally,
+    budget: TokenBudget | None = None,
+    slots: Turn | None = None,
 ) -> TableReply:
     """One chunk, with one repair attempt after an invalid reply."""
     try:
-        return _send(provider, facts, chunk, budget)
+        return _send(provider, facts, chunk, budget, slots=slots)
     except InvalidReply as error:
         tally.spend(error.tokens_in, error.tokens_out)
         tally.notes.append(f"repair asked after: {error.message}")
         log.info("%s: invalid reply, asking once more (%s)", facts.path, error.message)
         hint = error.message
     try:
-        return _send(provider, facts, chunk, budget, hint)
+        return _send(provider, facts, chunk, budget, hint, slots)
     except InvalidReply as error:
         tally.spend(error.tokens_in, error.tokens_out)
         error.message = f"{error.message} (after one repair attempt)"
@@ -122,18 +159,20 @@ def describe_with_repair(
     *,
     want_table: bool = True,
     budget: TokenBudget | None = None,
+    slots: Turn | None = None,
 ) -> TableReply:
     """Describe every column of `facts` (and the table, when `want_table`), merging chunk replies and summing tokens.
 
     With a `budget` a request it has no room for is not sent: the table keeps what it has (the rest is
-    reported missing), or, when nothing was asked yet, BudgetReached is raised.
+    reported missing), or, when nothing was asked yet, BudgetReached is raised. With `slots` (the table's turn at
+    the run's request slots) each request holds a slot only until its answer is in: checking it happens after.
     """
     tally = _Tally()
     queue = _chunks(facts.column_names, columns_per_request, want_table)
     while queue:
         chunk = queue.popleft()
         try:
-            reply = _ask(provider, facts, chunk, tally, budget)
+            reply = _ask(provider, facts, chunk, tally, budget, slots)
         except BudgetReached as error:
             if not tally.columns and tally.table is None:
                 raise tally.fail(error) from None
@@ -144,9 +183,9 @@ def describe_with_repair(
             tally.spend(error.tokens_in, error.tokens_out)
             if len(chunk.columns) <= 1:
                 raise tally.fail(error) from None
-            first, second = _split(chunk)
+            head, tail = _split(chunk)
             tally.notes.append(f"reply truncated for {counted(len(chunk.columns), 'column')}; split in two")
-            queue.extendleft((second, first))
+            queue.extendleft((tail, head))
             continue
         except LlmError as error:
             raise tally.fail(error) from None

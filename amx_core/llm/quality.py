@@ -133,11 +133,12 @@ def states_volatile_facts(text: str, facts: TableFacts, column: ColumnFacts | No
     columns = [column] if column is not None else list(facts.columns)
     exempt = _exempt_numbers(facts, columns)
     names = _names_words(facts, columns)
+    stated = _numbers_in(text)  # once, not per column
     for col in columns:
         stats = col.stats or {}
         if not stats:
             continue
-        if (_numbers_in(text) & _profile_numbers(stats)) - exempt:
+        if (stated & _profile_numbers(stats)) - exempt:
             return True
         if any(day in text for day in _profile_dates(stats)):
             return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -28,6 +28,7 @@ class Provider(Protocol):
         only: Sequence[str] | None = None,
         want_table: bool = True,
         repair_hint: str | None = None,
+        on_reply: Callable[[int], None] | None = None,
     ) -> TableReply: ...
 
     def ping(self) -> str: ...
@@ -88,10 +89,14 @@ class ChatProvider:
         only: Sequence[str] | None = None,
         want_table: bool = True,
         repair_hint: str | None = None,
+        on_reply: Callable[[int], None] | None = None,
     ) -> TableReply:
-        """One request for `facts` (or its `only` columns); raises TruncatedReply / InvalidReply with tokens set."""
+        """One request for `facts` (or its `only` columns); raises TruncatedReply / InvalidReply with tokens set.
+        `on_reply(tokens)` hears the moment the answer is in, before it is checked (the caller frees its slot)."""
         prompt = build_prompt(facts, only=only, want_table=want_table, repair_hint=repair_hint)
         completion = self.complete(prompt)
+        if on_reply is not None:
+            on_reply(completion.tokens_in + completion.tokens_out)
         if completion.truncated:
             raise TruncatedReply(
                 f"{facts.path}: the reply was cut off at the output limit "

@@ -9,7 +9,7 @@ only applies it where the policy allows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from amx_core.llm.heuristic_columns import describe_column
 from amx_core.llm.heuristic_statistics import dated_statistics
@@ -47,6 +47,7 @@ class HeuristicProvider:
         only: Sequence[str] | None = None,
         want_table: bool = True,
         repair_hint: str | None = None,
+        on_reply: Callable[[int], None] | None = None,  # nothing is sent: the caller's slot is freed when it returns
     ) -> TableReply:
         wanted = set(only) if only is not None else None
         columns: dict[str, Proposal] = {}
