@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import bindparam
@@ -127,6 +128,25 @@ def flip(allowed: tuple[str, ...], due_only: bool, moves_slot: bool, records_fir
     return stmt.values(**values)
 
 
+_RUNNING_RUN = RUN.update().where(RUN.c.id == bindparam("b_id"), RUN.c.status == "running")
+
+
+@cache
+def update_running_run(names: frozenset[str]):
+    """`UPDATE run SET <names> WHERE id = ? AND status = 'running'`, built once per set of columns; a `log` value
+    is appended to the run's log (the sink's and the settlement's writes)."""
+    values: dict[str, sa.ColumnElement[Any]] = {name: bindparam(f"b_{name}") for name in sorted(names - {"log"})}
+    if "log" in names:
+        values["log"] = RUN.c.log + bindparam("b_log", type_=sa.Text())
+    return _RUNNING_RUN.values(values)
+
+
+def write_running_run(conn, run_id: int, values: dict) -> bool:
+    """Write `values` (column -> value; `log`: text to append) into a run that is still running; False if not."""
+    params = {f"b_{name}": value for name, value in values.items()}
+    return conn.execute(update_running_run(frozenset(values)), {"b_id": run_id, **params}).rowcount == 1
+
+
 PIN_WATERMARK = (
     SCHEDULE.update()
     .where(SCHEDULE.c.id == bindparam("sid"), SCHEDULE.c.change_watermark.is_(None))
@@ -153,7 +173,21 @@ WRITE_SCHEDULE = (
 )
 
 
-def write_schedule(conn, state: ScheduleState) -> None:
-    """Store the tick-owned fields of a schedule state."""
-    params = {f"b_{name}": getattr(state, name) for name in TICK_FIELDS}
-    conn.execute(WRITE_SCHEDULE, {"b_id": state.id, **params})
+# The same, only if the row is still as it was read before the write transaction (nobody edited it,
+# nothing of the tick's moved it meanwhile): a settlement that read its schedule ahead writes with it.
+WRITE_SCHEDULE_IF_UNCHANGED = WRITE_SCHEDULE.where(
+    SCHEDULE.c.status == bindparam("seen_status"),
+    SCHEDULE.c.version == bindparam("seen_version"),
+    SCHEDULE.c.updated_at == bindparam("seen_updated_at"),
+)
+
+
+def write_schedule(conn, state: ScheduleState, seen: ScheduleState | None = None) -> bool:
+    """Store the tick-owned fields of a schedule state; with `seen` (the row as read earlier), only if the row
+    has not changed since. False when it had."""
+    params = {"b_id": state.id, **{f"b_{name}": getattr(state, name) for name in TICK_FIELDS}}
+    if seen is None:
+        conn.execute(WRITE_SCHEDULE, params)
+        return True
+    params.update(seen_status=seen.status, seen_version=seen.version, seen_updated_at=seen.updated_at)
+    return conn.execute(WRITE_SCHEDULE_IF_UNCHANGED, params).rowcount == 1

@@ -3,11 +3,13 @@
 The calling thread claims, submits, keeps in-flight runs' heartbeats fresh, turns cancel
 requests found in the store (`amx runs cancel`, the app; any process) into the runs' cancel
 events every second, and keeps claiming newly due work while runs are in flight; it returns
-when nothing is in flight and nothing is claimable. Claims come in batches and up to `workers`
-of them wait claimed (their heartbeats kept fresh too), so a freed worker starts its next run at
-once instead of waiting for a claim transaction; a run that never started is settled cancelled
-when the pass is interrupted or someone cancels it. Workers are ordinary (non-daemon) threads
-joined before returning, so no run is ever abandoned mid-way by the process exiting.
+when nothing is in flight and nothing is claimable. Claims come in batches and some wait claimed
+(their heartbeats kept fresh too), so a freed worker starts its next run at once instead of
+waiting for a claim transaction: `workers` of them, or as many as the pool finishes in about
+PREFETCH_SECONDS when its runs are short (up to MAX_BATCH), so no claim waits long for a worker.
+A run that never started is settled cancelled when the pass is interrupted or someone cancels it.
+Workers are ordinary (non-daemon) threads joined before returning, so no run is ever abandoned
+mid-way by the process exiting.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from amx_core.tick.settings import TickSettings
 from amx_core.tick.sink import Observer, beat, cancel_requested
 
 CANCEL_CHECK_SECONDS = 1.0  # how often the store is asked whether an in-flight run should stop
+PREFETCH_SECONDS = 0.5  # claims made ahead cover about this much of the pool's work
+MAX_BATCH = 8
 
 
 class Supervisor:
@@ -52,23 +56,30 @@ class Supervisor:
         self._inflight: dict[Future, tuple[Claim, threading.Event]] = {}
         self._queued: deque[Claim] = deque()
         self._dry = False  # the last claim found less than it asked for: no prefetch until a slot frees
+        self._run_seconds: float | None = None  # a moving average of this pass's run durations
 
     def _claim(self, count: int) -> None:
         got = self.claim_more(count) if self.claim_more else []
         self._queued.extend(got)
         self._dry = len(got) < count
 
+    def _ahead(self, workers: int) -> int:
+        """How many claims to make ahead: `workers`, more when runs are short (see the module's docstring)."""
+        if not self._run_seconds:
+            return workers
+        return max(workers, min(MAX_BATCH, int(workers * PREFETCH_SECONDS / self._run_seconds)))
+
     def _fill(self, pool: ThreadPoolExecutor, workers: int) -> None:
         """Free workers take queued claims (claiming more when none wait); then, unless the store ran dry,
-        the next `workers` claims are made ahead while the workers run."""
+        the next claims are made ahead while the workers run."""
         while len(self._inflight) < workers:
             if not self._queued:
-                self._claim(2 * workers - len(self._inflight))
+                self._claim(workers - len(self._inflight) + self._ahead(workers))
                 if not self._queued:
                     return
             self._submit(pool, self._queued.popleft())
         if not self._queued and not self._dry:
-            self._claim(workers)
+            self._claim(self._ahead(workers))
 
     def _submit(self, pool: ThreadPoolExecutor, claim: Claim) -> None:
         cancel = threading.Event()
@@ -88,9 +99,13 @@ class Supervisor:
         for future in done:
             claim, _ = self._inflight.pop(future)
             try:
-                results.append(future.result())
+                finished = future.result()
             except Exception as exc:  # noqa: BLE001 - execute_claim guards itself; belt and braces
                 tick_log("run-error", {"run": claim.run_id, "error": f"{type(exc).__name__}: {exc}"})
+                continue
+            results.append(finished)
+            seconds = finished.duration_ms / 1000
+            self._run_seconds = seconds if self._run_seconds is None else 0.8 * self._run_seconds + 0.2 * seconds
 
     def _beat(self) -> None:
         running = [claim.run_id for claim, _ in self._inflight.values()] + [claim.run_id for claim in self._queued]
