@@ -79,7 +79,14 @@ def add_schedule(
 
 
 def bulk_schedules(
-    store, count: int, next_fire: datetime, *, cadence: str | None = "0 * * * *", prefix: str = "s"
+    store,
+    count: int,
+    next_fire: datetime,
+    *,
+    cadence: str | None = "0 * * * *",
+    prefix: str = "s",
+    kind: str = "analyze",
+    db_profile_id: int = 1,
 ) -> list[int]:
     """Many schedules in one transaction (race tests and the benchmark)."""
     from amx_core.models import Schedule
@@ -87,10 +94,11 @@ def bulk_schedules(
     rows = [
         Schedule(
             name=f"{prefix}{i:05d}",
+            kind=kind,
             tz="UTC",
             cadence=cadence,
             fire_at_utc=next_fire,
-            db_profile_id=1,
+            db_profile_id=db_profile_id,
             llm_profile_id=1,
             status="pending",
             next_fire_utc=next_fire,

@@ -1,10 +1,11 @@
-"""Claims (docs/ARCHITECTURE.md §7.4): one due schedule at a time, atomically, with its occurrence recorded once.
+"""Claims (docs/ARCHITECTURE.md §7.4): a batch of due schedules at a time, atomically, each occurrence recorded once.
 
-Every claim runs inside a write transaction taken up front (SQLite `BEGIN IMMEDIATE` via
-`store.write_session()`; PostgreSQL row locks with `FOR UPDATE SKIP LOCKED`), flips the
-schedule to Running with a conditional `UPDATE ... RETURNING`, and inserts the Occurrence
-(schedule, fire instant) and the Run row. The unique occurrence makes a second firing of the
-same instant impossible whoever else ticks: OS timer, TUI, run-now, a manual `amx-tick`.
+Every batch runs inside one write transaction taken up front (SQLite `BEGIN IMMEDIATE` via
+`store.write_session()`; PostgreSQL row locks with `FOR UPDATE SKIP LOCKED`, so runners take
+different rows), and for each schedule flips it to Running with a conditional
+`UPDATE ... RETURNING`, and inserts the Run row and the Occurrence (schedule, fire instant).
+The unique occurrence makes a second firing of the same instant impossible whoever else ticks:
+OS timer, TUI, run-now, a manual `amx-tick`.
 """
 
 from __future__ import annotations
@@ -71,6 +72,11 @@ def _instants(decision: Decision) -> tuple[datetime, datetime]:
 class _AlreadyFired(Exception):
     """The occurrence insert hit the unique (schedule, fire instant): roll the claim back."""
 
+    def __init__(self, schedule_id: int, decision: Decision) -> None:
+        super().__init__(schedule_id)
+        self.schedule_id = schedule_id
+        self.decision = decision
+
 
 def stands_for_slot(status: str, next_fire_utc: datetime | None, at: datetime) -> bool:
     """Does a run-now at `at` stand for the schedule's armed slot (docs/ARCHITECTURE.md §5.5)?
@@ -115,68 +121,99 @@ def _claim_watermark(conn, row: ScheduleState) -> int:
     return newest_change_id(conn, catalog)
 
 
-def _take(
-    conn,
-    row: ScheduleState,
-    decision: Decision,
-    now: datetime,
-    *,
-    allowed: tuple[str, ...],
-    due_only: bool,
-    host: str,
-    pid: int,
-    names: tuple[str | None, str | None] | None = None,
-) -> Claim | None:
-    """The conditional flip to Running plus the run and occurrence rows; None if someone was faster.
+@dataclass(frozen=True)
+class _Firing:
+    """One schedule a claim transaction is about to take: its row as read, the decision, the profile names."""
 
-    Raises _AlreadyFired (the caller rolls back) when the occurrence exists already.
+    row: ScheduleState
+    decision: Decision
+    names: tuple[str | None, str | None] | None = None
+
+
+def _take(conn, firings: list[_Firing], now: datetime, *, allowed: tuple[str, ...], due_only: bool, host, pid):
+    """The conditional flips to Running plus the run and occurrence rows of every firing, a few statements for
+    the whole batch; None if a flip found its schedule changed (only a run-now, whose row is not pre-checked).
+
+    Raises _AlreadyFired (the caller rolls back) when an occurrence exists already.
     """
-    fire_utc, slot_utc = _instants(decision)
-    fires = records_fire(row, decision.reason, fire_utc)
-    flip = q.FLIP[(due_only, decision.reason in MOVES_SLOT, fires)]
-    params = {
-        "sid": row.id,
-        "allowed": list(allowed),
-        "now": now,
-        "at": now,
-        "prior": row.status,
-        "fire": fire_utc,
-        "slot": slot_utc,
-    }
-    if conn.execute(flip, params).first() is None:
+    flips: dict[tuple, list[dict]] = {}
+    for firing in firings:
+        row, reason, (fire_utc, slot_utc) = firing.row, firing.decision.reason, _instants(firing.decision)
+        key = (allowed, due_only, reason in MOVES_SLOT, records_fire(row, reason, fire_utc))
+        flips.setdefault(key, []).append(
+            {"sid": row.id, "now": now, "at": now, "prior": row.status, "fire": fire_utc, "slot": slot_utc}
+        )
+    for key, params in flips.items():
+        if conn.execute(q.flip(*key), params).rowcount != len(params):
+            return None
+    watermarks = [_watermark(conn, firing) for firing in firings]
+    run_ids = (
+        conn.execute(
+            q.INSERT_RUNS,
+            [
+                _run_values(firing, now, host, pid, watermark)
+                for firing, watermark in zip(firings, watermarks, strict=True)
+            ],
+        )
+        .scalars()
+        .all()
+    )
+    recorded = set(
+        conn.execute(
+            q.INSERT_OCCURRENCES[conn.dialect.name],
+            [_occurrence_values(f, run_id, now, host, pid) for f, run_id in zip(firings, run_ids, strict=True)],
+        ).scalars()
+    )
+    for firing in firings:
+        if firing.row.id not in recorded:
+            raise _AlreadyFired(firing.row.id, firing.decision)
+    return [
+        _claim(firing, run_id, watermark, now)
+        for firing, run_id, watermark in zip(firings, run_ids, watermarks, strict=True)
+    ]
+
+
+def _watermark(conn, firing: _Firing) -> int | None:
+    """A change fire's newest event id at its claim (pinning the schedule's watermark first); None otherwise."""
+    row, decision = firing.row, firing.decision
+    if row.trigger != "change" or not records_fire(row, decision.reason, _instants(decision)[0]):
         return None
-    watermark = _claim_watermark(conn, row) if fires and row.trigger == "change" else None
-    run_id = conn.execute(
-        q.INSERT_RUN,
-        {
-            "schedule_id": row.id,
-            "schedule_name": row.name,
-            "kind": row.kind,
-            "reason": decision.reason,
-            "status": "running",
-            "occurrence_utc": decision.slot_utc,
-            "attempt": decision.attempt,
-            "started_at": now,
-            "heartbeat_at": now,
-            "host": host,
-            "pid": pid,
-            "change_watermark": watermark,
-        },
-    ).scalar_one()
-    recorded = conn.execute(
-        q.INSERT_OCCURRENCE[conn.dialect.name],
-        {
-            "schedule_id": row.id,
-            "fire_utc": decision.fire_utc,
-            "reason": decision.reason,
-            "run_id": run_id,
-            "claimed_at": now,
-            "host": host,
-            "pid": pid,
-        },
-    ).first()
-    if recorded is None:
-        raise _AlreadyFired()
+    return _claim_watermark(conn, row)
+
+
+def _run_values(firing: _Firing, now: datetime, host: str, pid: int, watermark: int | None) -> dict:
+    row, decision = firing.row, firing.decision
+    return {
+        "schedule_id": row.id,
+        "schedule_name": row.name,
+        "kind": row.kind,
+        "reason": decision.reason,
+        "status": "running",
+        "occurrence_utc": decision.slot_utc,
+        "attempt": decision.attempt,
+        "started_at": now,
+        "heartbeat_at": now,
+        "host": host,
+        "pid": pid,
+        "change_watermark": watermark,
+    }
+
+
+def _occurrence_values(firing: _Firing, run_id: int, now: datetime, host: str, pid: int) -> dict:
+    return {
+        "schedule_id": firing.row.id,
+        "fire_utc": firing.decision.fire_utc,
+        "reason": firing.decision.reason,
+        "run_id": run_id,
+        "claimed_at": now,
+        "host": host,
+        "pid": pid,
+    }
+
+
+def _claim(firing: _Firing, run_id: int, watermark: int | None, now: datetime) -> Claim:
+    row, decision = firing.row, firing.decision
+    fire_utc, slot_utc = _instants(decision)
     return Claim(
         run_id=run_id,
         schedule_id=row.id,
@@ -188,7 +225,7 @@ def _take(
         attempt=decision.attempt,
         started_at=now,
         change_watermark=watermark,
-        context=(_claimed_state(row, decision, now), *names) if names else None,
+        context=(_claimed_state(row, decision, now), *firing.names) if firing.names else None,
     )
 
 
@@ -214,6 +251,43 @@ def _settle(session: Session, row: ScheduleState, decision: Decision, now: datet
     apply_settlement(session, schedule, decision, now)
 
 
+def claim_batch(
+    store: Store,
+    now: datetime,
+    grace: timedelta,
+    previous_tick_at: datetime | None,
+    *,
+    host: str,
+    pid: int,
+    limit: int,
+) -> list[Claim | Settled]:
+    """Claim up to `limit` claimable schedules, most overdue first, in one write transaction; the ones whose slot
+    was missed are settled instead. Empty when nothing is due (or every due row is another runner's)."""
+    try:
+        with store.write_session() as session:
+            conn = session.connection()
+            found = conn.execute(q.DUE_BATCH[conn.dialect.name], {"now": now, "limit": limit}).all()
+            settled: list[Claim | Settled] = []
+            firings: list[_Firing] = []
+            for due in found:
+                row, last, db_name, llm_name = q.split_due_row(due)
+                decision = decide(conn, row, now, grace, previous_tick_at, last)
+                if decision.action != FIRE or decision.ledger:
+                    _settle(session, row, decision, now)
+                if decision.action != FIRE:
+                    settled.append(Settled(row.id, decision))
+                else:
+                    firings.append(_Firing(row, decision, (db_name, llm_name)))
+            if not firings:
+                return settled
+            claims = _take(conn, firings, now, allowed=CLAIMABLE, due_only=True, host=host, pid=pid)
+            if claims is None:  # cannot happen: the rows are locked (SQLite: the write lock; PostgreSQL: FOR UPDATE)
+                raise RuntimeError("a due schedule changed under its claim")
+            return [*claims, *settled]
+    except _AlreadyFired as fired:  # the whole batch was rolled back: move that schedule on; the rest is claimed next
+        return [_settle_already_fired(store, fired.schedule_id, fired.decision, now)]
+
+
 def claim_next(
     store: Store,
     now: datetime,
@@ -224,27 +298,11 @@ def claim_next(
     pid: int,
 ) -> Claim | Settled | None:
     """Claim the most overdue claimable schedule; settle it instead if its slot was missed; None if none."""
-    try:
-        with store.write_session() as session:
-            conn = session.connection()
-            due = q.NEXT_DUE_FULL_PG if conn.dialect.name == "postgresql" else q.NEXT_DUE_FULL
-            found = conn.execute(due, {"now": now}).first()
-            if found is None:
-                return None
-            row, last, db_name, llm_name = q.split_due_row(found)
-            decision = decide(conn, row, now, grace, previous_tick_at, last)
-            if decision.action != FIRE:
-                _settle(session, row, decision, now)
-                return Settled(row.id, decision)
-            if decision.ledger:
-                _settle(session, row, decision, now)
-            names = (db_name, llm_name)
-            return _take(conn, row, decision, now, allowed=CLAIMABLE, due_only=True, host=host, pid=pid, names=names)
-    except _AlreadyFired:
-        return _settle_already_fired(store, row.id, decision, now)
+    got = claim_batch(store, now, grace, previous_tick_at, host=host, pid=pid, limit=1)
+    return got[0] if got else None
 
 
-def _settle_already_fired(store: Store, schedule_id: int, decision: Decision, now: datetime) -> Settled | None:
+def _settle_already_fired(store: Store, schedule_id: int, decision: Decision, now: datetime) -> Settled:
     with store.write_session() as session:
         conn = session.connection()
         row = q.state_of(conn.execute(q.locked(q.SCHEDULE_BY_ID, conn, skip=False), {"sid": schedule_id}).first())
@@ -266,12 +324,13 @@ def claim_run_now(store: Store, schedule_id: int, now: datetime, *, host: str, p
                     "id", f"already running since {iso(row.running_since, timespec='seconds', missing='?')}"
                 )
             decision = Decision(action=FIRE, reason=REASON_RUN_NOW, fire_utc=now, slot_utc=now, why="run now")
-            claim = _take(conn, row, decision, now, allowed=RUN_NOW_FROM, due_only=False, host=host, pid=pid)
+            firing = _Firing(row, decision)
+            claims = _take(conn, [firing], now, allowed=RUN_NOW_FROM, due_only=False, host=host, pid=pid)
     except _AlreadyFired:
         raise ConflictError("id", f"already fired at {iso(now, timespec='seconds', missing='?')}") from None
-    if claim is None:
+    if claims is None:
         raise ConflictError("id", "already running (claimed by another runner a moment ago)")
-    return claim
+    return claims[0]
 
 
 def claim_of_run(run, schedule_name: str | None = None) -> Claim:

@@ -134,11 +134,32 @@ def execute_claim(
         outcome = _call(executor_for(claim.kind), ctx, sink)
     except Exception as exc:  # noqa: BLE001 - e.g. the executor module failed to import
         outcome = Outcome(status=FAILED, error=mask_url(f"{type(exc).__name__}: {exc}"))
+    return _settled(store, claim, outcome, clock, grace, policy, sink.take_pending(), started)
+
+
+def cancel_unstarted(
+    store: Store, claim: Claim, clock: Callable[[], datetime], *, grace: timedelta, policy: RetryPolicy
+) -> Finished:
+    """A claim that waited for a worker and never ran (the pass was interrupted, or someone cancelled it):
+    settled cancelled like a run stopped at its first boundary."""
+    outcome = Outcome(status=CANCELLED, error="cancelled before it started")
+    return _settled(store, claim, outcome, clock, grace, policy, {}, time.perf_counter())
+
+
+def _settled(
+    store: Store,
+    claim: Claim,
+    outcome: Outcome,
+    clock: Callable[[], datetime],
+    grace: timedelta,
+    policy: RetryPolicy,
+    run_values: dict,
+    started: float,
+) -> Finished:
+    """Settle the run (a store failure leaves it to a later pass's lease recovery) and write its log line."""
     settlement = None
     try:
-        settlement = finish_run(
-            store, claim, outcome, clock(), grace=grace, policy=policy, run_values=sink.take_pending()
-        )
+        settlement = finish_run(store, claim, outcome, clock(), grace=grace, policy=policy, run_values=run_values)
     except Exception as exc:  # noqa: BLE001 - the lease recovery of a later pass will close it
         error = f"{type(exc).__name__}: {exc}"
         tick_log("run-error", {"run": claim.run_id, "schedule": claim.schedule_id, "error": error})

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from amx_core.store import Store, open_store
 from amx_core.tick.changes import poll_changes
-from amx_core.tick.claims import Claim, Settled, claim_next
+from amx_core.tick.claims import Claim, Settled, claim_batch
 from amx_core.tick.clock import Clock, as_clock
 from amx_core.tick.execute import Finished
 from amx_core.tick.fastpath import host_name
@@ -36,7 +36,7 @@ def _unique(ids) -> tuple[int, ...]:
 
 
 class _Claimer:
-    """Feeds the supervisor: claims the next due schedule, settling missed ones on the way."""
+    """Feeds the supervisor: claims a batch of due schedules, settling missed ones on the way."""
 
     def __init__(self, store: Store, clock: Clock, grace: timedelta, previous_tick_at: datetime | None) -> None:
         self.store, self.clock, self.grace, self.previous = store, clock, grace, previous_tick_at
@@ -44,18 +44,22 @@ class _Claimer:
         self.errors: list[str] = []
         self.host, self.pid = host_name(), os.getpid()
 
-    def __call__(self) -> Claim | None:
+    def __call__(self, limit: int) -> list[Claim]:
+        """Up to `limit` claims; fewer (or none) when fewer are due. A batch that only settled missed slots is
+        followed by another."""
         while True:
             try:
-                got = claim_next(self.store, self.clock(), self.grace, self.previous, host=self.host, pid=self.pid)
+                got = claim_batch(
+                    self.store, self.clock(), self.grace, self.previous, host=self.host, pid=self.pid, limit=limit
+                )
             except Exception as exc:  # noqa: BLE001 - a broken row must not stop the other schedules
                 self.errors.append(f"claim: {type(exc).__name__}: {exc}")
                 tick_log("claim-error", {"error": f"{type(exc).__name__}: {exc}"})
-                return None
-            if isinstance(got, Settled):
-                self.settled.append(got)
-                continue
-            return got
+                return []
+            claims = [item for item in got if isinstance(item, Claim)]
+            self.settled.extend(item for item in got if isinstance(item, Settled))
+            if claims or not got:
+                return claims
 
 
 def _report(now, recovered, settled, finished: list[Finished], errors, duration_ms) -> TickReport:

@@ -6,11 +6,10 @@ completions, lease recovery), so PostgreSQL runners never deadlock on each other
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy import bindparam
 from sqlmodel import Session
 
 from amx_core.instants import iso
@@ -48,11 +47,6 @@ class Settlement:
     schedule_status: str | None
     retry_at: datetime | None = None
     lost: bool = False  # the lease was taken away meanwhile: nothing was overwritten
-
-
-CLOSE_RUN = q.RUN.update().where(q.RUN.c.id == bindparam("b_id"), q.RUN.c.status == "running")
-CLOSE_FIELDS = ("status", "ended_at", "heartbeat_at", "error", "retry_at")
-CLOSE_RUN_PLAIN = CLOSE_RUN.values({name: bindparam(f"b_{name}") for name in CLOSE_FIELDS})
 
 
 def lock_schedule_row(conn, schedule_id: int | None) -> ScheduleState | None:
@@ -177,13 +171,25 @@ def _plan_retry(row, claim: Claim, outcome: Outcome, now: datetime, policy: Retr
 
 
 def _close_run(conn, run_id: int, outcome: Outcome, now: datetime, retry_at: datetime | None, extra: dict) -> bool:
-    """Write the run's verdict if it is still ours (status running); False when a lease recovery won."""
+    """Write the run's verdict if it is still ours (status running); False when a lease recovery won.
+
+    `extra`: last counters / log lines the executor reported, in the same write."""
     error = outcome.error if outcome.status != COMPLETED else None
     values = {"status": outcome.status, "ended_at": now, "heartbeat_at": now, "error": error, "retry_at": retry_at}
-    if extra:  # last counters / log lines the executor reported, in the same write
-        return conn.execute(CLOSE_RUN.values({**extra, **values}), {"b_id": run_id}).rowcount == 1
-    params = {"b_id": run_id, **{f"b_{name}": value for name, value in values.items()}}
-    return conn.execute(CLOSE_RUN_PLAIN, params).rowcount == 1
+    return q.write_running_run(conn, run_id, {**extra, **values})
+
+
+class _Changed(Exception):
+    """The schedule read ahead of the write transaction changed before its write: roll back, settle locked."""
+
+
+def _read_ahead(store: Store, schedule_id: int | None) -> ScheduleState | None:
+    """On SQLite, the schedule as it is now, read before the write lock (one store-wide lock: every read done
+    outside it is time the claims do not wait); its write then checks that nothing changed meanwhile."""
+    if not store.is_sqlite or schedule_id is None:
+        return None
+    with store.engine.connect() as conn:
+        return q.state_of(conn.execute(q.SCHEDULE_BY_ID, {"sid": schedule_id}).first())
 
 
 def finish_run(
@@ -198,13 +204,26 @@ def finish_run(
 ) -> Settlement:
     """Record the attempt's outcome and move the schedule: Completed/Pending, retry, Failed or Cancelled.
 
-    `run_values` are last counters/log the executor reported, written in the same transaction.
+    `run_values` are last counters/log the executor reported, written in the same transaction. One short write
+    transaction; on SQLite the schedule is read before it (again inside it only when it changed meanwhile).
     """
+    seen = _read_ahead(store, claim.schedule_id)
+    if seen is not None and seen.status == rules.RUNNING:
+        try:
+            return _finish(store, claim, outcome, now, grace, policy, run_values or {}, seen)
+        except _Changed:
+            pass
+    return _finish(store, claim, outcome, now, grace, policy, run_values or {}, None)
+
+
+def _finish(store, claim, outcome, now, grace, policy, run_values: dict, seen: ScheduleState | None) -> Settlement:
     with store.write_session() as session:
         conn = session.connection()
-        row = lock_schedule_row(conn, claim.schedule_id)
+        row = replace(seen) if seen is not None else lock_schedule_row(conn, claim.schedule_id)
         retry_at = _plan_retry(row, claim, outcome, now, policy)
-        if not _close_run(conn, claim.run_id, outcome, now, retry_at, run_values or {}):
+        if not _close_run(conn, claim.run_id, outcome, now, retry_at, run_values):
+            if seen is not None:
+                raise _Changed()  # e.g. lease recovery won: say so from the row as it is now
             return Settlement(run_status="lost", schedule_status=row.status if row else None, lost=True)
         enqueue_run_end(
             session,
@@ -220,17 +239,18 @@ def finish_run(
         if row is None or row.status != rules.RUNNING:
             return Settlement(run_status=outcome.status, schedule_status=row.status if row else None)
         status = _next_status(session, row, claim, outcome, now, grace, retry_at)
-        _leave_running(session, row, status, now)
+        _leave_running(session, row, status, now, seen)
         return Settlement(run_status=outcome.status, schedule_status=status, retry_at=retry_at)
 
 
-def _leave_running(session: Session, row, status: str, now: datetime) -> None:
+def _leave_running(session: Session, row, status: str, now: datetime, seen: ScheduleState | None = None) -> None:
     row.status = status
     row.prior_status = None
     row.running_since = None
     row.updated_at = now
     session.flush()  # ledger rows first (record_missed adds them through the ORM)
-    q.write_schedule(session.connection(), row)
+    if not q.write_schedule(session.connection(), row, seen):
+        raise _Changed()
 
 
 def fail_running_schedule(session: Session, row, claim: Claim, error: str, now: datetime, grace: timedelta) -> None:

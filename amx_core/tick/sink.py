@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from amx_core.execution.context import RUN_COUNTERS
 from amx_core.store import Store
-from amx_core.tick.statements import RUN
+from amx_core.tick.statements import RUN, write_running_run
 
 COUNTERS = frozenset(RUN_COUNTERS)
 MAX_LOG_CHARS = 200_000
@@ -84,23 +84,23 @@ class RunSink:
             self.flush()
 
     def take_pending(self) -> dict:
-        """The unwritten counters and log lines as column values (the final write carries them)."""
+        """The unwritten counters and log lines as run values (`log`: the text to append; the final write
+        carries them, amx_core.tick.statements.write_running_run)."""
         with self._lock:
             counts, self._counts = self._counts, {}
             lines, self._lines = self._lines, []
             self._last_flush = time.monotonic()
         values: dict = dict(counts)
         if lines:
-            values["log"] = RUN.c.log + sa.literal("\n".join(lines) + "\n")
+            values["log"] = "\n".join(lines) + "\n"
         return values
 
     def flush(self) -> None:
         """Write pending counters and log lines, and beat the run's heartbeat."""
         values = self.take_pending()
         values["heartbeat_at"] = self.clock()
-        stmt = RUN.update().where(RUN.c.id == self.run_id, RUN.c.status == "running").values(**values)
         with self.store.write_session() as session:
-            session.connection().execute(stmt)
+            write_running_run(session.connection(), self.run_id, values)
 
 
 def beat(store: Store, run_ids: list[int], at: datetime) -> None:
