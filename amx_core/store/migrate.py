@@ -47,7 +47,7 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(_REVISION_QUERY).scalar()
 
 
-def _revision_if_known_head(engine: Engine) -> bool:
+def _at_known_head(engine: Engine) -> bool:
     """True when the store is at KNOWN_HEAD, by one query; False for a new, older or newer store."""
     try:
         with engine.connect() as conn:
@@ -58,7 +58,7 @@ def _revision_if_known_head(engine: Engine) -> bool:
 
 def check_and_upgrade(engine: Engine, target: str = "head") -> None:
     """Upgrade to `target`; a revision this code does not know means the store is newer."""
-    if target == "head" and _revision_if_known_head(engine):
+    if target == "head" and _at_known_head(engine):
         return
     from alembic import command
     from alembic.script import ScriptDirectory
