@@ -25,7 +25,7 @@ from amx_core.analyze.storewrites import store_write
 from amx_core.analyze.suggestions import NOTE_PREFIX
 from amx_core.analyze.targets import same_text
 from amx_core.catalog.connect import resolve_target
-from amx_core.engines.comments import CommentWriter, WriterClass, WriteRefused
+from amx_core.engines.comments import CommentWriter, Prepared, WriterClass, WriteRefused
 from amx_core.engines.registry import engine_for
 from amx_core.models import Suggestion
 from amx_core.models.base import table_of
@@ -132,11 +132,45 @@ def _write_one(writer: CommentWriter, kind: str, item: PlannedWrite) -> WriteOut
 Recorder = Callable[[Session, Sequence[WriteOutcome]], None]
 
 
+def _write_local_batch(writer: LocalWriter, items: Sequence[PlannedWrite]) -> list[WriteOutcome]:
+    """One table's local writes with a few statements and one read-back, in one savepoint: what `_write_one`
+    does for each item, at a fraction of the statements (a run writes a table's columns together)."""
+    outcomes: dict[int, WriteOutcome] = {}
+    writes: list[tuple[int, PlannedWrite, str | None, Prepared]] = []
+    with writer.savepoint():
+        for index, item in enumerate(items):
+            live = writer.read(item.target)
+            if not same_text(live, item.expected):
+                outcomes[index] = WriteOutcome(
+                    item.suggestion_id, item.target.path, "stale", live=live, error=STALE_MESSAGE
+                )
+            else:
+                writes.append((index, item, live, writer.prepare(item.target, item.text)))
+        sqls = writer.write_many([(item.target, prepared.text) for _i, item, _live, prepared in writes])
+    for (index, item, live, prepared), sql in zip(writes, sqls, strict=True):
+        outcomes[index] = WriteOutcome(
+            item.suggestion_id, item.target.path, "applied", prepared.text, sql, live, None, prepared.notes
+        )
+    return [outcomes[index] for index in range(len(items))]
+
+
+def _write_local_items(writer: LocalWriter, items: Sequence[PlannedWrite]) -> list[WriteOutcome]:
+    """The batch when it goes through; when any of it fails (nothing of it is kept), item by item, each in a
+    savepoint of its own, so one refused text costs only itself. A target named twice is written in turn."""
+    one_table = len({item.target.table_key for item in items}) == 1
+    if one_table and len({item.target.path for item in items}) == len(items):
+        try:
+            return _write_local_batch(writer, items)
+        except (WriteRefused, sa.exc.DBAPIError):
+            writer.forget(items[0].target)
+    return [_write_one(writer, "table", item) for item in items]
+
+
 def _write_local(dest: Destination, items: Sequence[PlannedWrite], record: Recorder | None) -> list[WriteOutcome]:
     """Local catalog writes and their bookkeeping share one store transaction."""
     with store_write(dest.store) as session:
         writer = LocalWriter(session, dest.profile_id, dest.database)
-        outcomes = [_write_one(writer, "table", item) for item in items]
+        outcomes = _write_local_items(writer, items)
         if record is not None:
             record(session, outcomes)
         return outcomes

@@ -35,7 +35,7 @@ from amx_core.catalog.resolve import resolve_scope
 from amx_core.errors import AmxError
 from amx_core.execution.context import RUN_COUNTERS, Executor, RunCancelled, RunContext, RunOutcome, TransientError
 from amx_core.llm.budget import TokenBudget
-from amx_core.llm.registry import NEEDS_NETWORK, Wiring, provider_for
+from amx_core.llm.registry import NEEDS_NETWORK, Wiring, load_provider, provider_for
 from amx_core.llm.slots import RequestSlots
 from amx_core.profiles.rows import get_db_row, get_llm_row
 from amx_core.profiles.views import llm_view
@@ -159,10 +159,7 @@ def _schedule(
 def _provider(llm: LlmProfileView, options: AnalyzeOptions) -> Provider:
     """The run's provider, its HTTP client created (networked providers), ready for the first request."""
     provider = provider_for(llm, options.secrets, wiring=options.wiring or Wiring())
-    if llm.provider in NEEDS_NETWORK:
-        from amx_core.llm.client import shared_client
-
-        shared_client()
+    load_provider(llm.provider)
     return provider
 
 

@@ -8,6 +8,7 @@ the first time the writer touches that table.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 
 import sqlalchemy as sa
@@ -52,7 +53,9 @@ class LocalWriter:
         return nullcontext()
 
     def savepoint(self) -> AbstractContextManager:
-        return self.session.begin_nested()
+        # on the connection, so SAVEPOINT is emitted now: the session's own begin_nested() would wait for the
+        # session's next use of its connection, and the writer uses the connection directly
+        return self.conn.begin_nested()
 
     def table_kind(self, schema: str, table: str) -> str | None:
         return "table"
@@ -99,6 +102,36 @@ class LocalWriter:
             raise WriteRefused("the text read back differs from the text written; rolled back")
         texts[target.path] = text
         return LOCAL_SQL.format(path=target.path)
+
+    def forget(self, target: Target) -> None:
+        """Drop the texts read of the target's table (a rolled-back savepoint may have changed them)."""
+        self._tables.pop(target.table_key, None)
+
+    def write_many(self, writes: Sequence[tuple[Target, str]]) -> list[str]:
+        """`write` for several targets of one table: a statement per kind of change for all of them and one
+        read-back of the table; WriteRefused when any text read back differs (the caller's savepoint undoes all)."""
+        if not writes:
+            return []
+        texts = self._texts(writes[0][0])
+        changes: dict[str, list[dict]] = {"delete": [], "update": [], "insert": []}
+        at = utcnow()
+        for target, text in writes:
+            path = target.path
+            if not text:
+                changes["delete"].append({**self.key, "b_target": path})
+            elif path in texts:
+                changes["update"].append({**self.key, "b_target": path, "b_text": text, "b_at": at})
+            else:
+                row = {"profile_id": self.profile_id, "database": self.database, "target": path}
+                changes["insert"].append({**row, "text": text, "written_at": at})
+        for kind, statement in (("delete", _DELETE), ("update", _UPDATE), ("insert", _INSERT)):
+            if changes[kind]:
+                self.conn.execute(statement, changes[kind])
+        self.forget(writes[0][0])
+        back = self._texts(writes[0][0])
+        if any(back.get(target.path, "") != text for target, text in writes):
+            raise WriteRefused("the text read back differs from the text written; rolled back")
+        return [LOCAL_SQL.format(path=target.path) for target, _text in writes]
 
 
 def read_local(store, profile_id: int, database: str) -> dict[str, str]:

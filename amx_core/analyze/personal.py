@@ -109,6 +109,23 @@ def person_name_hint(column_name: str) -> bool:
     return bool(_NAME_WORDS.intersection(words)) or ("name" in words and bool(_NAME_PARTS.intersection(words)))
 
 
+CARD_FLOOR = 10**12  # the smallest 13-digit integer: a shorter number reads as no personal kind at all
+
+
+def numbers_personal_kind(column_name: str, counts: Mapping[object, int]) -> str | None:
+    """`counted_personal_kind` of a numeric column: only its integers count, and only when one of them is
+    as long as a card number is a value looked at (one C `max` answers for most columns)."""
+    hinted = name_hint(column_name)
+    if hinted is not None:
+        return hinted
+    try:
+        if max(counts, default=0) < CARD_FLOOR:  # type: ignore[type-var, operator]
+            return None
+    except TypeError:  # values that do not compare (SQLite's mixed affinities): look at each
+        pass
+    return counted_personal_kind(column_name, {v: n for v, n in counts.items() if type(v) is int})
+
+
 def column_personal_kind(column_name: str, values: Iterable[object]) -> str | None:
     """The personal kind of a column: from its name, or from COLUMN_SHARE of its sampled values."""
     return counted_personal_kind(column_name, Counter(values))

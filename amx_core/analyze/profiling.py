@@ -25,7 +25,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from amx_core.analyze.personal import PERSON_NAME, counted_personal_kind, person_name_hint, personal_kind
+from amx_core.analyze.personal import (
+    PERSON_NAME,
+    counted_personal_kind,
+    numbers_personal_kind,
+    person_name_hint,
+    personal_kind,
+)
 from amx_core.analyze.secretlike import SECRET, secret_name, secret_values
 from amx_core.engines.base import Engine
 from amx_core.engines.registry import engine_for
@@ -141,8 +147,11 @@ def _as_text(value: Any) -> str:
 def _comparable(values: list[Any], kind: str) -> list[Any]:
     """The values as the statistics can count them: text for the text-like and structured classes, and
     text for anything else a driver hands back that cannot be counted (lists, dicts, ranges)."""
+    types = set(map(type, values))  # one C pass: most samples hold one type, already countable
     if kind in TEXT_LIKE or kind == "document":
-        return [_as_text(v) for v in values]
+        return values if types <= {str} else [_as_text(v) for v in values]
+    if types <= _PLAIN:
+        return values
     return [v if type(v) in _PLAIN or isinstance(v, Hashable) else _as_text(v) for v in values]
 
 
@@ -157,7 +166,7 @@ def column_stats(
         return {"sample_rows": 0}
     if kind == "binary":
         return {"sample_rows": total, "null_ratio": round(sum(values) / total, 3)}
-    present = _comparable([v for v in values if v is not None], kind)
+    present = _comparable([v for v in values if v is not None] if None in values else list(values), kind)
     stats: dict[str, Any] = {"sample_rows": total, "null_ratio": round(1 - len(present) / total, 3)}
     if not present:
         return stats
@@ -170,9 +179,7 @@ def column_stats(
         stats["max_length"] = max(map(len, counts))
     if kind == "document":  # structured values: their size says enough, their content may say too much
         return stats
-    personal = counted_personal_kind(
-        name, counts if textual else Counter(v for v in present if isinstance(v, int) and not isinstance(v, bool))
-    )
+    personal = counted_personal_kind(name, counts) if textual else numbers_personal_kind(name, counts)
     if personal is None and mode != "raw" and person_name_hint(name):
         personal = PERSON_NAME
     if personal is not None:
@@ -183,7 +190,7 @@ def column_stats(
         if common is not None:
             stats["shape"] = common
     if kind != "boolean":
-        low, high = _min_max(present)
+        low, high = _min_max(list(counts))  # the distinct values have the same extremes
         shown = {"min": _shown(low, kind, mode), "max": _shown(high, kind, mode)}
         stats.update({key: value for key, value in shown.items() if value is not None})
     if len(counts) <= LOW_CARDINALITY and len(present) >= 2 * len(counts):

@@ -98,7 +98,13 @@ def secret_values(values: Iterable[object]) -> bool:
     """Do COLUMN_SHARE of the (non-null) sampled values look secret?"""
     total = found = 0
     # each distinct value checked once (an unhashable one stands for itself, and is no text)
-    for value, seen in Counter(v if type(v) is str or isinstance(v, Hashable) else id(v) for v in values).items():
+    values = list(values)
+    counts = (
+        Counter(values)
+        if set(map(type, values)) <= {str}  # the usual text sample: counted in one C pass
+        else Counter(v if type(v) is str or isinstance(v, Hashable) else id(v) for v in values)
+    )
+    for value, seen in counts.items():
         total += seen
         found += seen if secret_value(value) else 0
     return found > 0 and found >= COLUMN_SHARE * total

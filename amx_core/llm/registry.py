@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from amx_core.errors import ValidationError
@@ -54,16 +55,26 @@ def _networked(module, provider_class, profile: LlmProfileView, api_key: str | N
     )
 
 
-def _openai(profile: LlmProfileView, api_key: str | None, wiring: Wiring) -> Provider:
+def _openai_module() -> ModuleType:
     from amx_core.llm.providers import openai
 
-    return _networked(openai, openai.OpenAiProvider, profile, api_key, wiring)
+    return openai
+
+
+def _anthropic_module() -> ModuleType:
+    from amx_core.llm.providers import anthropic
+
+    return anthropic
+
+
+def _openai(profile: LlmProfileView, api_key: str | None, wiring: Wiring) -> Provider:
+    module = _openai_module()
+    return _networked(module, module.OpenAiProvider, profile, api_key, wiring)
 
 
 def _anthropic(profile: LlmProfileView, api_key: str | None, wiring: Wiring) -> Provider:
-    from amx_core.llm.providers import anthropic
-
-    return _networked(anthropic, anthropic.AnthropicProvider, profile, api_key, wiring)
+    module = _anthropic_module()
+    return _networked(module, module.AnthropicProvider, profile, api_key, wiring)
 
 
 def _heuristic(profile: LlmProfileView, api_key: str | None, wiring: Wiring) -> Provider:
@@ -77,7 +88,21 @@ PROVIDERS: dict[str, Callable[[LlmProfileView, str | None, Wiring], Provider]] =
     "anthropic": _anthropic,
     "heuristic": _heuristic,
 }
-NEEDS_NETWORK = frozenset({"openai", "anthropic"})
+# the networked providers' code, loadable before a run needs it (`load_provider`)
+NETWORKED_MODULES: dict[str, Callable[[], ModuleType]] = {"openai": _openai_module, "anthropic": _anthropic_module}
+NEEDS_NETWORK = frozenset(NETWORKED_MODULES)
+
+
+def load_provider(provider: str | None) -> None:
+    """Import a networked provider's code and open the process's HTTP client, so a run about to start spends
+    its first moments on its work rather than on imports and TLS set-up; the heuristic needs nothing."""
+    load = NETWORKED_MODULES.get(provider or "")
+    if load is None:
+        return
+    load()
+    from amx_core.llm.client import shared_client
+
+    shared_client()
 
 
 def _default_lookup(ref: str | None) -> str | None:

@@ -18,15 +18,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
+
 from amx_core import config
 from amx_core.services.runs import RunView, get_run
 from amx_core.store import Store
 from amx_core.tick.claims import claim_run_now
 from amx_core.tick.clock import as_clock
 from amx_core.tick.fastpath import host_name
+from amx_core.tick.registry import prepare
 from amx_core.tick.retry import RetryPolicy
 from amx_core.tick.run_now import execute_claims
 from amx_core.tick.settings import TickSettings
+from amx_core.tick.statements import LLM_PROFILE, SCHEDULE
 
 ProgressCallback = Callable[[str, dict], None]
 _children: dict[int, subprocess.Popen] = {}  # kept so the child is reaped by us, not lost to GC
@@ -78,6 +82,20 @@ def wait_background(pid: int, timeout: float | None = None) -> int | None:
     return child.wait(timeout) if child is not None else None
 
 
+_NEEDS = (
+    sa.select(SCHEDULE.c.kind, LLM_PROFILE.c.provider)
+    .select_from(SCHEDULE.outerjoin(LLM_PROFILE, LLM_PROFILE.c.id == SCHEDULE.c.llm_profile_id))
+    .where(SCHEDULE.c.id == sa.bindparam("sid"))
+)
+
+
+def _needs(store: Store, schedule_id: int) -> tuple[str, str | None]:
+    """The schedule's kind and LLM provider: what its run will load ("" for a schedule that is not there)."""
+    with store.session() as session:
+        row = session.connection().execute(_NEEDS, {"sid": schedule_id}).first()
+    return (row.kind, row.provider) if row is not None else ("", None)
+
+
 def run_now(
     store: Store,
     schedule_id: int,
@@ -90,6 +108,8 @@ def run_now(
 ) -> RunNowResult:
     """Fire a schedule now through the claim path; ConflictError while it is Running."""
     clock = as_clock(now)
+    if not background:  # loaded before the claim starts the run's clock (a background worker loads its own)
+        prepare(*_needs(store, int(schedule_id)))
     claim = claim_run_now(store, int(schedule_id), clock(), host=host_name(), pid=os.getpid())
     if background:
         pid = spawn_background(store, claim.run_id, clock.pinned)

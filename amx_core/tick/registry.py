@@ -32,6 +32,28 @@ BUILTIN: dict[str, Callable[[], Executor]] = {
 _overrides: dict[str, Executor] = {}
 
 
+def _prepare_analyze(llm_provider: str | None) -> None:
+    from amx_core.llm.registry import load_provider
+
+    load_provider(llm_provider)
+
+
+# kind -> what loads the rest of what its runs need, given the schedule's LLM provider
+PREPARE: dict[str, Callable[[str | None], None]] = {"analyze": _prepare_analyze}
+
+
+def prepare(kind: str, llm_provider: str | None = None) -> None:
+    """Load a kind's executor, and what its run will use, before the run is claimed: a run's time (started ->
+    ended) is then its own work, not this process's imports. Nothing here can fail a run: errors wait for it."""
+    try:
+        executor_for(kind)
+        ready = PREPARE.get(kind)
+        if ready is not None and kind not in _overrides:
+            ready(llm_provider)
+    except Exception:  # noqa: BLE001 - the run itself reports what cannot be loaded, with its own outcome
+        return
+
+
 def register(kind: str, executor: Executor) -> None:
     """Install an executor for a kind (benchmarks register a no-op one)."""
     _overrides[kind] = executor

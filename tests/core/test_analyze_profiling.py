@@ -77,6 +77,19 @@ def test_numbers_and_dates_keep_their_range():
     assert many["distinct_count"] == 100 and many["distinct_capped"] and "top_values" not in many
 
 
+def test_a_number_column_is_personal_only_through_card_length_integers():
+    cards = [4111111111111111, 5500005555555559, 4012888888881881] * 4
+    stats = column_stats("reference", "BIGINT", cards + list(range(1, 40)), "masked")
+    assert stats["personal"] == "card" and "max" not in stats  # 12 of 51 values: over the column share
+    assert "personal" not in column_stats("reference", "BIGINT", cards[:1] + list(range(100, 200)), "masked")
+    long_ids = column_stats("id", "BIGINT", [10**12 - 1, 10**11, 123456789], "masked")
+    assert "personal" not in long_ids and long_ids["max"] == 10**12 - 1
+    # SQLite hands back mixed types in one column: each value is still looked at
+    mixed = column_stats("reference", "NUMERIC", [*cards, "n/a", 2.5], "masked")
+    assert mixed["personal"] == "card"
+    assert column_stats("customer_phone", "INTEGER", [1, 2, 3], "masked")["personal"] == "phone"  # its name says so
+
+
 def test_value_classes_and_shapes():
     assert [
         value_class(t) for t in ("BYTEA", "INTEGER", "TIMESTAMP WITHOUT TIME ZONE", "BOOLEAN", "VARCHAR(5)", "JSONB")
