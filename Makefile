@@ -3,16 +3,21 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# the project's bytecode, as pip writes it for an installed package (an editable install does not, and where
+# PYTHONDONTWRITEBYTECODE is set every start would compile the project from source); quick when up to date
+BYTECODE := $(BIN)/python -m compileall -q amx_core amx_cli amx_tui
 
 $(STAMP): pyproject.toml
 	@echo "Setting up .venv (first run: installs AMX and its dependencies, about a minute)..."
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BYTECODE)
 	touch $(STAMP)
 
 .PHONY: run test test-systemd bench lint
 run: $(STAMP)
+	@$(BYTECODE)
 	$(BIN)/amx-tui --demo
 
 # Style, formatting, types (config in pyproject.toml) and the import contracts.
@@ -31,4 +36,5 @@ test-systemd: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
+	$(BYTECODE)
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
