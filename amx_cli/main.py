@@ -80,7 +80,11 @@ def build_cli() -> click.Group:
 
 
 def main() -> None:
-    build_cli()(prog_name="amx")
+    """The `amx` entry point: the command, then the process ends without the interpreter's teardown (finish.py)."""
+    from amx_cli.finish import run_and_exit
+
+    cli = build_cli()
+    run_and_exit(lambda: cli(prog_name="amx"))
 
 
 if __name__ == "__main__":

@@ -14,18 +14,20 @@ from tick_support import add_schedule, profiles, utc
 
 from amx_cli.progress import Progress
 
-# Runs `amx` with the given arguments in a fresh interpreter (stdout a pipe) and reports what got imported.
+# Runs `amx` with the given arguments in a fresh interpreter (stdout a pipe) and reports what got imported, from an
+# atexit handler: `main` ends the process itself once the command is done (amx_cli/finish.py) and runs them first.
 PROBE = """
-import json, sys
+import atexit, json, sys
 from amx_cli.main import main
 sys.argv = ["amx", *sys.argv[1:]]
-try:
-    main()
-except SystemExit:
-    pass
 watched = ("rich", "alembic", "sqlalchemy")
-loaded = sorted(m for m in sys.modules if m.split(".")[0] in watched or m.startswith("amx_cli.commands."))
-print(json.dumps(loaded), file=sys.stderr)
+
+def report():
+    loaded = sorted(m for m in sys.modules if m.split(".")[0] in watched or m.startswith("amx_cli.commands."))
+    print(json.dumps(loaded), file=sys.stderr)
+
+atexit.register(report)
+main()
 """
 
 
