@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Protocol, overload
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
@@ -36,13 +36,46 @@ class UtcDateTime(TypeDecorator):
         return value
 
     def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        if isinstance(value, str):
+        return utc_instant(value)
+
+
+@overload
+def utc_instant(value: datetime | str) -> datetime: ...
+@overload
+def utc_instant(value: None) -> None: ...
+def utc_instant(value: datetime | str | None) -> datetime | None:
+    """What a driver hands back for a UTC column (SQLite: naive-UTC text; others: a datetime) as an aware
+    UTC instant; SQLite's text is read in one C call, its zone appended."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value + "+00:00")
+        except ValueError:  # text that names its own offset
             value = datetime.fromisoformat(value)
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def stored_iso(value: datetime | str | None) -> str | None:
+    """The ISO-8601 text of what a driver hands back for a UTC column, the same as utc_instant(value).isoformat();
+    SQLite's usual text (`2027-03-01 09:00:00.000000`) is rewritten once it parses, without making the datetime
+    (formatting one costs a long `--json` listing more than anything else in a row)."""
+    # SQLite's 'YYYY-MM-DD HH:MM:SS.ffffff' (a week date has no '-' at 7; parsing checks the digits, raising for
+    # a text that is no instant as utc_instant does, and finds an offset of its own)
+    if isinstance(value, str) and len(value) == 26 and value[10] == " " and value[19] == "." and value[7] == "-":
+        naive = datetime.fromisoformat(value)
+        if naive.tzinfo is None:
+            if naive.microsecond:
+                return value.replace(" ", "T") + "+00:00"
+            return value[:19].replace(" ", "T") + "+00:00"  # isoformat leaves out a zero fraction
+    instant = utc_instant(value)
+    return None if instant is None else instant.isoformat()
+
+
+# a UtcDateTime column selected as the driver hands it back, for utc_instant or stored_iso to read
+STORED = sa.types.NullType()
 
 
 def utc_column(*, nullable: bool = True, index: bool = False) -> sa.Column:

@@ -1,14 +1,21 @@
-"""The plain-row listing: the views the ORM path gave, in order, streamed in batches on SQLite and PostgreSQL."""
+"""The plain-row listing: the views the ORM path gave, in order, streamed in batches on SQLite and PostgreSQL; its
+`--json` fields, whose instants are written from the store's text, are the views' JSON."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from listing_support import listed_views, varied_schedules
 from tick_support import add_schedule, bulk_schedules, profiles, utc
 
+from amx_core.models.base import stored_iso, utc_instant
 from amx_core.services import schedule_listing
-from amx_core.services.schedule_listing import iter_schedules
+from amx_core.services.schedule_listing import iter_schedules, iter_schedules_json
 from amx_core.services.schedules import get_schedule, list_schedules
+from amx_core.views import SCHEDULE_JSON
 
 T = utc(2027, 3, 1, 9, 0)
 
@@ -33,3 +40,46 @@ def test_a_listing_left_unfinished_closes_its_read(store):
     assert next(listing).name == "s00000"
     listing.close()  # the session's block exits: nothing stays open
     assert [v.name for v in iter_schedules(store)] == ["s00000", "s00001", "s00002"]
+
+
+def test_varied_schedules_list_as_get_gives_them_and_their_json_fields_are_the_views_json(any_store):
+    views = listed_views(any_store, varied_schedules(any_store))
+    assert list(iter_schedules(any_store)) == views
+    fields = [{name: record[name] for name in SCHEDULE_JSON} for record in iter_schedules_json(any_store)]
+    assert [{**record, "scope": list(record["scope"])} for record in fields] == [v.to_json() for v in views]
+    assert list(iter_schedules_json(any_store, statuses=("failed",))) == [
+        r for r in iter_schedules_json(any_store) if r["status"] == "failed"
+    ]
+
+
+@given(st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)))
+def test_an_instant_from_sqlite_text_has_the_text_its_datetime_has(naive):
+    text = naive.isoformat(sep=" ", timespec="microseconds")  # what SQLite keeps: 2027-03-01 09:00:00.000000
+    assert stored_iso(text) == utc_instant(text).isoformat()
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "2027-03-01 09:00:00",
+        "2027-03-01T09:00:00.000001",
+        "2027-W09-1 09:00:00.000000",
+        "2027-03-01 09:00:00.000+01",
+        "2027-03-01 09:00:00,250000",
+        utc(2027, 3, 1, 9, 0),
+        datetime(2027, 3, 1, 9, 0, 0, 5),
+        datetime(2027, 3, 1, 9, 0, tzinfo=timezone(timedelta(hours=-3))),
+        None,
+    ],
+)
+def test_an_instant_in_any_other_form_has_the_text_its_datetime_has(stored):
+    instant = utc_instant(stored)
+    assert stored_iso(stored) == (None if instant is None else instant.isoformat())
+
+
+def test_a_stored_text_that_is_no_instant_is_refused_either_way():
+    for bad in ("2027-13-01 09:00:00.000000", "2027-03-01 09:00:00.00000x"):
+        with pytest.raises(ValueError):
+            utc_instant(bad)
+        with pytest.raises(ValueError):
+            stored_iso(bad)
