@@ -4,11 +4,14 @@ characters escaped."""
 from __future__ import annotations
 
 import json
+import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
+from itertools import chain, islice
 from json.encoder import encode_basestring  # the C one where it exists
+from operator import itemgetter
 from typing import Any, NoReturn, TextIO
 
 import click
@@ -114,6 +117,8 @@ def _printable(text: str) -> str:
     """Outside its strings our JSON holds only printable ASCII and newlines, and inside them C0 controls are
     escaped; anything else not printable (DEL, C1 such as U+009B, line separators, bidi overrides, zero-width
     characters, lone surrogates) can only sit inside a string, where its \\u escape means the same text."""
+    if text.isascii() and "\x7f" not in text:  # ASCII JSON: DEL is the one character that is not printable
+        return text
     if text.replace("\n", "").isprintable():
         return text
     return "".join(ch if ch.isprintable() or ch == "\n" else _json_escape(ch) for ch in text)
@@ -130,14 +135,98 @@ def emit_json(data: Any) -> None:
 
 def emit_json_list(items: Iterable[Any], stream: TextIO | None = None) -> None:
     """A JSON list written one item at a time (the same text emit_json writes for the whole list), so a long
-    listing never holds more than one item."""
-    out = stream or sys.stdout
+    listing never holds more than a batch of items."""
+    _write_items((_encoded(item, "  ") for item in items), stream or sys.stdout)
+
+
+def emit_json_records(
+    records: Iterable[Mapping[str, Any]], fields: Sequence[str], stream: TextIO | None = None
+) -> None:
+    """Records written as a JSON list of their `fields`, one at a time: the text emit_json_list writes for
+    `{field: record[field] ...}`, without making those dicts (_RecordText)."""
+    items = iter(records)
+    first = next(items, None)
+    texts = map(_RecordText(fields, first, "  "), chain((first,), items)) if first is not None else iter(())
+    _write_items(texts, stream or sys.stdout)
+
+
+# items written to the stream at a time: one write for many, while a long listing holds no more than a batch
+_BATCH_ITEMS = 128
+
+
+def _write_items(texts: Iterator[str], out: TextIO) -> None:
+    """The JSON list of the items whose texts (at indent 2) come one by one, written a batch at a time."""
     lead = "[\n  "
-    for item in items:
-        out.write(lead + json_text(item, pad="  "))
+    batch = list(islice(texts, _BATCH_ITEMS))
+    while batch:
+        out.write(lead + _printable(",\n  ".join(batch)))
         lead = ",\n  "
+        batch = list(islice(texts, _BATCH_ITEMS))
     out.write("[]\n" if lead.startswith("[") else "\n]\n")
     out.flush()
+
+
+class _RecordText:
+    """The JSON text, at `pad`, of records sharing their fields: the keys written once, then per record its
+    scalar fields encoded in one C call and its containers by _encoded, set between the keys in one join. The
+    container fields are those holding one in the first record; a record with a container in another field
+    takes the general path."""
+
+    def __init__(self, fields: Sequence[str], first: Mapping[str, Any], pad: str):
+        inner = pad + "  "
+        self._pad, self._inner, self._fields = pad, inner, tuple(fields)
+        # the object's text with a slot after each key: [key 0, value 0, key 1, value 1, ..., closing brace]
+        self._pieces: list[str] = []
+        for i, name in enumerate(fields):
+            self._pieces += [f"{',' if i else '{'}\n{inner}{_key(name)}: ", ""]
+        self._pieces.append(f"\n{pad}}}")
+        held = [isinstance(first[name], _CONTAINERS) for name in fields]
+        scalars = [name for name, container in zip(fields, held, strict=True) if not container]
+        self._scalars = _values_getter(scalars)
+        self._count = len(scalars)
+        self._containers = [(i, itemgetter(name)) for i, name in enumerate(fields) if held[i]]
+        self._encode = _values_encoder()
+
+    def __call__(self, record: Mapping[str, Any]) -> str:
+        text = self._encode(self._scalars(record))
+        if text[1] in "[{" or _CONTAINER_VALUE.search(text):
+            return self._general(record)
+        parts = text[1:-1].split(_VALUE_MARK)
+        if len(parts) != self._count:  # (no scalar fields: one empty part)
+            return self._general(record)
+        for index, get in self._containers:
+            parts.insert(index, _encoded(get(record), self._inner))
+        self._pieces[1:-1:2] = parts
+        return "".join(self._pieces)
+
+    def _general(self, record: Mapping[str, Any]) -> str:
+        return _encoded({name: record[name] for name in self._fields}, self._pad)
+
+
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+# json's C encoder (None on an interpreter without json's C part)
+_C_ENCODER: Callable[..., Callable[[Any, int], Any]] | None = getattr(json.encoder, "c_make_encoder", None)
+# what the values encoder writes between two values: a NUL, which a string never holds unescaped, so a list or
+# an object right after one is a value
+_VALUE_MARK = "\x00"
+_CONTAINER_VALUE = re.compile("\x00[\\[{]")
+
+
+def _values_getter(names: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple]:
+    """The values of these keys of a record as a tuple (itemgetter gives a bare value for one name)."""
+    if len(names) == 1:
+        one = itemgetter(names[0])
+        return lambda record: (one(record),)
+    return itemgetter(*names) if names else lambda record: ()
+
+
+@lru_cache(maxsize=1)
+def _values_encoder() -> Callable[[tuple], str]:
+    """One C call writing a tuple of values as `[v0\x00v1...]` (instants and other objects by _default)."""
+    if _C_ENCODER is None:  # json's Python encoder writes the same text
+        return json.JSONEncoder(ensure_ascii=False, separators=(_VALUE_MARK, ": "), default=_default).encode
+    encoder = _C_ENCODER(None, _default, encode_basestring, None, ": ", _VALUE_MARK, False, False, True)
+    return lambda values: "".join(encoder(values, 0))
 
 
 def is_terminal(stream: TextIO) -> bool:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import lru_cache
+
 import click
 
 from amx_cli.app import AmxGroup, store
-from amx_cli.output import emit_json, emit_json_list, pairs, say
+from amx_cli.output import emit_json, emit_json_records, pairs, say
 from amx_cli.tables import table
 
 
@@ -122,7 +125,13 @@ def _input(kw: dict, *, editing: bool):
 def _fmt_local(view) -> str:
     if view.next_fire_local is None:
         return "on change" if view.trigger == "change" else "-"
-    return f"{view.next_fire_local:%Y-%m-%d %H:%M} {view.tz}"
+    return _fire_time(view.next_fire_local, view.tz)
+
+
+@lru_cache(maxsize=1024)
+def _fire_time(local: datetime, tz: str) -> str:
+    """A fire's local date and time with its zone, formatted once per distinct time (a listing repeats a few)."""
+    return f"{local:%Y-%m-%d %H:%M} {tz}"
 
 
 def print_schedule(view) -> None:
@@ -203,14 +212,16 @@ def edit(ref, expect_version, as_json, no_verify, **kw):
 @click.option("--json", "as_json", is_flag=True)
 def list_cmd(status, kind, as_json):
     """List schedules."""
-    from amx_core.services.schedule_listing import iter_schedules, parse_statuses
+    from amx_core.services.schedule_listing import iter_schedules, iter_schedules_json, parse_statuses
     from amx_core.services.validation import one_of
+    from amx_core.views import SCHEDULE_JSON
 
     kinds = (one_of(kind, ("analyze", "cache_refresh"), field="kind"),) if kind else ()
-    views = iter_schedules(store(), statuses=parse_statuses(status), kinds=kinds)
+    statuses = parse_statuses(status)
     if as_json:
-        emit_json_list(v.to_json() for v in views)
+        emit_json_records(iter_schedules_json(store(), statuses=statuses, kinds=kinds), SCHEDULE_JSON)
         return
+    views = iter_schedules(store(), statuses=statuses, kinds=kinds)
     table(
         ("ID", "NAME", "FIRE TIME", "SCOPE", "STATUS", "LLM", "REVIEW"),
         (

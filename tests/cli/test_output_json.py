@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from amx_cli.output import emit_json_list, json_text
+from amx_cli.output import emit_json_list, emit_json_records, json_text
 
 _scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
 _values = st.recursive(
@@ -33,6 +33,29 @@ def test_a_streamed_list_is_the_whole_list_text(items):
     out = io.StringIO()
     emit_json_list(iter(items), out)
     assert out.getvalue() == json_text(items) + "\n"
+
+
+_fields = st.lists(st.text(max_size=6), unique=True, max_size=6)
+_field_values = _values | st.datetimes(timezones=st.none() | st.just(UTC)) | st.tuples(_scalars, _scalars)
+
+
+@given(
+    _fields.flatmap(
+        lambda names: st.tuples(
+            st.just(names),
+            st.lists(
+                st.fixed_dictionaries({name: _field_values for name in names}, optional={"unwritten": _scalars}),
+                max_size=5,
+            ),
+        )
+    )
+)
+def test_records_are_written_as_the_list_of_their_fields(case):
+    names, records = case
+    out, whole = io.StringIO(), io.StringIO()
+    emit_json_records(iter(records), names, out)
+    emit_json_list([{name: record[name] for name in names} for record in records], whole)
+    assert out.getvalue() == whole.getvalue()
 
 
 def test_keys_and_values_json_spells_its_own_way():
