@@ -151,7 +151,7 @@ def emit_json_records(
 
 
 # items written to the stream at a time: one write for many, while a long listing holds no more than a batch
-_BATCH_ITEMS = 128
+_BATCH_ITEMS = 32
 
 
 def _write_items(texts: Iterator[str], out: TextIO) -> None:

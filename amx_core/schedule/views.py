@@ -16,7 +16,7 @@ from typing import Any
 
 from amx_core.models.base import stored_iso, utc_instant
 from amx_core.scope.paths import summarize_scope
-from amx_core.timing import describe_cadence, to_local
+from amx_core.timing import describe_cadence, stored_zone
 from amx_core.views import ScheduleView
 
 
@@ -29,9 +29,9 @@ def _scope(scope_json: str | None) -> tuple[tuple[str, ...], str]:
 
 @lru_cache(maxsize=1024)
 def _local(next_fire: datetime | str, tz: str) -> datetime:
-    """A stored fire time as local time in zone `tz`, once per distinct fire and zone (a listing's schedules
-    share a few hours)."""
-    return to_local(utc_instant(next_fire), tz)
+    """A stored fire time as local time in its schedule's zone `tz` (to_local, for a zone the store holds), once
+    per distinct fire and zone (a listing's schedules share a few hours)."""
+    return utc_instant(next_fire).astimezone(stored_zone(tz))
 
 
 @lru_cache(maxsize=1024)

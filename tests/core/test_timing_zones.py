@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from amx_core.errors import ValidationError
-from amx_core.timing import local_zone_name, resolve_zone, zone_names
+from amx_core.timing import local_zone_name, resolve_zone, stored_zone, zone_names
 
 
 def test_zone_names_are_sorted_iana_names_for_completion() -> None:
@@ -73,3 +73,34 @@ def test_local_zone_name_falls_back_to_utc_when_tzlocal_fails(monkeypatch) -> No
 
     monkeypatch.setattr("tzlocal.get_localzone_name", broken)
     assert local_zone_name() == "UTC"
+
+
+def test_a_stored_zone_is_the_zone_resolve_zone_gives_without_listing_them() -> None:
+    for name in zone_names():
+        assert stored_zone(name) is resolve_zone(name)
+    assert stored_zone("") is resolve_zone("") and stored_zone(None) is resolve_zone(None)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "localtime",
+        "posixrules",
+        "Factory",
+        "posix/Europe/Berlin",
+        "right/UTC",
+        "Europe",
+        "europe/berlin",
+        "Mars/Olympus",
+        "../etc/passwd",
+        "/etc/localtime",
+        "Europe//Berlin",
+        "zone.tab",
+    ],
+)
+def test_a_stored_name_that_is_no_zone_is_refused_as_resolve_zone_refuses_it(name: str) -> None:
+    with pytest.raises(ValidationError) as resolved:
+        resolve_zone(name)
+    with pytest.raises(ValidationError) as stored:
+        stored_zone(name)
+    assert str(stored.value) == str(resolved.value)
