@@ -189,7 +189,7 @@ class _RecordText:
 
     def __call__(self, record: Mapping[str, Any]) -> str:
         text = self._encode(self._scalars(record))
-        if text[1] in "[{" or _CONTAINER_VALUE.search(text):
+        if text[1] in "[{" or _container_value(text):
             return self._general(record)
         parts = text[1:-1].split(_VALUE_MARK)
         if len(parts) != self._count:  # (no scalar fields: one empty part)
@@ -209,7 +209,7 @@ _C_ENCODER: Callable[..., Callable[[Any, int], Any]] | None = getattr(json.encod
 # what the values encoder writes between two values: a NUL, which a string never holds unescaped, so a list or
 # an object right after one is a value
 _VALUE_MARK = "\x00"
-_CONTAINER_VALUE = re.compile("\x00[\\[{]")
+_container_value = re.compile("\x00[\\[{]").search
 
 
 def _values_getter(names: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple]:

@@ -62,19 +62,23 @@ def stored_iso(value: datetime | str | None) -> str | None:
     """The ISO-8601 text of what a driver hands back for a UTC column, the same as utc_instant(value).isoformat();
     SQLite's usual text (`2027-03-01 09:00:00.000000`) is rewritten once it parses, without making the datetime
     (formatting one costs a long `--json` listing more than anything else in a row)."""
+    if value is None:
+        return None
     # SQLite's 'YYYY-MM-DD HH:MM:SS.ffffff' (a week date has no '-' at 7; parsing checks the digits, raising for
     # a text that is no instant as utc_instant does, and finds an offset of its own)
-    if isinstance(value, str) and len(value) == 26 and value[10] == " " and value[19] == "." and value[7] == "-":
-        naive = datetime.fromisoformat(value)
+    if value.__class__ is str and len(value) == 26 and value[10] == " " and value[19] == "." and value[7] == "-":
+        naive = _from_iso(value)
         if naive.tzinfo is None:
             if naive.microsecond:
                 return value.replace(" ", "T") + "+00:00"
             return value[:19].replace(" ", "T") + "+00:00"  # isoformat leaves out a zero fraction
-    instant = utc_instant(value)
-    return None if instant is None else instant.isoformat()
+    return utc_instant(value).isoformat()
 
 
-# a UtcDateTime column selected as the driver hands it back, for utc_instant or stored_iso to read
+_from_iso = datetime.fromisoformat
+
+
+# a column selected as the driver hands it back (a UtcDateTime's for utc_instant or stored_iso to read)
 STORED = sa.types.NullType()
 
 

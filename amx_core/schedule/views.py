@@ -82,7 +82,7 @@ def schedule_fields(row: Any, db_profile: str, llm_profile: str | None, form: In
         "scope_summary": scope_summary,
         "llm_profile": llm_profile,
         "review": row.review,
-        "missing_only": row.missing_only,
+        "missing_only": bool(row.missing_only),
         "with_statistics": bool(row.with_statistics),
         "missed_policy": row.missed_policy,
         "retry_max_attempts": row.retry_max_attempts,

@@ -28,6 +28,8 @@ _NOT_SHOWN = frozenset(
     {"db_profile_id", "llm_profile_id", "retry_base_seconds", "change_seen_utc", "change_watermark", "prior_status"}
 )
 _T = TypeVar("_T")
+# column types SQLAlchemy would convert value by value (SQLite's text instants, integer flags)
+_CONVERTED = (UtcDateTime, sa.Boolean)
 
 
 def parse_statuses(text: str | None, *, field: str = "status") -> tuple[str, ...]:
@@ -43,8 +45,8 @@ def parse_statuses(text: str | None, *, field: str = "status") -> tuple[str, ...
 def _listing_select(statuses: tuple[str, ...], kinds: tuple[str, ...]) -> sa.Select:
     table = table_of(Schedule)
     shown = [
-        # an instant as the driver hands it back, converted only by the form the listing asks for
-        sa.type_coerce(column, STORED).label(column.name) if isinstance(column.type, UtcDateTime) else column
+        # instants and flags as the driver hands them back: schedule_fields makes what the listing asks for
+        sa.type_coerce(column, STORED).label(column.name) if isinstance(column.type, _CONVERTED) else column
         for column in table.c
         if column.name not in _NOT_SHOWN
     ]
