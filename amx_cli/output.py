@@ -134,43 +134,48 @@ def emit_json(data: Any) -> None:
 
 
 def emit_json_list(items: Iterable[Any], stream: TextIO | None = None) -> None:
-    """A JSON list written one item at a time (the same text emit_json writes for the whole list), so a long
-    listing never holds more than a batch of items."""
-    _write_items((_encoded(item, "  ") for item in items), stream or sys.stdout)
+    """A JSON list written a batch of items at a time (the same text emit_json writes for the whole list), so a
+    long listing never holds more than a batch."""
+    _write_batches(([_encoded(item, "  ") for item in batch] for batch in _batches(items)), stream or sys.stdout)
 
 
 def emit_json_records(
     records: Iterable[Mapping[str, Any]], fields: Sequence[str], stream: TextIO | None = None
 ) -> None:
-    """Records written as a JSON list of their `fields`, one at a time: the text emit_json_list writes for
-    `{field: record[field] ...}`, without making those dicts (_RecordText)."""
-    items = iter(records)
-    first = next(items, None)
-    texts = map(_RecordText(fields, first, "  "), chain((first,), items)) if first is not None else iter(())
-    _write_items(texts, stream or sys.stdout)
+    """Records written as a JSON list of their `fields`, a batch at a time: the text emit_json_list writes for
+    `{field: record[field] ...}`, without making those dicts (_RecordTexts)."""
+    batches = _batches(records)
+    first = next(batches, [])
+    texts = _RecordTexts(fields, first[0], "  ").of if first else list
+    _write_batches(map(texts, chain((first,), batches)), stream or sys.stdout)
 
 
 # items written to the stream at a time: one write for many, while a long listing holds no more than a batch
 _BATCH_ITEMS = 32
 
 
-def _write_items(texts: Iterator[str], out: TextIO) -> None:
-    """The JSON list of the items whose texts (at indent 2) come one by one, written a batch at a time."""
+def _batches(items: Iterable[Any]) -> Iterator[list[Any]]:
+    items = iter(items)
+    while batch := list(islice(items, _BATCH_ITEMS)):
+        yield batch
+
+
+def _write_batches(batches: Iterator[list[str]], out: TextIO) -> None:
+    """The JSON list of the items whose texts (at indent 2) come a batch at a time, a write per batch."""
     lead = "[\n  "
-    batch = list(islice(texts, _BATCH_ITEMS))
-    while batch:
-        out.write(lead + _printable(",\n  ".join(batch)))
-        lead = ",\n  "
-        batch = list(islice(texts, _BATCH_ITEMS))
+    for texts in batches:
+        if texts:
+            out.write(lead + _printable(",\n  ".join(texts)))
+            lead = ",\n  "
     out.write("[]\n" if lead.startswith("[") else "\n]\n")
     out.flush()
 
 
-class _RecordText:
-    """The JSON text, at `pad`, of records sharing their fields: the keys written once, then per record its
-    scalar fields encoded in one C call and its containers by _encoded, set between the keys in one join. The
-    container fields are those holding one in the first record; a record with a container in another field
-    takes the general path."""
+class _RecordTexts:
+    """The JSON texts, at `pad`, of records sharing their fields: the keys written once, then a batch's scalar
+    fields encoded in one C call, each record's containers by _encoded, and each record's values set between
+    the keys in one join. The container fields are those holding one in the first record; a record with a
+    container in another field takes the general path."""
 
     def __init__(self, fields: Sequence[str], first: Mapping[str, Any], pad: str):
         inner = pad + "  "
@@ -187,13 +192,23 @@ class _RecordText:
         self._containers = [(i, itemgetter(name)) for i, name in enumerate(fields) if held[i]]
         self._encode = _values_encoder()
 
-    def __call__(self, record: Mapping[str, Any]) -> str:
-        text = self._encode(self._scalars(record))
-        if text[1] in "[{" or _container_value(text):
-            return self._general(record)
+    def of(self, records: list[Mapping[str, Any]]) -> list[str]:
+        """The records' texts; their scalars checked and split for the whole batch at once."""
+        count = self._count
+        text = self._encode(list(chain.from_iterable(map(self._scalars, records))))
         parts = text[1:-1].split(_VALUE_MARK)
-        if len(parts) != self._count:  # (no scalar fields: one empty part)
+        if text[1] in "[{" or _container_value(text) or len(parts) != count * len(records):
+            return [self._one(record) for record in records]  # (no scalar fields: one empty part)
+        return [self._filled(parts[i * count : (i + 1) * count], record) for i, record in enumerate(records)]
+
+    def _one(self, record: Mapping[str, Any]) -> str:
+        text = self._encode(self._scalars(record))
+        parts = text[1:-1].split(_VALUE_MARK)
+        if text[1] in "[{" or _container_value(text) or len(parts) != self._count:
             return self._general(record)
+        return self._filled(parts, record)
+
+    def _filled(self, parts: list[str], record: Mapping[str, Any]) -> str:
         for index, get in self._containers:
             parts.insert(index, _encoded(get(record), self._inner))
         self._pieces[1:-1:2] = parts
@@ -221,8 +236,8 @@ def _values_getter(names: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple]
 
 
 @lru_cache(maxsize=1)
-def _values_encoder() -> Callable[[tuple], str]:
-    """One C call writing a tuple of values as `[v0\x00v1...]` (instants and other objects by _default)."""
+def _values_encoder() -> Callable[[Sequence[Any]], str]:
+    """One C call writing a sequence of values as `[v0\x00v1...]` (instants and other objects by _default)."""
     if _C_ENCODER is None:  # json's Python encoder writes the same text
         return json.JSONEncoder(ensure_ascii=False, separators=(_VALUE_MARK, ": "), default=_default).encode
     encoder = _C_ENCODER(None, _default, encode_basestring, None, ": ", _VALUE_MARK, False, False, True)

@@ -5,16 +5,18 @@ from __future__ import annotations
 from functools import lru_cache
 
 from amx_core.errors import ValidationError
-from amx_core.timing.cadence import validate_cadence
+from amx_core.timing.cadence import plain_cadence, validate_cadence
 
 
 @lru_cache(maxsize=1024)
 def describe_cadence(expr: str) -> str:
     """'At 09:00, Monday through Friday'; never raises: an expression it cannot read comes back as given."""
-    try:
-        normalised = validate_cadence(expr)
-    except ValidationError:
-        return expr if isinstance(expr, str) else repr(expr)
+    normalised = plain_cadence(expr) if isinstance(expr, str) else None  # most are plain: croniter not loaded
+    if normalised is None:
+        try:
+            normalised = validate_cadence(expr)
+        except ValidationError:
+            return expr if isinstance(expr, str) else repr(expr)
     try:
         from cron_descriptor import ExpressionDescriptor
 

@@ -58,6 +58,17 @@ def test_records_are_written_as_the_list_of_their_fields(case):
     assert out.getvalue() == whole.getvalue()
 
 
+def test_long_lists_are_written_batch_after_batch_as_one_list():
+    records = [
+        {"id": i, "at": datetime(2027, 3, 1, tzinfo=UTC), "tags": ("a",) * (i % 3), "note": ["x"] if i == 40 else None}
+        for i in range(100)
+    ]
+    out, whole = io.StringIO(), io.StringIO()
+    emit_json_records(iter(records), ["id", "at", "tags", "note"], out)
+    emit_json_list(iter(records), whole)
+    assert out.getvalue() == whole.getvalue() == json_text(records) + "\n"
+
+
 def test_keys_and_values_json_spells_its_own_way():
     data = {
         1: float("nan"),
