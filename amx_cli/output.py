@@ -145,9 +145,12 @@ def emit_json_records(
     """Records written as a JSON list of their `fields`, a batch at a time: the text emit_json_list writes for
     `{field: record[field] ...}`, without making those dicts (_RecordTexts)."""
     batches = _batches(records)
-    first = next(batches, [])
-    texts = _RecordTexts(fields, first[0], "  ").of if first else list
-    _write_batches(map(texts, chain((first,), batches)), stream or sys.stdout)
+    first = next(batches, None)
+    if first is None:
+        _write_batches(iter(()), stream or sys.stdout)
+        return
+    texts = _RecordTexts(fields, first[0], "  ")
+    _write_batches(map(texts.of, chain((first,), batches)), stream or sys.stdout)
 
 
 # items written to the stream at a time: one write for many, while a long listing holds no more than a batch
@@ -155,6 +158,7 @@ _BATCH_ITEMS = 32
 
 
 def _batches(items: Iterable[Any]) -> Iterator[list[Any]]:
+    """The items in lists of _BATCH_ITEMS (the last one shorter)."""
     items = iter(items)
     while batch := list(islice(items, _BATCH_ITEMS)):
         yield batch
@@ -164,9 +168,8 @@ def _write_batches(batches: Iterator[list[str]], out: TextIO) -> None:
     """The JSON list of the items whose texts (at indent 2) come a batch at a time, a write per batch."""
     lead = "[\n  "
     for texts in batches:
-        if texts:
-            out.write(lead + _printable(",\n  ".join(texts)))
-            lead = ",\n  "
+        out.write(lead + _printable(",\n  ".join(texts)))
+        lead = ",\n  "
     out.write("[]\n" if lead.startswith("[") else "\n]\n")
     out.flush()
 
@@ -197,8 +200,9 @@ class _RecordTexts:
         count = self._count
         text = self._encode(list(chain.from_iterable(map(self._scalars, records))))
         parts = text[1:-1].split(_VALUE_MARK)
+        # a container among the scalars (or no scalar field at all: one empty part): record by record
         if text[1] in "[{" or _container_value(text) or len(parts) != count * len(records):
-            return [self._one(record) for record in records]  # (no scalar fields: one empty part)
+            return [self._one(record) for record in records]
         return [self._filled(parts[i * count : (i + 1) * count], record) for i, record in enumerate(records)]
 
     def _one(self, record: Mapping[str, Any]) -> str:

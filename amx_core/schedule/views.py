@@ -60,7 +60,9 @@ def schedule_view(row: Any, db_profile: str, llm_profile: str | None) -> Schedul
     return ScheduleView.listed(schedule_fields(row, db_profile, llm_profile))
 
 
-def schedule_fields(row: Any, db_profile: str, llm_profile: str | None, form: InstantForm = AS_DATETIMES) -> dict:
+def schedule_fields(
+    row: Any, db_profile: str, llm_profile: str | None, form: InstantForm = AS_DATETIMES
+) -> dict[str, Any]:
     """A ScheduleView's fields (all but `extra`) from a schedule-shaped row, its instants in `form`."""
     scope, scope_summary = _scope(row.scope_json)
     utc = form.utc

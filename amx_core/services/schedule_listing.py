@@ -83,6 +83,7 @@ def iter_schedules_json(
 
 
 def _listed(store: Store, statuses: tuple[str, ...], kinds: tuple[str, ...], made: Callable[[Any], _T]) -> Iterator[_T]:
+    """What `made` makes of each listed row, a batch of rows read at a time."""
     stmt = _listing_select(statuses, kinds)
     with store.session() as s:
         result = s.connection().execution_options(yield_per=BATCH_ROWS).execute(stmt)
