@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import datetime
 from functools import lru_cache
 
@@ -218,10 +219,14 @@ def list_cmd(status, kind, as_json):
 
     kinds = (one_of(kind, ("analyze", "cache_refresh"), field="kind"),) if kind else ()
     statuses = parse_statuses(status)
+    st = store()
+    # what the imports and the store built lives as long as the process: frozen, the collector stops walking that
+    # heap again every few thousand rows of a long listing (the rows themselves are short-lived)
+    gc.freeze()
     if as_json:
-        emit_json_records(iter_schedules_json(store(), statuses=statuses, kinds=kinds), SCHEDULE_JSON)
+        emit_json_records(iter_schedules_json(st, statuses=statuses, kinds=kinds), SCHEDULE_JSON)
         return
-    views = iter_schedules(store(), statuses=statuses, kinds=kinds)
+    views = iter_schedules(st, statuses=statuses, kinds=kinds)
     table(
         ("ID", "NAME", "FIRE TIME", "SCOPE", "STATUS", "LLM", "REVIEW"),
         (
