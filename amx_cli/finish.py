@@ -40,8 +40,9 @@ def _flushed() -> bool:
 
 def quick_exit(code: int) -> NoReturn:
     """End the process with `code` now, having done what the interpreter's exit would have that matters; the
-    ordinary exit instead while another thread still runs (the interpreter joins it)."""
-    if threading.active_count() > 1:
+    ordinary exit instead while another thread still runs (the interpreter joins it) or a profiler or tracer
+    watches (cProfile, coverage and debuggers write what they saw at the ordinary exit)."""
+    if threading.active_count() > 1 or sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)
     if "amx_core.store" in sys.modules:  # loaded: close its connections (SQLite checkpoints and removes its WAL)
         from amx_core.store import reset_stores

@@ -60,3 +60,12 @@ run_and_exit(lambda: sys.exit(int(sys.argv[2])))
 def test_exit_codes_read_as_the_interpreter_reads_them(capsys):
     assert (exit_code(None), exit_code(0), exit_code(2)) == (0, 0, 2)
     assert exit_code("gone wrong") == 1 and capsys.readouterr().err == "gone wrong\n"
+
+
+def test_a_profiled_command_ends_the_ordinary_way_so_the_profile_is_written(tmp_path):
+    out = tmp_path / "amx.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(out), AMX, "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and "Usage: amx" in done.stdout
+    assert out.stat().st_size > 0
