@@ -43,13 +43,19 @@ def test_the_store_is_closed_so_sqlite_leaves_no_journal_behind(store, amx_home)
 
 
 def test_atexit_handlers_run_and_a_running_thread_gets_the_ordinary_exit(tmp_path):
+    # the thread finishes only once the main thread is past run_and_exit, which an ordinary exit is (SystemExit
+    # unwinds through `finally`) and a process ended at once is not
     probe = """
-import atexit, sys, threading, time
+import atexit, sys, threading
 from amx_cli.finish import run_and_exit
 atexit.register(lambda: print("atexit ran", flush=True))
+gate = threading.Event()
 if sys.argv[1] == "thread":
-    threading.Thread(target=lambda: (time.sleep(0.3), print("thread finished", flush=True))).start()
-run_and_exit(lambda: sys.exit(int(sys.argv[2])))
+    threading.Thread(target=lambda: (gate.wait(), print("thread finished", flush=True))).start()
+try:
+    run_and_exit(lambda: sys.exit(int(sys.argv[2])))
+finally:
+    gate.set()
 """
     quick = subprocess.run([sys.executable, "-c", probe, "none", "3"], capture_output=True, text=True, timeout=60)
     assert (quick.returncode, quick.stdout) == (3, "atexit ran\n")
