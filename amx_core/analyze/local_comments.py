@@ -29,7 +29,6 @@ _ONE = _MINE & (_L.c.target == _B("b_target"))
 _READ_TABLE = sa.select(_L.c.target, _L.c.text).where(
     _MINE, (_L.c.target == _B("b_path")) | _L.c.target.like(_B("b_prefix"), escape="/")
 )
-_READ_ONE = sa.select(_L.c.text).where(_ONE)
 _UPDATE = sa.update(_L).where(_ONE).values(text=_B("b_text"), written_at=_B("b_at"))
 _DELETE = sa.delete(_L).where(_ONE)
 _INSERT = sa.insert(_L)
@@ -82,26 +81,7 @@ class LocalWriter:
 
     def write(self, target: Target, kind: str, text: str) -> str:
         """Write `text` there ("" removes the description: a revert to nothing)."""
-        texts = self._texts(target)
-        if not text:
-            self.conn.execute(_DELETE, {**self.key, "b_target": target.path})
-        elif target.path in texts:
-            self.conn.execute(_UPDATE, {**self.key, "b_target": target.path, "b_text": text, "b_at": utcnow()})
-        else:
-            self.conn.execute(
-                _INSERT,
-                {
-                    "profile_id": self.profile_id,
-                    "database": self.database,
-                    "target": target.path,
-                    "text": text,
-                    "written_at": utcnow(),
-                },
-            )
-        if (self.conn.execute(_READ_ONE, {**self.key, "b_target": target.path}).scalar() or "") != text:
-            raise WriteRefused("the text read back differs from the text written; rolled back")
-        texts[target.path] = text
-        return LOCAL_SQL.format(path=target.path)
+        return self.write_many([(target, text)])[0]
 
     def forget(self, target: Target) -> None:
         """Drop the texts read of the target's table (a rolled-back savepoint may have changed them)."""
