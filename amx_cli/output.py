@@ -4,14 +4,12 @@ characters escaped."""
 from __future__ import annotations
 
 import json
-import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from functools import lru_cache
 from itertools import chain, islice
 from json.encoder import encode_basestring  # the C one where it exists
-from operator import itemgetter
 from typing import Any, NoReturn, TextIO
 
 import click
@@ -139,22 +137,20 @@ def emit_json_list(items: Iterable[Any], stream: TextIO | None = None) -> None:
     _write_batches(([_encoded(item, "  ") for item in batch] for batch in _batches(items)), stream or sys.stdout)
 
 
-def emit_json_records(
-    records: Iterable[Mapping[str, Any]], fields: Sequence[str], stream: TextIO | None = None
-) -> None:
-    """Records written as a JSON list of their `fields`, a batch at a time: the text emit_json_list writes for
-    `{field: record[field] ...}`, without making those dicts (_RecordTexts)."""
-    batches = _batches(records)
+def emit_json_rows(rows: Iterable[Sequence[Any]], fields: Sequence[str], stream: TextIO | None = None) -> None:
+    """Rows, each its values in the order of `fields`, written as a JSON list of objects a batch at a time: the
+    text emit_json_list writes for `dict(zip(fields, row))` of each, without making those dicts (_RowTexts)."""
+    batches = _batches(rows)
     first = next(batches, None)
     if first is None:
         _write_batches(iter(()), stream or sys.stdout)
         return
-    texts = _RecordTexts(fields, first[0], "  ")
+    texts = _RowTexts(fields, first[0], "  ")
     _write_batches(map(texts.of, chain((first,), batches)), stream or sys.stdout)
 
 
 # items written to the stream at a time: one write for many, while a long listing holds no more than a batch
-_BATCH_ITEMS = 32
+_BATCH_ITEMS = 64
 
 
 def _batches(items: Iterable[Any]) -> Iterator[list[Any]]:
@@ -174,52 +170,59 @@ def _write_batches(batches: Iterator[list[str]], out: TextIO) -> None:
     out.flush()
 
 
-class _RecordTexts:
-    """The JSON texts, at `pad`, of records sharing their fields: the keys written once, then a batch's scalar
-    fields encoded in one C call, each record's containers by _encoded, and each record's values set between
-    the keys in one join. The container fields are those holding one in the first record; a record with a
-    container in another field takes the general path."""
+class _RowTexts:
+    """The JSON texts, at `pad`, of rows sharing their fields. A batch's scalar values are encoded in one C call
+    and split; each container (the fields holding one in the first row) is encoded on its own; then the values
+    are set between the batch's keys and braces in one slice and joined in one call. A row not fitting that (a
+    container in another field, a row of another length) sends its batch down the general path, a dict at a
+    time."""
 
-    def __init__(self, fields: Sequence[str], first: Mapping[str, Any], pad: str):
-        inner = pad + "  "
-        self._pad, self._inner, self._fields = pad, inner, tuple(fields)
-        # the object's text with a slot after each key: [key 0, value 0, key 1, value 1, ..., closing brace]
-        self._pieces: list[str] = []
-        for i, name in enumerate(fields):
-            self._pieces += [f"{',' if i else '{'}\n{inner}{_key(name)}: ", ""]
-        self._pieces.append(f"\n{pad}}}")
-        held = [isinstance(first[name], _CONTAINERS) for name in fields]
-        scalars = [name for name, container in zip(fields, held, strict=True) if not container]
-        self._scalars = _values_getter(scalars)
-        self._count = len(scalars)
-        self._containers = [(i, itemgetter(name)) for i, name in enumerate(fields) if held[i]]
+    def __init__(self, fields: Sequence[str], first: Sequence[Any], pad: str):
+        self._pad, self._inner, self._fields = pad, pad + "  ", tuple(fields)
+        # the text before each value of an object (its brace or comma, then the key), and after the last
+        self._heads = [f"{',' if i else '{'}\n{self._inner}{_key(name)}: " for i, name in enumerate(self._fields)]
+        self._close = f"\n{pad}}}"
+        self._count = len(self._fields)
+        self._containers = [i for i, value in enumerate(first) if isinstance(value, _CONTAINERS)]
         self._encode = _values_encoder()
+        self._batch_texts: dict[int, list[str]] = {}
 
-    def of(self, records: list[Mapping[str, Any]]) -> list[str]:
-        """The records' texts; their scalars checked and split for the whole batch at once."""
-        count = self._count
-        text = self._encode(list(chain.from_iterable(map(self._scalars, records))))
+    def of(self, rows: list[Sequence[Any]]) -> list[str]:
+        """The batch's text (a list of one text), or its rows' texts one by one on the general path."""
+        count, n = self._count, len(rows)
+        values = list(chain.from_iterable(rows))
+        if not count or len(values) != count * n:
+            return [self._general(row) for row in rows]
+        held = [values[i::count] for i in self._containers]
+        for i in self._containers:
+            values[i::count] = [None] * n
+        text = self._encode(values)
         parts = text[1:-1].split(_VALUE_MARK)
-        # a container among the scalars (or no scalar field at all: one empty part): record by record
-        if text[1] in "[{" or _container_value(text) or len(parts) != count * len(records):
-            return [self._one(record) for record in records]
-        return [self._filled(parts[i * count : (i + 1) * count], record) for i, record in enumerate(records)]
+        # a container among the scalars: the marks no longer fall between values
+        if text[1] in "[{" or "\x00[" in text or "\x00{" in text or len(parts) != count * n:
+            return [self._general(row) for row in rows]
+        for i, column in zip(self._containers, held, strict=True):
+            parts[i::count] = [_encoded(value, self._inner) for value in column]
+        pieces = self._batch(n)[:]
+        pieces[1::2] = parts
+        return ["".join(pieces)]
 
-    def _one(self, record: Mapping[str, Any]) -> str:
-        text = self._encode(self._scalars(record))
-        parts = text[1:-1].split(_VALUE_MARK)
-        if text[1] in "[{" or _container_value(text) or len(parts) != self._count:
-            return self._general(record)
-        return self._filled(parts, record)
+    def _batch(self, n: int) -> list[str]:
+        """The text around the values of n objects as _write_batches joins them, each value's slot (odd places)
+        empty."""
+        pieces = self._batch_texts.get(n)
+        if pieces is None:
+            between = [self._close + f",\n{self._pad}" + self._heads[0], *self._heads[1:]]
+            texts = [*self._heads, *chain.from_iterable([between] * (n - 1)), self._close]
+            pieces = [""] * (2 * len(texts) - 1)
+            pieces[::2] = texts
+            self._batch_texts[n] = pieces
+        return pieces
 
-    def _filled(self, parts: list[str], record: Mapping[str, Any]) -> str:
-        for index, get in self._containers:
-            parts.insert(index, _encoded(get(record), self._inner))
-        self._pieces[1:-1:2] = parts
-        return "".join(self._pieces)
-
-    def _general(self, record: Mapping[str, Any]) -> str:
-        return _encoded({name: record[name] for name in self._fields}, self._pad)
+    def _general(self, row: Sequence[Any]) -> str:
+        if len(row) != self._count:
+            raise ValueError(f"a row of {len(row)} values for {self._count} fields")
+        return _encoded(dict(zip(self._fields, row, strict=True)), self._pad)
 
 
 _CONTAINERS = (list, tuple, dict, set, frozenset)
@@ -228,15 +231,6 @@ _C_ENCODER: Callable[..., Callable[[Any, int], Any]] | None = getattr(json.encod
 # what the values encoder writes between two values: a NUL, which a string never holds unescaped, so a list or
 # an object right after one is a value
 _VALUE_MARK = "\x00"
-_container_value = re.compile("\x00[\\[{]").search
-
-
-def _values_getter(names: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple]:
-    """The values of these keys of a record as a tuple (itemgetter gives a bare value for one name)."""
-    if len(names) == 1:
-        one = itemgetter(names[0])
-        return lambda record: (one(record),)
-    return itemgetter(*names) if names else lambda record: ()
 
 
 @lru_cache(maxsize=1)

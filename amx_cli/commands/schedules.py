@@ -9,7 +9,7 @@ from functools import lru_cache
 import click
 
 from amx_cli.app import AmxGroup, store
-from amx_cli.output import emit_json, emit_json_records, pairs, say
+from amx_cli.output import emit_json, emit_json_rows, pairs, say
 from amx_cli.tables import table
 
 
@@ -224,7 +224,7 @@ def list_cmd(status, kind, as_json):
     # heap again every few thousand rows of a long listing (the rows themselves are short-lived)
     gc.freeze()
     if as_json:
-        emit_json_records(iter_schedules_json(st, statuses=statuses, kinds=kinds), SCHEDULE_JSON)
+        emit_json_rows(iter_schedules_json(st, statuses=statuses, kinds=kinds), SCHEDULE_JSON)
         return
     views = iter_schedules(st, statuses=statuses, kinds=kinds)
     table(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Protocol, overload
+from typing import Any, Protocol, overload
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
@@ -76,6 +77,29 @@ def stored_iso(value: datetime | str | None) -> str | None:
 
 
 _from_iso = datetime.fromisoformat
+# SQLite's usual text of an instant with every digit as 0, and the table making it so
+_USUAL_SHAPE = "0000-00-00 00:00:00.000000"
+_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
+
+
+def stored_isos(values: Sequence[Any]) -> Sequence[str | None]:
+    """stored_iso of each value. A column of SQLite's usual text, as a long listing reads a batch of it, is checked
+    and rewritten in a few passes over the whole column at once (each distinct text parsed once, so a text that is
+    no instant raises as stored_iso does) instead of a call per value."""
+    present = [value for value in values if value is not None]
+    try:
+        joined = "\x00".join(present) + "\x00"
+    except TypeError:  # datetimes (PostgreSQL), or anything else: one at a time
+        return list(map(stored_iso, values))
+    if joined.translate(_DIGITS_AS_ZERO) != (_USUAL_SHAPE + "\x00") * len(present):
+        return list(map(stored_iso, values))
+    set(map(_from_iso, set(present)))  # raises for a text that is no date or time (month 13, hour 25)
+    # isoformat leaves out a zero fraction and names the zone
+    isos = joined.replace(" ", "T").replace(".000000\x00", "\x00").replace("\x00", "+00:00\x00").split("\x00")
+    if len(present) == len(values):
+        return isos[:-1]
+    given = iter(isos)
+    return [None if value is None else next(given) for value in values]
 
 
 # a column selected as the driver hands it back (a UtcDateTime's for utc_instant or stored_iso to read)

@@ -5,9 +5,7 @@ instants come as the driver hands them back and are made only into what is asked
 
 from __future__ import annotations
 
-from collections import namedtuple
-from collections.abc import Callable, Iterator
-from functools import partial
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -17,20 +15,16 @@ from amx_core.models.base import STORED, UtcDateTime, table_of
 from amx_core.models.profiles import DbProfile, LlmProfile
 from amx_core.models.schedules import Schedule
 from amx_core.schedule import rules
-from amx_core.schedule.views import AS_ISO_TEXT, schedule_fields, schedule_view
+from amx_core.schedule.views import AS_DATETIMES, AS_ISO_TEXT, VIEW_COLUMNS, InstantForm, schedule_columns
 from amx_core.services.validation import one_of
 from amx_core.store import Store
-from amx_core.views import ScheduleView
+from amx_core.views import SCHEDULE_JSON, ScheduleView
 
 # rows fetched from the driver at a time (PostgreSQL: a server-side cursor instead of the whole result at once)
 BATCH_ROWS = 500
-# columns no view shows (the tick's bookkeeping): not read, so not converted row after row
-_NOT_SHOWN = frozenset(
-    {"db_profile_id", "llm_profile_id", "retry_base_seconds", "change_seen_utc", "change_watermark", "prior_status"}
-)
-_T = TypeVar("_T")
 # column types SQLAlchemy would convert value by value (SQLite's text instants, integer flags)
 _CONVERTED = (UtcDateTime, sa.Boolean)
+_T = TypeVar("_T")
 
 
 def parse_statuses(text: str | None, *, field: str = "status") -> tuple[str, ...]:
@@ -46,13 +40,12 @@ def parse_statuses(text: str | None, *, field: str = "status") -> tuple[str, ...
 def _listing_select(statuses: tuple[str, ...], kinds: tuple[str, ...]) -> sa.Select:
     table = table_of(Schedule)
     shown = [
-        # instants and flags as the driver hands them back: schedule_fields makes what the listing asks for
+        # instants and flags as the driver hands them back: schedule_columns makes what the listing asks for
         sa.type_coerce(column, STORED).label(column.name) if isinstance(column.type, _CONVERTED) else column
-        for column in table.c
-        if column.name not in _NOT_SHOWN
+        for column in (table.c[name] for name in VIEW_COLUMNS)
     ]
     stmt = (
-        sa.select(*shown, col(DbProfile.name).label("db_profile_name"), col(LlmProfile.name).label("llm_profile_name"))
+        sa.select(*shown, col(DbProfile.name).label("db_profile"), col(LlmProfile.name).label("llm_profile"))
         .join(DbProfile, col(DbProfile.id) == table.c.db_profile_id)
         .outerjoin(LlmProfile, col(LlmProfile.id) == table.c.llm_profile_id)
     )
@@ -69,26 +62,37 @@ def iter_schedules(
 ) -> Iterator[ScheduleView]:
     """Schedules ordered by next fire (unscheduled last), then name, as they come from the driver; optional
     status/kind filters. The read stays open until the iterator is exhausted or closed."""
-    return _listed(store, statuses, kinds, lambda row: schedule_view(row, row.db_profile_name, row.llm_profile_name))
+    return _listed(store, statuses, kinds, AS_DATETIMES, _views)
 
 
 def iter_schedules_json(
     store: Store, *, statuses: tuple[str, ...] = (), kinds: tuple[str, ...] = ()
-) -> Iterator[dict[str, Any]]:
-    """The same schedules as iter_schedules, each as its view's fields with the instants as ISO-8601 text (what
-    `--json` writes of them: SCHEDULE_JSON), made without a datetime or a view."""
-    return _listed(
-        store, statuses, kinds, lambda row: schedule_fields(row, row.db_profile_name, row.llm_profile_name, AS_ISO_TEXT)
-    )
+) -> Iterator[tuple[Any, ...]]:
+    """The same schedules as iter_schedules, each as the tuple of its SCHEDULE_JSON fields in that order, instants
+    as ISO-8601 text (what `--json` writes of them), made without a datetime, a view or a dict."""
+    return _listed(store, statuses, kinds, AS_ISO_TEXT, _json_rows)
 
 
-def _listed(store: Store, statuses: tuple[str, ...], kinds: tuple[str, ...], made: Callable[[Any], _T]) -> Iterator[_T]:
-    """What `made` makes of each listed row, a batch of rows read at a time."""
+def _views(fields: dict[str, Sequence[Any]]) -> Iterator[ScheduleView]:
+    names = tuple(fields)
+    return (ScheduleView.listed(dict(zip(names, values, strict=True))) for values in zip(*fields.values(), strict=True))
+
+
+def _json_rows(fields: dict[str, Sequence[Any]]) -> Iterator[tuple[Any, ...]]:
+    return zip(*(fields[name] for name in SCHEDULE_JSON), strict=True)
+
+
+def _listed(
+    store: Store,
+    statuses: tuple[str, ...],
+    kinds: tuple[str, ...],
+    form: InstantForm,
+    made: Callable[[dict[str, Sequence[Any]]], Iterator[_T]],
+) -> Iterator[_T]:
+    """What `made` makes of the fields of each batch of listed rows (schedule_columns, a batch read at a time)."""
     stmt = _listing_select(statuses, kinds)
     with store.session() as s:
         result = s.connection().execution_options(yield_per=BATCH_ROWS).execute(stmt)
-        # a named tuple per row: reading a field of it costs a tenth of reading one from a Core row (made by
-        # tuple.__new__ itself: the select fixes its length, which _make would check again)
-        plain = partial(tuple.__new__, namedtuple("ScheduleRow", list(result.keys()), rename=True))
+        names = list(result.keys())
         for batch in result.partitions():
-            yield from map(made, map(plain, batch))
+            yield from made(schedule_columns(dict(zip(names, zip(*batch, strict=True), strict=True)), form))

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from amx_cli.output import emit_json_list, emit_json_records, json_text
+from amx_cli.output import emit_json_list, emit_json_rows, json_text
 
 _scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
 _values = st.recursive(
@@ -50,10 +50,10 @@ _field_values = _values | st.datetimes(timezones=st.none() | st.just(UTC)) | st.
         )
     )
 )
-def test_records_are_written_as_the_list_of_their_fields(case):
+def test_rows_are_written_as_the_list_of_their_fields(case):
     names, records = case
     out, whole = io.StringIO(), io.StringIO()
-    emit_json_records(iter(records), names, out)
+    emit_json_rows(iter([tuple(record[name] for name in names) for record in records]), names, out)
     emit_json_list([{name: record[name] for name in names} for record in records], whole)
     assert out.getvalue() == whole.getvalue()
 
@@ -64,7 +64,7 @@ def test_long_lists_are_written_batch_after_batch_as_one_list():
         for i in range(100)
     ]
     out, whole = io.StringIO(), io.StringIO()
-    emit_json_records(iter(records), ["id", "at", "tags", "note"], out)
+    emit_json_rows((tuple(record.values()) for record in records), ["id", "at", "tags", "note"], out)
     emit_json_list(iter(records), whole)
     assert out.getvalue() == whole.getvalue() == json_text(records) + "\n"
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from listing_support import listed_views, varied_schedules
 from tick_support import add_schedule, bulk_schedules, profiles, utc
 
-from amx_core.models.base import stored_iso, utc_instant
+from amx_core.models.base import stored_iso, stored_isos, utc_instant
 from amx_core.services import schedule_listing
 from amx_core.services.schedule_listing import iter_schedules, iter_schedules_json
 from amx_core.services.schedules import get_schedule, list_schedules
@@ -45,10 +45,11 @@ def test_a_listing_left_unfinished_closes_its_read(store):
 def test_varied_schedules_list_as_get_gives_them_and_their_json_fields_are_the_views_json(any_store):
     views = listed_views(any_store, varied_schedules(any_store))
     assert list(iter_schedules(any_store)) == views
-    fields = [{name: record[name] for name in SCHEDULE_JSON} for record in iter_schedules_json(any_store)]
+    fields = [dict(zip(SCHEDULE_JSON, row, strict=True)) for row in iter_schedules_json(any_store)]
     assert [{**record, "scope": list(record["scope"])} for record in fields] == [v.to_json() for v in views]
+    status = SCHEDULE_JSON.index("status")
     assert list(iter_schedules_json(any_store, statuses=("failed",))) == [
-        r for r in iter_schedules_json(any_store) if r["status"] == "failed"
+        r for r in iter_schedules_json(any_store) if r[status] == "failed"
     ]
 
 
@@ -83,3 +84,26 @@ def test_a_stored_text_that_is_no_instant_is_refused_either_way():
             utc_instant(bad)
         with pytest.raises(ValueError):
             stored_iso(bad)
+
+
+_sqlite_texts = st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)).map(
+    lambda naive: naive.isoformat(sep=" ", timespec="microseconds")
+)
+_other_stored = st.sampled_from(["2027-03-01 09:00:00", "2027-03-01 09:00:00.000+01", utc(2027, 3, 1, 9, 0)])
+
+
+@given(st.lists(st.none() | _sqlite_texts | _sqlite_texts.map(lambda text: text[:20] + "000000"), max_size=40))
+def test_a_column_of_sqlite_text_has_the_texts_each_value_has(column):
+    assert list(stored_isos(column)) == [stored_iso(value) for value in column]
+
+
+@given(st.lists(st.none() | _sqlite_texts, max_size=10), _other_stored, st.integers(0, 10))
+def test_a_column_holding_another_form_has_the_texts_each_value_has(column, other, at):
+    column.insert(min(at, len(column)), other)
+    assert list(stored_isos(column)) == [stored_iso(value) for value in column]
+
+
+def test_a_column_holding_a_text_that_is_no_instant_is_refused():
+    for bad in ("2027-13-01 09:00:00.000000", "2027-03-01 25:00:00.000000", "2027-03-01 09:00:00.00000x"):
+        with pytest.raises(ValueError):
+            stored_isos(["2027-03-01 09:00:00.000000", None, bad])
