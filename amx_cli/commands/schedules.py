@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from datetime import datetime
 from functools import lru_cache
+from itertools import chain
 
 import click
 
@@ -124,9 +126,13 @@ def _input(kw: dict, *, editing: bool):
 
 
 def _fmt_local(view) -> str:
-    if view.next_fire_local is None:
-        return "on change" if view.trigger == "change" else "-"
-    return _fire_time(view.next_fire_local, view.tz)
+    return _fire_cell(view.next_fire_local, view.tz, view.trigger)
+
+
+def _fire_cell(local: datetime | None, tz: str, trigger: str) -> str:
+    if local is None:
+        return "on change" if trigger == "change" else "-"
+    return _fire_time(local, tz)
 
 
 @lru_cache(maxsize=1024)
@@ -213,7 +219,7 @@ def edit(ref, expect_version, as_json, no_verify, **kw):
 @click.option("--json", "as_json", is_flag=True)
 def list_cmd(status, kind, as_json):
     """List schedules."""
-    from amx_core.services.schedule_listing import iter_schedules, iter_schedules_json, parse_statuses
+    from amx_core.services.schedule_listing import iter_schedule_fields, iter_schedules_json, parse_statuses
     from amx_core.services.validation import one_of
     from amx_core.views import SCHEDULE_JSON
 
@@ -226,13 +232,26 @@ def list_cmd(status, kind, as_json):
     if as_json:
         emit_json_rows(iter_schedules_json(st, statuses=statuses, kinds=kinds), SCHEDULE_JSON)
         return
-    views = iter_schedules(st, statuses=statuses, kinds=kinds)
-    table(
-        ("ID", "NAME", "FIRE TIME", "SCOPE", "STATUS", "LLM", "REVIEW"),
-        (
-            (v.id, v.name, _fmt_local(v), v.scope_summary, v.status.capitalize(), v.llm_profile or "-", v.review)
-            for v in views
-        ),
+    batches = iter_schedule_fields(st, _LISTED, statuses=statuses, kinds=kinds)
+    rows = chain.from_iterable(map(_listed_rows, batches))
+    table(("ID", "NAME", "FIRE TIME", "SCOPE", "STATUS", "LLM", "REVIEW"), rows)
+
+
+# the fields the schedule table shows (read and converted alone: a third of a view's)
+_LISTED = ("id", "name", "next_fire_local", "tz", "trigger", "scope_summary", "status", "llm_profile", "review")
+
+
+def _listed_rows(fields: dict) -> Iterator[tuple]:
+    """A batch of the listing's fields as the table's rows, a column at a time."""
+    return zip(
+        fields["id"],
+        fields["name"],
+        map(_fire_cell, fields["next_fire_local"], fields["tz"], fields["trigger"]),
+        fields["scope_summary"],
+        map(str.capitalize, fields["status"]),
+        [llm or "-" for llm in fields["llm_profile"]],
+        fields["review"],
+        strict=True,
     )
 
 

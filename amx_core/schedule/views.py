@@ -15,8 +15,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from amx_core.models.base import stored_isos, table_of, utc_instant
-from amx_core.models.schedules import Schedule
+from amx_core.models.base import stored_isos, utc_instant
 from amx_core.scope.paths import summarize_scope
 from amx_core.timing import describe_cadence, stored_zone
 from amx_core.views import ScheduleView
@@ -70,59 +69,86 @@ AS_DATETIMES = InstantForm(_utc_instants, _local)
 # the `--json` listing's: ISO-8601 text, as iso() writes the datetimes, made from SQLite's text without them
 AS_ISO_TEXT = InstantForm(stored_isos, _local_text)
 
-# the schedule table's columns no view shows (the tick's bookkeeping)
-_NOT_SHOWN = frozenset(
-    {"db_profile_id", "llm_profile_id", "retry_base_seconds", "change_seen_utc", "change_watermark", "prior_status"}
-)
-# the schedule table's columns a view is made of (schedule_columns reads these, and db_profile / llm_profile)
-VIEW_COLUMNS = tuple(column.name for column in table_of(Schedule).c if column.name not in _NOT_SHOWN)
+# A column of a field from a batch's columns, instants in a form.
+_Make = Callable[[Mapping[str, Sequence[Any]], InstantForm], Sequence[Any]]
+
+
+def _kept(name: str) -> tuple[tuple[str, ...], _Make]:
+    """A field that is its column as stored."""
+    return (name,), lambda columns, form: columns[name]
+
+
+def _instant(name: str) -> tuple[tuple[str, ...], _Make]:
+    return (name,), lambda columns, form: form.utc(columns[name])
+
+
+def _flag(name: str) -> tuple[tuple[str, ...], _Make]:
+    return (name,), lambda columns, form: list(map(bool, columns[name]))
+
+
+# Every field of a ScheduleView (but `extra`): the columns it is made from (the schedule table's, and the
+# profiles' names as db_profile / llm_profile) and how, a whole column at a time.
+_FIELDS: dict[str, tuple[tuple[str, ...], _Make]] = {
+    "id": _kept("id"),
+    "name": _kept("name"),
+    "kind": _kept("kind"),
+    "trigger": _kept("trigger"),
+    "status": _kept("status"),
+    "tz": _kept("tz"),
+    "fire_at_utc": _instant("fire_at_utc"),
+    "cadence": _kept("cadence"),
+    "cadence_text": (("cadence",), lambda columns, form: list(map(_cadence_text, columns["cadence"]))),
+    "cap_hours": _kept("cap_hours"),
+    "db_profile": _kept("db_profile"),
+    "database": _kept("database"),
+    "scope": (("scope_json",), lambda columns, form: [_scope(text)[0] for text in columns["scope_json"]]),
+    "scope_summary": (("scope_json",), lambda columns, form: [_scope(text)[1] for text in columns["scope_json"]]),
+    "llm_profile": _kept("llm_profile"),
+    "review": _kept("review"),
+    "missing_only": _flag("missing_only"),
+    "with_statistics": _flag("with_statistics"),
+    "missed_policy": _kept("missed_policy"),
+    "retry_max_attempts": _kept("retry_max_attempts"),
+    "next_fire_utc": _instant("next_fire_utc"),
+    "next_fire_local": (
+        ("next_fire_utc", "tz"),
+        lambda columns, form: list(map(form.local, columns["next_fire_utc"], columns["tz"])),
+    ),
+    "last_fire_utc": _instant("last_fire_utc"),
+    "last_error": _kept("last_error"),
+    "running_since": _instant("running_since"),
+    "created_at": _instant("created_at"),
+    "updated_at": _instant("updated_at"),
+    "version": _kept("version"),
+    "settle_minutes": (
+        ("trigger", "settle_minutes"),
+        lambda columns, form: list(map(_settle, columns["trigger"], columns["settle_minutes"])),
+    ),
+    "max_tokens": _kept("max_tokens"),
+}
+# a ScheduleView's fields (all but `extra`)
+VIEW_FIELDS = tuple(_FIELDS)
+# the profile names a view shows, as the columns schedule_columns reads them
+PROFILE_COLUMNS = ("db_profile", "llm_profile")
+
+
+def columns_read(fields: Sequence[str]) -> tuple[str, ...]:
+    """The columns schedule_columns reads to make `fields` (the schedule table's, then PROFILE_COLUMNS'), once
+    each: a listing of a few fields reads only those."""
+    return tuple(dict.fromkeys(column for name in fields for column in _FIELDS[name][0]))
 
 
 def schedule_view(row: Any, db_profile: str, llm_profile: str | None) -> ScheduleView:
     """`row` is schedule-shaped: a Schedule, a Core row of its table, or the tick's ScheduleState (a batch of one)."""
-    columns = {name: (getattr(row, name),) for name in VIEW_COLUMNS}
-    columns["db_profile"], columns["llm_profile"] = (db_profile,), (llm_profile,)
+    profiles = {"db_profile": (db_profile,), "llm_profile": (llm_profile,)}
+    columns = {name: profiles.get(name) or (getattr(row, name),) for name in columns_read(VIEW_FIELDS)}
     return ScheduleView.listed({name: column[0] for name, column in schedule_columns(columns).items()})
 
 
 def schedule_columns(
-    columns: Mapping[str, Sequence[Any]], form: InstantForm = AS_DATETIMES
+    columns: Mapping[str, Sequence[Any]], form: InstantForm = AS_DATETIMES, fields: Sequence[str] = VIEW_FIELDS
 ) -> dict[str, Sequence[Any]]:
-    """A ScheduleView's fields (all but `extra`), each as a column, from a batch of rows' columns (VIEW_COLUMNS,
-    db_profile and llm_profile), instants in `form`. Column by column, each conversion is one C-level pass over
-    a batch: a long listing spends its time in the driver, not here."""
-    utc = form.utc
-    scopes = list(map(_scope, columns["scope_json"]))
-    next_fire = columns["next_fire_utc"]
-    return {
-        "id": columns["id"],
-        "name": columns["name"],
-        "kind": columns["kind"],
-        "trigger": columns["trigger"],
-        "status": columns["status"],
-        "tz": columns["tz"],
-        "fire_at_utc": utc(columns["fire_at_utc"]),
-        "cadence": columns["cadence"],
-        "cadence_text": list(map(_cadence_text, columns["cadence"])),
-        "cap_hours": columns["cap_hours"],
-        "db_profile": columns["db_profile"],
-        "database": columns["database"],
-        "scope": [scope for scope, _ in scopes],
-        "scope_summary": [summary for _, summary in scopes],
-        "llm_profile": columns["llm_profile"],
-        "review": columns["review"],
-        "missing_only": list(map(bool, columns["missing_only"])),
-        "with_statistics": list(map(bool, columns["with_statistics"])),
-        "missed_policy": columns["missed_policy"],
-        "retry_max_attempts": columns["retry_max_attempts"],
-        "next_fire_utc": utc(next_fire),
-        "next_fire_local": list(map(form.local, next_fire, columns["tz"])),
-        "last_fire_utc": utc(columns["last_fire_utc"]),
-        "last_error": columns["last_error"],
-        "running_since": utc(columns["running_since"]),
-        "created_at": utc(columns["created_at"]),
-        "updated_at": utc(columns["updated_at"]),
-        "version": columns["version"],
-        "settle_minutes": list(map(_settle, columns["trigger"], columns["settle_minutes"])),
-        "max_tokens": columns["max_tokens"],
-    }
+    """`fields` of ScheduleView, each as a column, from a batch of rows' columns (columns_read(fields)), instants in
+    `form`. Column by column, each conversion is one C-level pass over a batch: a long listing spends its time in
+    the driver, not here."""
+    return {name: _FIELDS[name][1](columns, form) for name in fields}

@@ -5,8 +5,9 @@ instants come as the driver hands them back and are made only into what is asked
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import closing
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col
@@ -15,7 +16,14 @@ from amx_core.models.base import STORED, UtcDateTime, table_of
 from amx_core.models.profiles import DbProfile, LlmProfile
 from amx_core.models.schedules import Schedule
 from amx_core.schedule import rules
-from amx_core.schedule.views import AS_DATETIMES, AS_ISO_TEXT, VIEW_COLUMNS, InstantForm, schedule_columns
+from amx_core.schedule.views import (
+    AS_DATETIMES,
+    AS_ISO_TEXT,
+    VIEW_FIELDS,
+    InstantForm,
+    columns_read,
+    schedule_columns,
+)
 from amx_core.services.validation import one_of
 from amx_core.store import Store
 from amx_core.views import SCHEDULE_JSON, ScheduleView
@@ -24,7 +32,6 @@ from amx_core.views import SCHEDULE_JSON, ScheduleView
 BATCH_ROWS = 500
 # column types SQLAlchemy would convert value by value (SQLite's text instants, integer flags)
 _CONVERTED = (UtcDateTime, sa.Boolean)
-_T = TypeVar("_T")
 
 
 def parse_statuses(text: str | None, *, field: str = "status") -> tuple[str, ...]:
@@ -37,15 +44,25 @@ def parse_statuses(text: str | None, *, field: str = "status") -> tuple[str, ...
     return values
 
 
-def _listing_select(statuses: tuple[str, ...], kinds: tuple[str, ...]) -> sa.Select:
+def _listing_select(statuses: tuple[str, ...], kinds: tuple[str, ...], fields: Sequence[str]) -> sa.Select:
+    """The listed schedules' columns that `fields` are made from (columns_read), in the listing's order."""
     table = table_of(Schedule)
-    shown = [
+    profiles: dict[str, sa.ColumnElement[Any]] = {
+        "db_profile": col(DbProfile.name).label("db_profile"),
+        "llm_profile": col(LlmProfile.name).label("llm_profile"),
+    }
+    read: list[sa.ColumnElement[Any]] = [
         # instants and flags as the driver hands them back: schedule_columns makes what the listing asks for
-        sa.type_coerce(column, STORED).label(column.name) if isinstance(column.type, _CONVERTED) else column
-        for column in (table.c[name] for name in VIEW_COLUMNS)
+        profiles[name]
+        if name in profiles
+        else sa.type_coerce(table.c[name], STORED).label(name)
+        if isinstance(table.c[name].type, _CONVERTED)
+        else table.c[name]
+        for name in columns_read(fields)
     ]
     stmt = (
-        sa.select(*shown, col(DbProfile.name).label("db_profile"), col(LlmProfile.name).label("llm_profile"))
+        sa.select(*read)
+        .select_from(table)
         .join(DbProfile, col(DbProfile.id) == table.c.db_profile_id)
         .outerjoin(LlmProfile, col(LlmProfile.id) == table.c.llm_profile_id)
     )
@@ -62,7 +79,12 @@ def iter_schedules(
 ) -> Iterator[ScheduleView]:
     """Schedules ordered by next fire (unscheduled last), then name, as they come from the driver; optional
     status/kind filters. The read stays open until the iterator is exhausted or closed."""
-    return _listed(store, statuses, kinds, AS_DATETIMES, _views)
+    with closing(iter_schedule_fields(store, VIEW_FIELDS, statuses=statuses, kinds=kinds)) as batches:
+        for fields in batches:
+            yield from (
+                ScheduleView.listed(dict(zip(VIEW_FIELDS, values, strict=True)))
+                for values in zip(*fields.values(), strict=True)
+            )
 
 
 def iter_schedules_json(
@@ -70,29 +92,26 @@ def iter_schedules_json(
 ) -> Iterator[tuple[Any, ...]]:
     """The same schedules as iter_schedules, each as the tuple of its SCHEDULE_JSON fields in that order, instants
     as ISO-8601 text (what `--json` writes of them), made without a datetime, a view or a dict."""
-    return _listed(store, statuses, kinds, AS_ISO_TEXT, _json_rows)
+    batches = iter_schedule_fields(store, SCHEDULE_JSON, statuses=statuses, kinds=kinds, form=AS_ISO_TEXT)
+    with closing(batches):
+        for fields in batches:
+            yield from zip(*fields.values(), strict=True)
 
 
-def _views(fields: dict[str, Sequence[Any]]) -> Iterator[ScheduleView]:
-    names = tuple(fields)
-    return (ScheduleView.listed(dict(zip(names, values, strict=True))) for values in zip(*fields.values(), strict=True))
-
-
-def _json_rows(fields: dict[str, Sequence[Any]]) -> Iterator[tuple[Any, ...]]:
-    return zip(*(fields[name] for name in SCHEDULE_JSON), strict=True)
-
-
-def _listed(
+def iter_schedule_fields(
     store: Store,
-    statuses: tuple[str, ...],
-    kinds: tuple[str, ...],
-    form: InstantForm,
-    made: Callable[[dict[str, Sequence[Any]]], Iterator[_T]],
-) -> Iterator[_T]:
-    """What `made` makes of the fields of each batch of listed rows (schedule_columns, a batch read at a time)."""
-    stmt = _listing_select(statuses, kinds)
+    fields: Sequence[str],
+    *,
+    statuses: tuple[str, ...] = (),
+    kinds: tuple[str, ...] = (),
+    form: InstantForm = AS_DATETIMES,
+) -> Generator[dict[str, Sequence[Any]], None, None]:
+    """The same schedules as iter_schedules, a batch at a time: of each batch, `fields` (ScheduleView's names) in
+    that order, each as a column. Only the columns those fields are made from are read and converted, so a
+    listing showing a few fields (the CLI's table) reads a third of a view's."""
+    stmt = _listing_select(statuses, kinds, fields)
     with store.session() as s:
         result = s.connection().execution_options(yield_per=BATCH_ROWS).execute(stmt)
         names = list(result.keys())
         for batch in result.partitions():
-            yield from made(schedule_columns(dict(zip(names, zip(*batch, strict=True), strict=True)), form))
+            yield schedule_columns(dict(zip(names, zip(*batch, strict=True), strict=True)), form, fields)

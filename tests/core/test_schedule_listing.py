@@ -13,7 +13,7 @@ from tick_support import add_schedule, bulk_schedules, profiles, utc
 
 from amx_core.models.base import stored_iso, stored_isos, utc_instant
 from amx_core.services import schedule_listing
-from amx_core.services.schedule_listing import iter_schedules, iter_schedules_json
+from amx_core.services.schedule_listing import iter_schedule_fields, iter_schedules, iter_schedules_json
 from amx_core.services.schedules import get_schedule, list_schedules
 from amx_core.views import SCHEDULE_JSON
 
@@ -51,6 +51,21 @@ def test_varied_schedules_list_as_get_gives_them_and_their_json_fields_are_the_v
     assert list(iter_schedules_json(any_store, statuses=("failed",))) == [
         r for r in iter_schedules_json(any_store) if r[status] == "failed"
     ]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [("next_fire_local", "name"), ("scope_summary", "settle_minutes", "llm_profile", "created_at"), ("id",)],
+)
+def test_a_listing_of_a_few_fields_reads_only_those_and_gives_the_views_values(any_store, monkeypatch, fields):
+    views = listed_views(any_store, varied_schedules(any_store))
+    monkeypatch.setattr(schedule_listing, "BATCH_ROWS", 4)
+    batches = list(iter_schedule_fields(any_store, fields))
+    assert all(list(batch) == list(fields) for batch in batches)
+    rows = [values for batch in batches for values in zip(*batch.values(), strict=True)]
+    assert rows == [tuple(getattr(view, name) for name in fields) for view in views]
+    read = schedule_listing._listing_select((), (), fields).selected_columns.keys()
+    assert "version" not in read and "cadence" not in read
 
 
 @given(st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)))
