@@ -137,16 +137,14 @@ def emit_json_list(items: Iterable[Any], stream: TextIO | None = None) -> None:
     _write_batches(([_encoded(item, "  ") for item in batch] for batch in _batches(items)), stream or sys.stdout)
 
 
-def emit_json_rows(rows: Iterable[Sequence[Any]], fields: Sequence[str], stream: TextIO | None = None) -> None:
-    """Rows, each its values in the order of `fields`, written as a JSON list of objects a batch at a time: the
-    text emit_json_list writes for `dict(zip(fields, row))` of each, without making those dicts (_RowTexts)."""
-    batches = _batches(rows)
-    first = next(batches, None)
-    if first is None:
-        _write_batches(iter(()), stream or sys.stdout)
-        return
-    texts = _RowTexts(fields, first[0], "  ")
-    _write_batches(map(texts.of, chain((first,), batches)), stream or sys.stdout)
+def emit_json_columns(
+    batches: Iterable[Sequence[Sequence[Any]]], fields: Sequence[str], stream: TextIO | None = None
+) -> None:
+    """Objects given a batch at a time as columns (one per field, in the order of `fields`, all as long), written
+    as one JSON list, a write per batch: the text emit_json_list writes for `dict(zip(fields, row))` of each row,
+    without making those dicts (_ColumnTexts)."""
+    texts = _ColumnTexts(fields, "  ")
+    _write_batches(chain.from_iterable(map(texts.of_batch, batches)), stream or sys.stdout)
 
 
 # items written to the stream at a time: one write for many, while a long listing holds no more than a batch
@@ -163,46 +161,57 @@ def _batches(items: Iterable[Any]) -> Iterator[list[Any]]:
 def _write_batches(batches: Iterator[list[str]], out: TextIO) -> None:
     """The JSON list of the items whose texts (at indent 2) come a batch at a time, a write per batch."""
     lead = "[\n  "
-    for texts in batches:
+    for texts in filter(None, batches):  # an empty batch writes nothing
         out.write(lead + _printable(",\n  ".join(texts)))
         lead = ",\n  "
     out.write("[]\n" if lead.startswith("[") else "\n]\n")
     out.flush()
 
 
-class _RowTexts:
-    """The JSON texts, at `pad`, of rows sharing their fields. A batch's scalar values are encoded in one C call
-    and split; each container (the fields holding one in the first row) is encoded on its own; then the values
-    are set between the batch's keys and braces in one slice and joined in one call. A row not fitting that (a
-    container in another field, a row of another length) sends its batch down the general path, a dict at a
-    time."""
+class _ColumnTexts:
+    """The JSON texts, at `pad`, of batches of objects given as columns. A chunk's scalar values are set row by
+    row in one list (a slice per column), encoded in one C call and split; a column holding containers (as its
+    first value is) is encoded value by value; then the values are set between the chunk's keys and braces in
+    one slice and joined in one call. A chunk not fitting that (a container further down a column of scalars)
+    takes the general path, a dict at a time."""
 
-    def __init__(self, fields: Sequence[str], first: Sequence[Any], pad: str):
+    def __init__(self, fields: Sequence[str], pad: str):
+        if not fields:
+            raise ValueError("objects given as columns need one field at least")
         self._pad, self._inner, self._fields = pad, pad + "  ", tuple(fields)
         # the text before each value of an object (its brace or comma, then the key), and after the last
         self._heads = [f"{',' if i else '{'}\n{self._inner}{_key(name)}: " for i, name in enumerate(self._fields)]
         self._close = f"\n{pad}}}"
         self._count = len(self._fields)
-        self._containers = [i for i, value in enumerate(first) if isinstance(value, _CONTAINERS)]
         self._encode = _values_encoder()
         self._batch_texts: dict[int, list[str]] = {}
 
-    def of(self, rows: list[Sequence[Any]]) -> list[str]:
-        """The batch's text (a list of one text), or its rows' texts one by one on the general path."""
-        count, n = self._count, len(rows)
-        values = list(chain.from_iterable(rows))
-        if not count or len(values) != count * n:
-            return [self._general(row) for row in rows]
-        held = [values[i::count] for i in self._containers]
-        for i in self._containers:
-            values[i::count] = [None] * n
+    def of_batch(self, columns: Sequence[Sequence[Any]]) -> Iterator[list[str]]:
+        """The texts of a batch, a chunk of _BATCH_ITEMS rows at a time: the lists a chunk's encoding makes stay in
+        the CPU's cache (10,000 rows written from chunks of 64 take 0.9x the time of chunks of 500)."""
+        lengths = {len(column) for column in columns}
+        if len(columns) != self._count or len(lengths) > 1:
+            raise ValueError(f"{len(columns)} columns of {sorted(lengths)} values for {self._count} fields")
+        for start in range(0, lengths.pop(), _BATCH_ITEMS):
+            yield self._of([column[start : start + _BATCH_ITEMS] for column in columns])
+
+    def _of(self, columns: Sequence[Sequence[Any]]) -> list[str]:
+        """A chunk's text (a list of one text), or its objects' texts one by one on the general path."""
+        count, n = self._count, len(columns[0])
+        containers = [k for k, column in enumerate(columns) if isinstance(column[0], _CONTAINERS)]
+        values: list[Any] = [None] * (count * n)
+        for k, column in enumerate(columns):
+            if k not in containers:
+                values[k::count] = column
         text = self._encode(values)
         parts = text[1:-1].split(_VALUE_MARK)
-        # a container among the scalars: the marks no longer fall between values
-        if text[1] in "[{" or "\x00[" in text or "\x00{" in text or len(parts) != count * n:
-            return [self._general(row) for row in rows]
-        for i, column in zip(self._containers, held, strict=True):
-            parts[i::count] = [_encoded(value, self._inner) for value in column]
+        # a container among the scalars: the marks no longer fall between values (looked for only when a bracket
+        # is there at all, which finds its first character fast)
+        brackets = "[" in text or "{" in text
+        if brackets and ("\x00[" in text or "\x00{" in text or text[1] in "[{") or len(parts) != count * n:
+            return [self._general(row) for row in zip(*columns, strict=True)]
+        for k in containers:
+            parts[k::count] = [_encoded(value, self._inner) for value in columns[k]]
         pieces = self._batch(n)[:]
         pieces[1::2] = parts
         return ["".join(pieces)]
@@ -220,8 +229,6 @@ class _RowTexts:
         return pieces
 
     def _general(self, row: Sequence[Any]) -> str:
-        if len(row) != self._count:
-            raise ValueError(f"a row of {len(row)} values for {self._count} fields")
         return _encoded(dict(zip(self._fields, row, strict=True)), self._pad)
 
 

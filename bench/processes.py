@@ -54,12 +54,18 @@ def measure(command: Sequence[str], env: Mapping[str, str]) -> tuple[float, int]
 
 @dataclass(frozen=True)
 class Paired:
-    """Medians of interleaved runs: each command's wall seconds and peak RSS (KiB)."""
+    """Interleaved runs: each command's wall seconds in every round, their medians and the median peak RSS (KiB)."""
 
     wall: dict[str, float]
     rss: dict[str, int]
+    rounds: dict[str, list[float]]
 
     def ratio(self, name: str, baseline: str) -> float:
+        """The median of the rounds' ratios: each round runs the command beside its baseline, so a spell of a
+        busy machine slows both sides of a ratio instead of one side of the medians'."""
+        return statistics.median(a / b for a, b in zip(self.rounds[name], self.rounds[baseline], strict=True))
+
+    def ratio_of_medians(self, name: str, baseline: str) -> float:
         return self.wall[name] / self.wall[baseline]
 
     def memory_ratio(self, name: str, baseline: str) -> float:
@@ -67,7 +73,8 @@ class Paired:
 
 
 def paired(commands: Mapping[str, tuple[Sequence[str], Mapping[str, str]]], rounds: int) -> Paired:
-    """Run every command once per round, interleaved, after one warm-up each; medians per command."""
+    """Run every command once per round, interleaved, after one warm-up each; medians per command, and every
+    round's walls for the paired ratios."""
     for command, env in commands.values():
         measure(command, env)  # warm the page cache
     walls: dict[str, list[float]] = {name: [] for name in commands}
@@ -80,4 +87,5 @@ def paired(commands: Mapping[str, tuple[Sequence[str], Mapping[str, str]]], roun
     return Paired(
         wall={name: statistics.median(v) for name, v in walls.items()},
         rss={name: int(statistics.median(v)) for name, v in peaks.items()},
+        rounds=walls,
     )

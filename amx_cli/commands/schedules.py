@@ -11,7 +11,7 @@ from itertools import chain
 import click
 
 from amx_cli.app import AmxGroup, store
-from amx_cli.output import emit_json, emit_json_rows, pairs, say
+from amx_cli.output import emit_json, emit_json_columns, pairs, say
 from amx_cli.tables import table
 
 
@@ -219,7 +219,8 @@ def edit(ref, expect_version, as_json, no_verify, **kw):
 @click.option("--json", "as_json", is_flag=True)
 def list_cmd(status, kind, as_json):
     """List schedules."""
-    from amx_core.services.schedule_listing import iter_schedule_fields, iter_schedules_json, parse_statuses
+    from amx_core.schedule.views import AS_ISO_TEXT
+    from amx_core.services.schedule_listing import iter_schedule_fields, parse_statuses
     from amx_core.services.validation import one_of
     from amx_core.views import SCHEDULE_JSON
 
@@ -230,7 +231,8 @@ def list_cmd(status, kind, as_json):
     # heap again every few thousand rows of a long listing (the rows themselves are short-lived)
     gc.freeze()
     if as_json:
-        emit_json_rows(iter_schedules_json(st, statuses=statuses, kinds=kinds), SCHEDULE_JSON)
+        batches = iter_schedule_fields(st, SCHEDULE_JSON, statuses=statuses, kinds=kinds, form=AS_ISO_TEXT)
+        emit_json_columns((list(fields.values()) for fields in batches), SCHEDULE_JSON)
         return
     batches = iter_schedule_fields(st, _LISTED, statuses=statuses, kinds=kinds)
     rows = chain.from_iterable(map(_listed_rows, batches))

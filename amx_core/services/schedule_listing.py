@@ -18,7 +18,6 @@ from amx_core.models.schedules import Schedule
 from amx_core.schedule import rules
 from amx_core.schedule.views import (
     AS_DATETIMES,
-    AS_ISO_TEXT,
     VIEW_FIELDS,
     InstantForm,
     columns_read,
@@ -26,7 +25,7 @@ from amx_core.schedule.views import (
 )
 from amx_core.services.validation import one_of
 from amx_core.store import Store
-from amx_core.views import SCHEDULE_JSON, ScheduleView
+from amx_core.views import ScheduleView
 
 # rows fetched from the driver at a time (PostgreSQL: a server-side cursor instead of the whole result at once)
 BATCH_ROWS = 500
@@ -87,17 +86,6 @@ def iter_schedules(
             )
 
 
-def iter_schedules_json(
-    store: Store, *, statuses: tuple[str, ...] = (), kinds: tuple[str, ...] = ()
-) -> Iterator[tuple[Any, ...]]:
-    """The same schedules as iter_schedules, each as the tuple of its SCHEDULE_JSON fields in that order, instants
-    as ISO-8601 text (what `--json` writes of them), made without a datetime, a view or a dict."""
-    batches = iter_schedule_fields(store, SCHEDULE_JSON, statuses=statuses, kinds=kinds, form=AS_ISO_TEXT)
-    with closing(batches):
-        for fields in batches:
-            yield from zip(*fields.values(), strict=True)
-
-
 def iter_schedule_fields(
     store: Store,
     fields: Sequence[str],
@@ -107,8 +95,9 @@ def iter_schedule_fields(
     form: InstantForm = AS_DATETIMES,
 ) -> Generator[dict[str, Sequence[Any]], None, None]:
     """The same schedules as iter_schedules, a batch at a time: of each batch, `fields` (ScheduleView's names) in
-    that order, each as a column. Only the columns those fields are made from are read and converted, so a
-    listing showing a few fields (the CLI's table) reads a third of a view's."""
+    that order, each as a column, instants in `form` (AS_ISO_TEXT: what `--json` writes). Only the columns those
+    fields are made from are read and converted, so a listing showing a few fields (the CLI's table) reads a third
+    of a view's."""
     stmt = _listing_select(statuses, kinds, fields)
     with store.session() as s:
         result = s.connection().execution_options(yield_per=BATCH_ROWS).execute(stmt)

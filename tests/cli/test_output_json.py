@@ -6,10 +6,11 @@ import io
 import json
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from amx_cli.output import emit_json_list, emit_json_rows, json_text
+from amx_cli.output import emit_json_columns, emit_json_list, json_text
 
 _scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
 _values = st.recursive(
@@ -35,7 +36,7 @@ def test_a_streamed_list_is_the_whole_list_text(items):
     assert out.getvalue() == json_text(items) + "\n"
 
 
-_fields = st.lists(st.text(max_size=6), unique=True, max_size=6)
+_fields = st.lists(st.text(max_size=6), unique=True, min_size=1, max_size=6)
 _field_values = _values | st.datetimes(timezones=st.none() | st.just(UTC)) | st.tuples(_scalars, _scalars)
 
 
@@ -50,10 +51,12 @@ _field_values = _values | st.datetimes(timezones=st.none() | st.just(UTC)) | st.
         )
     )
 )
-def test_rows_are_written_as_the_list_of_their_fields(case):
+def test_columns_are_written_as_the_list_of_their_rows_objects(case):
     names, records = case
+    columns = [[record[name] for record in records] for name in names]
     out, whole = io.StringIO(), io.StringIO()
-    emit_json_rows(iter([tuple(record[name] for name in names) for record in records]), names, out)
+    batches = [[column[:2] for column in columns], [[] for _ in names], [column[2:] for column in columns]]
+    emit_json_columns(iter(batches), names, out)
     emit_json_list([{name: record[name] for name in names} for record in records], whole)
     assert out.getvalue() == whole.getvalue()
 
@@ -63,10 +66,17 @@ def test_long_lists_are_written_batch_after_batch_as_one_list():
         {"id": i, "at": datetime(2027, 3, 1, tzinfo=UTC), "tags": ("a",) * (i % 3), "note": ["x"] if i == 40 else None}
         for i in range(100)
     ]
+    names = ["id", "at", "tags", "note"]
+    batches = ([[record[name] for record in records[i : i + 30]] for name in names] for i in range(0, 100, 30))
     out, whole = io.StringIO(), io.StringIO()
-    emit_json_rows((tuple(record.values()) for record in records), ["id", "at", "tags", "note"], out)
+    emit_json_columns(batches, names, out)
     emit_json_list(iter(records), whole)
     assert out.getvalue() == whole.getvalue() == json_text(records) + "\n"
+
+
+def test_columns_of_unequal_length_are_refused():
+    with pytest.raises(ValueError):
+        emit_json_columns([[[1, 2], [3]]], ["a", "b"], io.StringIO())
 
 
 def test_keys_and_values_json_spells_its_own_way():

@@ -12,8 +12,9 @@ from listing_support import listed_views, varied_schedules
 from tick_support import add_schedule, bulk_schedules, profiles, utc
 
 from amx_core.models.base import stored_iso, stored_isos, utc_instant
+from amx_core.schedule.views import AS_ISO_TEXT
 from amx_core.services import schedule_listing
-from amx_core.services.schedule_listing import iter_schedule_fields, iter_schedules, iter_schedules_json
+from amx_core.services.schedule_listing import iter_schedule_fields, iter_schedules
 from amx_core.services.schedules import get_schedule, list_schedules
 from amx_core.views import SCHEDULE_JSON
 
@@ -45,12 +46,16 @@ def test_a_listing_left_unfinished_closes_its_read(store):
 def test_varied_schedules_list_as_get_gives_them_and_their_json_fields_are_the_views_json(any_store):
     views = listed_views(any_store, varied_schedules(any_store))
     assert list(iter_schedules(any_store)) == views
-    fields = [dict(zip(SCHEDULE_JSON, row, strict=True)) for row in iter_schedules_json(any_store)]
+
+    def json_records(**filters):
+        batches = iter_schedule_fields(any_store, SCHEDULE_JSON, form=AS_ISO_TEXT, **filters)
+        return [
+            dict(zip(SCHEDULE_JSON, row, strict=True)) for batch in batches for row in zip(*batch.values(), strict=True)
+        ]
+
+    fields = json_records()
     assert [{**record, "scope": list(record["scope"])} for record in fields] == [v.to_json() for v in views]
-    status = SCHEDULE_JSON.index("status")
-    assert list(iter_schedules_json(any_store, statuses=("failed",))) == [
-        r for r in iter_schedules_json(any_store) if r[status] == "failed"
-    ]
+    assert json_records(statuses=("failed",)) == [r for r in fields if r["status"] == "failed"]
 
 
 @pytest.mark.parametrize(
