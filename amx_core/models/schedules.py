@@ -12,7 +12,12 @@ from amx_core.models.base import STABLE_IDS, utc_column, utcnow
 
 class Schedule(SQLModel, table=True):
     __tablename__ = "schedule"
-    __table_args__ = (sa.Index("ix_schedule_due", "status", "next_fire_utc"), STABLE_IDS)
+    __table_args__ = (
+        sa.Index("ix_schedule_due", "status", "next_fire_utc"),
+        # the listing's order (services/schedule_listing.py): rows stream in it, never sorted (migration 0008)
+        sa.Index("ix_schedule_listing", sa.text("(next_fire_utc IS NULL)"), "next_fire_utc", "name"),
+        STABLE_IDS,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)

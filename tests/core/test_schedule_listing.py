@@ -58,6 +58,17 @@ def test_varied_schedules_list_as_get_gives_them_and_their_json_fields_are_the_v
     assert json_records(statuses=("failed",)) == [r for r in fields if r["status"] == "failed"]
 
 
+def test_the_listing_reads_rows_in_order_from_its_index_without_sorting_them(store):
+    """Migration 0008's index serves the listing's whole ORDER BY on SQLite: no sort holding every row first."""
+    import sqlalchemy as sa
+
+    stmt = schedule_listing._listing_select((), (), SCHEDULE_JSON)
+    sql = str(stmt.compile(store.engine, compile_kwargs={"literal_binds": True}))
+    with store.engine.connect() as conn:
+        plan = " / ".join(row[-1] for row in conn.execute(sa.text("EXPLAIN QUERY PLAN " + sql)))
+    assert "ix_schedule_listing" in plan and "TEMP B-TREE" not in plan, plan
+
+
 @pytest.mark.parametrize(
     "fields",
     [("next_fire_local", "name"), ("scope_summary", "settle_minutes", "llm_profile", "created_at"), ("id",)],
