@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
 from itertools import chain
@@ -227,16 +228,31 @@ def list_cmd(status, kind, as_json):
     kinds = (one_of(kind, ("analyze", "cache_refresh"), field="kind"),) if kind else ()
     statuses = parse_statuses(status)
     st = store()
-    # what the imports and the store built lives as long as the process: frozen, the collector stops walking that
-    # heap again every few thousand rows of a long listing (the rows themselves are short-lived)
+    with _collector_paused():
+        if as_json:
+            batches = iter_schedule_fields(st, SCHEDULE_JSON, statuses=statuses, kinds=kinds, form=AS_ISO_TEXT)
+            emit_json_columns((list(fields.values()) for fields in batches), SCHEDULE_JSON)
+            return
+        batches = iter_schedule_fields(st, _LISTED, statuses=statuses, kinds=kinds)
+        rows = chain.from_iterable(map(_listed_rows, batches))
+        table(("ID", "NAME", "FIRE TIME", "SCOPE", "STATUS", "LLM", "REVIEW"), rows)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The garbage collector kept out of a long listing, then left as it was. What the imports and the store built
+    is frozen, so no pass walks that heap again every few thousand rows; and the listing makes no reference
+    cycles, only short-lived batches, which the young passes would walk item by item (about 5 % of a listing of
+    10,000 rows), so the collector is off while the rows stream."""
+    enabled = gc.isenabled()
     gc.freeze()
-    if as_json:
-        batches = iter_schedule_fields(st, SCHEDULE_JSON, statuses=statuses, kinds=kinds, form=AS_ISO_TEXT)
-        emit_json_columns((list(fields.values()) for fields in batches), SCHEDULE_JSON)
-        return
-    batches = iter_schedule_fields(st, _LISTED, statuses=statuses, kinds=kinds)
-    rows = chain.from_iterable(map(_listed_rows, batches))
-    table(("ID", "NAME", "FIRE TIME", "SCOPE", "STATUS", "LLM", "REVIEW"), rows)
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 # the fields the schedule table shows (read and converted alone: a third of a view's)

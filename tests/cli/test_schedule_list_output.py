@@ -65,3 +65,20 @@ def test_filtered_listings_keep_their_shape(store, cli_call):
 def test_an_empty_listing(cli_call):
     assert cli_call("schedule", "list", "--json").stdout == "[]\n"
     assert cli_call("schedule", "list").stdout == "  ".join(HEADERS) + "\n"
+
+
+def test_a_listing_leaves_the_garbage_collector_as_it_found_it(store, cli_call):
+    """The listing pauses the collector while its rows stream; whoever called it gets the collector back."""
+    import gc
+
+    varied_schedules(store)
+    frozen = gc.get_freeze_count()
+    cli_call("schedule", "list", "--json")
+    cli_call("schedule", "list", "--status", "nonsense", code=2)
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    gc.disable()
+    try:
+        cli_call("schedule", "list")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
