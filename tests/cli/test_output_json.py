@@ -92,3 +92,13 @@ def test_keys_and_values_json_spells_its_own_way():
 
 def test_characters_that_act_on_a_terminal_are_escaped():
     assert json_text({"name": "a\u009bb\u202ec"}) == '{\n  "name": "a\\u009bb\\u202ec"\n}'
+
+
+def test_a_column_of_one_type_the_writer_has_no_encoder_for_is_written_value_by_value():
+    at = datetime(2027, 3, 1, tzinfo=UTC)
+    out = io.StringIO()
+    emit_json_columns([[[at, None], [None, None], [1, 2.5]]], ["at", "gone", "n"], out)
+    assert json.loads(out.getvalue()) == [
+        {"at": at.isoformat(), "gone": None, "n": 1},
+        {"at": None, "gone": None, "n": 2.5},
+    ]
