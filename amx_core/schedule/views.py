@@ -128,13 +128,11 @@ _FIELDS: dict[str, tuple[tuple[str, ...], _Make]] = {
 }
 # a ScheduleView's fields (all but `extra`)
 VIEW_FIELDS = tuple(_FIELDS)
-# the profile names a view shows, as the columns schedule_columns reads them
-PROFILE_COLUMNS = ("db_profile", "llm_profile")
 
 
 def columns_read(fields: Sequence[str]) -> tuple[str, ...]:
-    """The columns schedule_columns reads to make `fields` (the schedule table's, then PROFILE_COLUMNS'), once
-    each: a listing of a few fields reads only those."""
+    """The columns schedule_columns reads to make `fields` (the schedule table's, and db_profile / llm_profile for
+    the profiles' names), once each: a listing of a few fields reads only those."""
     return tuple(dict.fromkeys(column for name in fields for column in _FIELDS[name][0]))
 
 

@@ -1,7 +1,7 @@
-"""Schedules listed from plain rows, one at a time: a Core select, no ORM object per row, so listing 10,000
-schedules takes no more memory than listing ten (and imports none of the editing services' catalog code). The
-instants come as the driver hands them back and are made only into what is asked: views' datetimes, or the
-`--json` fields' ISO text."""
+"""Schedules listed from plain rows, a batch at a time: a Core select of the columns the asked fields are made
+from, no ORM object per row, so listing 10,000 schedules takes no more memory than listing ten (and imports none
+of the editing services' catalog code). The instants come as the driver hands them back and are made only into
+what is asked, a column at a time: views' datetimes, or the `--json` fields' ISO text."""
 
 from __future__ import annotations
 
