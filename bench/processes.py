@@ -54,11 +54,15 @@ def measure(command: Sequence[str], env: Mapping[str, str]) -> tuple[float, int]
 
 @dataclass(frozen=True)
 class Paired:
-    """Interleaved runs: each command's wall seconds in every round, their medians and the median peak RSS (KiB)."""
+    """Interleaved runs: each command's wall seconds in every round and its median peak RSS (KiB)."""
 
-    wall: dict[str, float]
-    rss: dict[str, int]
     rounds: dict[str, list[float]]
+    rss: dict[str, int]
+
+    @property
+    def wall(self) -> dict[str, float]:
+        """Each command's median wall seconds."""
+        return {name: statistics.median(walls) for name, walls in self.rounds.items()}
 
     def ratio(self, name: str, baseline: str) -> float:
         """The median of the rounds' ratios: each round runs the command beside its baseline, so a spell of a
@@ -84,8 +88,4 @@ def paired(commands: Mapping[str, tuple[Sequence[str], Mapping[str, str]]], roun
             wall, peak = measure(command, env)
             walls[name].append(wall)
             peaks[name].append(peak)
-    return Paired(
-        wall={name: statistics.median(v) for name, v in walls.items()},
-        rss={name: int(statistics.median(v)) for name, v in peaks.items()},
-        rounds=walls,
-    )
+    return Paired(rounds=walls, rss={name: int(statistics.median(v)) for name, v in peaks.items()})
